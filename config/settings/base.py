@@ -1,0 +1,107 @@
+"""Settings shared by every environment. Everything that varies is read from the environment (see .env.example)."""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = Path(os.environ.get("PILOTE_VAR_DIR", BASE_DIR / "var"))
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
+
+
+SECRET_KEY = os.environ.get("PILOTE_SECRET_KEY", "dev-only-insecure-key-change-me")
+DEBUG = env_bool("PILOTE_DEBUG", False)
+ALLOWED_HOSTS = [h for h in os.environ.get("PILOTE_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "widget_tweaks",
+    "dsfr",
+    "django_htmx",
+    "pilote.core",
+    "pilote.geography",
+    "pilote.territories",
+    "pilote.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "pilote" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "dsfr.context_processors.site_config",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("PILOTE_DATABASE_URL", f"sqlite:///{VAR_DIR / 'pilote.sqlite3'}"),
+        conn_max_age=60,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers (the site) go on while an import writes; IMMEDIATE avoids lock upgrades mid-transaction.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LANGUAGE_CODE = "fr"
+TIME_ZONE = "Europe/Paris"
+USE_I18N = True
+USE_TZ = True
+USE_THOUSAND_SEPARATOR = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "staticfiles"
+NODE_MODULES_DIR = Path(os.environ.get("PILOTE_NODE_MODULES", BASE_DIR / "node_modules"))
+STATICFILES_DIRS = [("vendor/leaflet", NODE_MODULES_DIR / "leaflet" / "dist")]
+WHITENOISE_USE_FINDERS = True
+
+# Reference data: a mirror folder is tried before each file's official URL (see data/manifest.toml).
+DATA_MIRROR_DIR = os.environ.get("PILOTE_DATA_MIRROR", "")
+DATA_CACHE_DIR = Path(os.environ.get("PILOTE_DATA_CACHE", VAR_DIR / "cache"))
+# The edition (millésime) on which figures are computed when a request names none.
+DEFAULT_EDITION = int(os.environ.get("PILOTE_DEFAULT_EDITION", "2026"))
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("PILOTE_LOG_LEVEL", "INFO")},
+}

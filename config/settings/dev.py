@@ -1,0 +1,4 @@
+from .base import *  # noqa: F403
+from .base import env_bool
+
+DEBUG = env_bool("PILOTE_DEBUG", True)

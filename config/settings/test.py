@@ -1,0 +1,13 @@
+import os
+
+from .base import *  # noqa: F403
+from .base import DATABASES
+
+SECRET_KEY = "tests-only"
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not os.environ.get(
+    "PILOTE_DATABASE_URL"
+):
+    DATABASES["default"]["NAME"] = ":memory:"

@@ -1,0 +1,14 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Fetch and import every reference dataset, then derive the perimeters. Idempotent: a second run is a no-op."
+
+    def handle(self, *args, **options):
+        verbosity = options["verbosity"]
+        call_command("fetch_data", verbosity=verbosity)
+        call_command("import_geography", verbosity=verbosity)
+        call_command("import_contours", verbosity=verbosity)
+        call_command("import_territories", verbosity=verbosity)
+        call_command("resolve_perimeters", verbosity=verbosity)

@@ -1,0 +1,6 @@
+from django.db import models
+
+
+class MemberKind(models.TextChoices):
+    EPCI = "epci", "EPCI"
+    COMMUNE = "commune", "Commune"

