@@ -3,7 +3,9 @@
 - Phase 1, October 2020: one row per commune (code INSEE of COG 2020) → commune members pinned to edition 2020.
 - Phase 1, end 2022: dissolved polygons only. The composition is derived: a commune of the contour geography
   (COG 2026) belongs to the territory whose polygon holds its interior point (`point_on_surface`); when generalised
-  polygons overlap, the polygon covering the larger share of the commune wins.
+  polygons overlap, the polygon covering the larger share of the commune wins. Three territories made of some
+  communes of a métropole (Aix-Marseille, Carros, Toulon) are given as points, one per commune: each commune whose
+  contour holds one of the points belongs to the territory.
 - Phase 2, 2023: `liste_geo` lists groupings as `label (SIREN)`, resolved on COG 2023: EPCI, EPT, or a commune
   listed by its own SIREN (stored as a commune member with its INSEE code).
 """
@@ -204,6 +206,8 @@ def validate(perimeters: PerimeterFile) -> dict[str, set[str]]:
         problems += [f"{record.code} : commune {c} absente du COG {index.year}" for c in unknown_communes]
         problems += [f"{record.code} : EPCI {s} absent du COG {index.year}" for s in unknown_epcis]
         communes_of[record.code] = resolved
+        if not resolved:
+            problems.append(f"{record.code} : aucune commune")
         for code in resolved:
             owners[code].append(record.code)
     problems += [
