@@ -1,5 +1,5 @@
-import shapely
 import pytest
+import shapely
 
 from pilote.geography.contours import write_contours
 from pilote.geography.importer import import_edition

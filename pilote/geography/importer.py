@@ -143,9 +143,7 @@ def _read_departements(rows: EditionRows, base: int, region_ids: dict[str, int],
         rows.departements.append((base + rank, rows.year, rec["code"], rec["nom"], region_ids[rec["region"]]))
 
 
-def _read_communes(
-    rows: EditionRows, base: int, records: list[dict]
-) -> tuple[dict[str, int], dict[str, str]]:
+def _read_communes(rows: EditionRows, base: int, records: list[dict]) -> tuple[dict[str, int], dict[str, str]]:
     """Current communes get their ids first so that déléguées can point at their parent."""
     current, parents = {}, {}
     for rank, rec in enumerate(records):
@@ -184,9 +182,7 @@ def _read_epcis(
 ) -> None:
     for rank, rec in enumerate(records):
         epci_id = base + rank
-        rows.epcis.append(
-            (epci_id, rows.year, rec["code"], rec["nom"], rec["type"], rec.get("populationTotale"))
-        )
+        rows.epcis.append((epci_id, rows.year, rec["code"], rec["nom"], rec["type"], rec.get("populationTotale")))
         members = set()
         for member in rec["membres"]:
             code = member["code"]

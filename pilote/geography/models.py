@@ -107,9 +107,7 @@ class Commune(models.Model):
         ordering = ["code"]
         constraints = [
             models.UniqueConstraint(fields=["edition", "kind", "code"], name="commune_unique_code_kind"),
-            models.CheckConstraint(
-                condition=models.Q(kind__in=CommuneKind.values), name="commune_known_kind"
-            ),
+            models.CheckConstraint(condition=models.Q(kind__in=CommuneKind.values), name="commune_known_kind"),
         ]
         indexes = [models.Index(fields=["code", "edition"])]
 
@@ -138,9 +136,7 @@ class CommuneLineage(models.Model):
     commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="lineages")
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["edition", "old_code", "commune"], name="lineage_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["edition", "old_code", "commune"], name="lineage_unique")]
         indexes = [models.Index(fields=["old_code"])]
 
 

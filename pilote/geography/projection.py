@@ -54,17 +54,13 @@ class EditionIndex:
                     index.commune_by_siren[siren] = code
             elif parent:
                 index.parent_of.setdefault(code, parent)
-        for old, new in CommuneLineage.objects.filter(edition_id=year).values_list(
-            "old_code", "commune__code"
-        ):
+        for old, new in CommuneLineage.objects.filter(edition_id=year).values_list("old_code", "commune__code"):
             index.successors[old].add(new)
             index.predecessors[new].add(old)
         for siren, name, kind in Epci.objects.filter(edition_id=year).values_list("siren", "name", "kind"):
             index.epci_names[siren] = (name, kind)
             index.epci_members[siren] = set()
-        for siren, code in EpciMembership.objects.filter(edition_id=year).values_list(
-            "epci__siren", "commune__code"
-        ):
+        for siren, code in EpciMembership.objects.filter(edition_id=year).values_list("epci__siren", "commune__code"):
             index.epci_members[siren].add(code)
             index.epcis_of[code].add(siren)
         return index

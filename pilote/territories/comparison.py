@@ -44,19 +44,13 @@ class Comparison:
 
 def _owners(versions: list[PerimeterVersion], edition: int) -> dict[str, str]:
     """Commune code → territory code, for a map state (resolving the versions not yet resolved)."""
-    done = set(
-        Resolution.objects.filter(version__in=versions, edition_id=edition).values_list(
-            "version_id", flat=True
-        )
-    )
+    done = set(Resolution.objects.filter(version__in=versions, edition_id=edition).values_list("version_id", flat=True))
     missing = [v.pk for v in versions if v.pk not in done]
     if missing:
-        resolve_versions(
-            PerimeterVersion.objects.filter(pk__in=missing), edition=edition, with_geometry=False
-        )
-    rows = ResolvedCommune.objects.filter(
-        resolution__version__in=versions, resolution__edition_id=edition
-    ).values_list("code", "resolution__version__territory__code")
+        resolve_versions(PerimeterVersion.objects.filter(pk__in=missing), edition=edition, with_geometry=False)
+    rows = ResolvedCommune.objects.filter(resolution__version__in=versions, resolution__edition_id=edition).values_list(
+        "code", "resolution__version__territory__code"
+    )
     return dict(rows)
 
 

@@ -73,9 +73,7 @@ def ensure_phases() -> dict[str, Phase]:
     return phases
 
 
-def _record(
-    records: dict[str, TerritoryRecord], code: str, name: str, problems: list[str]
-) -> TerritoryRecord | None:
+def _record(records: dict[str, TerritoryRecord], code: str, name: str, problems: list[str]) -> TerritoryRecord | None:
     if not TERRITORY_CODE.match(code):
         problems.append(f"code de territoire invalide : {code!r}")
         return None
@@ -133,13 +131,9 @@ def parse_phase2_liste_geo(path: Path, edition: int = 2023) -> PerimeterFile:
             elif match["siren"] in index.epci_members:
                 record.members[(MemberKind.EPCI.value, match["siren"])] = match["label"]
             elif match["siren"] in index.commune_by_siren:
-                record.members[(MemberKind.COMMUNE.value, index.commune_by_siren[match["siren"]])] = match[
-                    "label"
-                ]
+                record.members[(MemberKind.COMMUNE.value, index.commune_by_siren[match["siren"]])] = match["label"]
             else:
-                problems.append(
-                    f"{record.code} : SIREN {match['siren']} ({match['label']}) inconnu du COG {edition}"
-                )
+                problems.append(f"{record.code} : SIREN {match['siren']} ({match['label']}) inconnu du COG {edition}")
     if problems:
         raise PerimeterFileError(f"{path.name}: fichier refusé", problems)
     return PerimeterFile(
@@ -178,18 +172,21 @@ def _assign_communes(polygons, edition: int):
     current = edition_index(edition).communes
     codes, wkbs = zip(*CommuneContour.objects.values_list("code", "wkb"), strict=True)
     contours = shapely.from_wkb([bytes(w) for w in wkbs])
-    points = shapely.point_on_surface(contours)
-    tree = shapely.STRtree([geom for _, geom in polygons])
+    areal = [(record, geom) for record, geom in polygons if shapely.area(geom) > 0]
+    tree = shapely.STRtree([geom for _, geom in areal])
     hits = defaultdict(list)
-    for point_i, poly_i in zip(*tree.query(points, predicate="within"), strict=True):
+    for point_i, poly_i in zip(*tree.query(shapely.point_on_surface(contours), predicate="within"), strict=True):
         hits[point_i].append(poly_i)
     for point_i, candidates in hits.items():
-        if codes[point_i] not in current:
-            continue
-        best = max(
-            candidates, key=lambda i: shapely.area(shapely.intersection(contours[point_i], polygons[i][1]))
-        )
-        yield codes[point_i], polygons[best][0]
+        if codes[point_i] in current:
+            best = max(candidates, key=lambda i: shapely.area(shapely.intersection(contours[point_i], areal[i][1])))
+            yield codes[point_i], areal[best][0]
+    contour_tree = shapely.STRtree(contours)
+    for record, geom in polygons:
+        if shapely.area(geom) == 0:  # points, one per commune
+            for commune_i in contour_tree.query(shapely.get_parts(geom), predicate="within")[1]:
+                if codes[commune_i] in current:
+                    yield codes[commune_i], record
 
 
 # --- validation and writing --------------------------------------------------------------------------------------
@@ -216,9 +213,7 @@ def validate(perimeters: PerimeterFile) -> dict[str, set[str]]:
         if len(territories) > 1
     ]
     if problems:
-        raise PerimeterFileError(
-            f"{perimeters.source}: {len(problems)} problème(s), rien n'a été écrit", problems
-        )
+        raise PerimeterFileError(f"{perimeters.source}: {len(problems)} problème(s), rien n'a été écrit", problems)
     return communes_of
 
 
@@ -251,9 +246,7 @@ def import_perimeters(
                 _write_version(phase, existing.get(code), record, perimeters)
         if withdraw_absent:
             report.withdrawn = sorted(
-                code
-                for code, t in existing.items()
-                if code not in perimeters.territories and (t.withdrawn_on is None)
+                code for code, t in existing.items() if code not in perimeters.territories and (t.withdrawn_on is None)
             )
             if not dry_run:
                 Territory.objects.filter(phase=phase, code__in=report.withdrawn).update(
@@ -272,19 +265,13 @@ def _latest_members(phase: Phase, source: str) -> dict[str, set[tuple[str, str]]
     return latest
 
 
-def _write_version(
-    phase: Phase, territory: Territory | None, record: TerritoryRecord, perimeters: PerimeterFile
-):
+def _write_version(phase: Phase, territory: Territory | None, record: TerritoryRecord, perimeters: PerimeterFile):
     if territory is None:
         territory = Territory.objects.create(
             phase=phase, code=record.code, name=record.name, region_code=record.region_code
         )
-    elif perimeters.valid_on >= max(
-        (v.valid_on for v in territory.versions.all()), default=perimeters.valid_on
-    ):
-        Territory.objects.filter(pk=territory.pk).update(
-            name=record.name
-        )  # the latest file names the territory
+    elif perimeters.valid_on >= max((v.valid_on for v in territory.versions.all()), default=perimeters.valid_on):
+        Territory.objects.filter(pk=territory.pk).update(name=record.name)  # the latest file names the territory
     number = (territory.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     version = PerimeterVersion.objects.create(
         territory=territory,

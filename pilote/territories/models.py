@@ -53,9 +53,7 @@ class Territory(models.Model):
         verbose_name = "territoire d'industrie"
         constraints = [
             models.UniqueConstraint(fields=["phase", "code"], name="territory_unique_code_in_phase"),
-            models.CheckConstraint(
-                condition=models.Q(code__regex=r"^ti-[0-9]{4}$"), name="territory_code_format"
-            ),
+            models.CheckConstraint(condition=models.Q(code__regex=r"^ti-[0-9]{4}$"), name="territory_code_format"),
         ]
 
     def __str__(self):
@@ -66,11 +64,7 @@ class PerimeterVersionQuerySet(models.QuerySet):
     def state_of(self, phase: Phase, on: date | None = None) -> list["PerimeterVersion"]:
         """The map of `phase` on date `on` (default: today's): each territory in the programme then, with the
         latest version of its perimeter valid then. One query."""
-        versions = (
-            self.filter(territory__phase=phase)
-            .select_related("territory")
-            .order_by("territory__code", "number")
-        )
+        versions = self.filter(territory__phase=phase).select_related("territory").order_by("territory__code", "number")
         if on is not None:
             versions = versions.filter(valid_on__lte=on)
         latest = {}

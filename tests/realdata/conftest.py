@@ -48,8 +48,9 @@ def django_db_setup(django_db_blocker):
         config["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;"}
     connection = connections["default"]
     connection.close()
-    connection.settings_dict.update({k: v for k, v in config.items() if k in ("ENGINE", "NAME", "USER", "PASSWORD",
-                                                                             "HOST", "PORT", "OPTIONS")})
+    connection.settings_dict.update(
+        {k: v for k, v in config.items() if k in ("ENGINE", "NAME", "USER", "PASSWORD", "HOST", "PORT", "OPTIONS")}
+    )
     with django_db_blocker.unblock():
         call_command("migrate", verbosity=0)
         call_command("bootstrap", verbosity=0)
@@ -65,11 +66,19 @@ def _free_port() -> int:
 def live_site(django_db_setup):
     """The platform served over real HTTP on the real database, as `make run` serves it."""
     port = _free_port()
-    env = {**os.environ, "PILOTE_DATABASE_URL": real_database_url(), "DJANGO_SETTINGS_MODULE": "config.settings.dev",
-           "PILOTE_DEBUG": "false", "PILOTE_DATA_MIRROR": settings.DATA_MIRROR_DIR}
+    env = {
+        **os.environ,
+        "PILOTE_DATABASE_URL": real_database_url(),
+        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+        "PILOTE_DEBUG": "false",
+        "PILOTE_DATA_MIRROR": settings.DATA_MIRROR_DIR,
+    }
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30

@@ -4,9 +4,7 @@ from pilote.core.sources import SourceError, fetch, load_manifest
 
 
 class Command(BaseCommand):
-    help = (
-        "Fetch and verify every reference file of data/manifest.toml (mirror first, then the official URL)."
-    )
+    help = "Fetch and verify every reference file of data/manifest.toml (mirror first, then the official URL)."
 
     def handle(self, *args, **options):
         for source in load_manifest().values():

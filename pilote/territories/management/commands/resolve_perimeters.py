@@ -5,15 +5,11 @@ from pilote.territories.resolution import resolve_versions
 
 
 class Command(BaseCommand):
-    help = (
-        "Compute communes, population and geometry of perimeter versions on an edition (missing ones only)."
-    )
+    help = "Compute communes, population and geometry of perimeter versions on an edition (missing ones only)."
 
     def add_arguments(self, parser):
         parser.add_argument("--edition", type=int, default=None)
-        parser.add_argument(
-            "--all", action="store_true", help="recompute even the resolutions already stored"
-        )
+        parser.add_argument("--all", action="store_true", help="recompute even the resolutions already stored")
 
     def handle(self, *args, edition, all, **options):
         from django.conf import settings
