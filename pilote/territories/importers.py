@@ -92,10 +92,10 @@ def parse_phase1_communes(path: Path) -> PerimeterFile:
             raise PerimeterFileError(f"{path.name}: colonnes manquantes", sorted(missing))
         for line, row in enumerate(reader, start=2):
             record = _record(records, f"ti-{row['code_ti'].strip()}", row["libelle_ti"], problems)
-            if record is not None:
+            if record is None:
+                problems[-1] = f"ligne {line} : {problems[-1]}"
+            else:
                 record.members[(MemberKind.COMMUNE.value, row["code_commune"].strip())] = ""
-            elif len(problems) > 50:
-                break
     if problems:
         raise PerimeterFileError(f"{path.name}: fichier refusé", problems)
     return PerimeterFile(
