@@ -291,10 +291,12 @@ class ImportResult:
 
 def import_edition(year: int, *, folder: Path | None = None, dry_run: bool = False) -> ImportResult:
     """Import an edition if its files changed since the last import; report what changes either way."""
-    new = read_edition(year, folder)
+    folder = folder or edition_folder(year)
     existing = Edition.objects.filter(year=year).first()
-    if existing and existing.checksum == new.checksum:
-        return ImportResult(rows=new, diffs=[], written=False)
+    if existing and (folder / "data").is_dir() and existing.checksum == _checksum(folder):
+        unchanged = EditionRows(year=year, source=existing.source, checksum=existing.checksum)
+        return ImportResult(rows=unchanged, diffs=[], written=False)
+    new = read_edition(year, folder)
     diffs = diff_editions(existing_rows(year), new)
     if dry_run:
         return ImportResult(rows=new, diffs=diffs, written=False)
