@@ -22,7 +22,7 @@ import shapely
 from django.db import transaction
 
 from pilote.geography.models import CommuneContour
-from pilote.geography.projection import edition_index, expand
+from pilote.geography.projection import edition_index, expand, project_between
 
 from .enums import MemberKind
 from .models import PerimeterMember, PerimeterVersion, Phase, Territory
@@ -218,23 +218,43 @@ def validate(perimeters: PerimeterFile) -> dict[str, set[str]]:
 
 
 @dataclass
+class CommuneChanges:
+    """Communes a new version adds and removes against the territory's previous version, on the file's edition."""
+
+    previous_number: int
+    added: list[str]
+    removed: list[str]
+
+    def describe(self, edition: int) -> str:
+        def codes(items):
+            return ", ".join(items[:30]) + (" …" if len(items) > 30 else "")
+
+        text = f"Par rapport à la version {self.previous_number} (projetée sur le COG {edition}) : "
+        parts = [f"+{len(self.added)} commune(s) ({codes(self.added)})" if self.added else "aucune commune ajoutée"]
+        parts.append(f"−{len(self.removed)} commune(s) ({codes(self.removed)})" if self.removed else "aucune retirée")
+        return text + " ; ".join(parts)
+
+
+@dataclass
 class ImportReport:
     created_territories: list[str] = field(default_factory=list)
     new_versions: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     withdrawn: list[str] = field(default_factory=list)
+    changes: dict[str, CommuneChanges] = field(default_factory=dict)
 
 
 def import_perimeters(
     perimeters: PerimeterFile, *, dry_run: bool = False, withdraw_absent: bool = False
 ) -> ImportReport:
     """Write one version per territory whose members changed; all or nothing."""
-    validate(perimeters)
+    communes_of = validate(perimeters)
     report = ImportReport()
     with transaction.atomic():
         phase = ensure_phases()[perimeters.phase_slug]
         existing = {t.code: t for t in Territory.objects.filter(phase=phase)}
         latest = _latest_members(phase, perimeters.source)
+        previous = _previous_versions(phase)
         for code, record in sorted(perimeters.territories.items()):
             if code not in existing:
                 report.created_territories.append(code)
@@ -242,8 +262,11 @@ def import_perimeters(
                 report.unchanged.append(code)
                 continue
             report.new_versions.append(code)
+            if code in previous:
+                report.changes[code] = _changes(previous[code], communes_of[code], perimeters.edition)
             if not dry_run:
-                _write_version(phase, existing.get(code), record, perimeters)
+                notes = report.changes[code].describe(perimeters.edition) if code in report.changes else ""
+                _write_version(phase, existing.get(code), record, perimeters, notes)
         if withdraw_absent:
             report.withdrawn = sorted(
                 code for code, t in existing.items() if code not in perimeters.territories and (t.withdrawn_on is None)
@@ -257,6 +280,25 @@ def import_perimeters(
     return report
 
 
+def _previous_versions(phase: Phase) -> dict[str, PerimeterVersion]:
+    versions = PerimeterVersion.objects.filter(territory__phase=phase).select_related("territory")
+    latest = {}
+    for version in versions.order_by("number").prefetch_related("members"):
+        latest[version.territory.code] = version
+    return latest
+
+
+def _changes(previous: PerimeterVersion, communes: set[str], edition: int) -> CommuneChanges:
+    members = list(previous.members.all())
+    before = project_between(
+        edition_index(previous.edition_id),
+        edition_index(edition),
+        communes=[m.code for m in members if m.kind == MemberKind.COMMUNE],
+        epcis=[m.code for m in members if m.kind == MemberKind.EPCI],
+    ).communes
+    return CommuneChanges(previous.number, sorted(communes - before), sorted(before - communes))
+
+
 def _latest_members(phase: Phase, source: str) -> dict[str, set[tuple[str, str]]]:
     versions = PerimeterVersion.objects.filter(territory__phase=phase, source=source).order_by("number")
     latest = {}
@@ -265,7 +307,9 @@ def _latest_members(phase: Phase, source: str) -> dict[str, set[tuple[str, str]]
     return latest
 
 
-def _write_version(phase: Phase, territory: Territory | None, record: TerritoryRecord, perimeters: PerimeterFile):
+def _write_version(
+    phase: Phase, territory: Territory | None, record: TerritoryRecord, perimeters: PerimeterFile, notes: str
+):
     if territory is None:
         territory = Territory.objects.create(
             phase=phase, code=record.code, name=record.name, region_code=record.region_code
@@ -280,6 +324,7 @@ def _write_version(phase: Phase, territory: Territory | None, record: TerritoryR
         valid_on=perimeters.valid_on,
         reason=perimeters.reason,
         source=perimeters.source,
+        notes=notes,
     )
     PerimeterMember.objects.bulk_create(
         PerimeterMember(version=version, kind=kind, code=code, label=label)

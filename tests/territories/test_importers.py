@@ -88,6 +88,9 @@ def test_a_changed_perimeter_becomes_version_two(mini_world, tmp_path):
     assert report.new_versions == ["ti-8401"]
     numbers = PerimeterVersion.objects.filter(territory__code="ti-8401", territory__phase__slug="2023-2027")
     assert sorted(numbers.values_list("number", flat=True)) == [1, 2]
+    change = report.changes["ti-8401"]
+    assert (change.previous_number, change.added, change.removed) == (1, [], ["01004", "39001"])
+    assert "−2 commune(s) (01004, 39001)" in numbers.get(number=2).notes
 
 
 def test_dry_run_writes_nothing(geography, tmp_path):
@@ -119,6 +122,8 @@ def test_territories_absent_from_the_end_2022_file_are_withdrawn_and_kept(mini_w
     report = import_perimeters(parse_phase1_polygons(path), withdraw_absent=True)
 
     assert report.withdrawn == ["ti-2701"]
+    # phase 1 in 2020 (COG 2020): 01001, 01002, 01003; projected on 2026 that is 01001 and Beta-Gamma 01002
+    assert report.changes["ti-8401"].added == [] and report.changes["ti-8401"].removed == []
     phase1 = Phase.objects.get(slug="2018-2022")
     assert [v.territory.code for v in PerimeterVersion.objects.state_of(phase1)] == ["ti-8401"]
     in_2020 = PerimeterVersion.objects.state_of(phase1, date(2020, 12, 31))

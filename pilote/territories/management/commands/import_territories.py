@@ -44,3 +44,17 @@ class Command(BaseCommand):
                 f"version(s), {len(report.created_territories)} new territory(ies); "
                 f"{len(report.unchanged)} unchanged; withdrawn: {', '.join(report.withdrawn) or 'none'}"
             )
+            self._report_changes(report, perimeters.edition)
+
+    def _report_changes(self, report, edition):
+        changed = {code: c for code, c in report.changes.items() if c.added or c.removed}
+        if not changed:
+            return
+        added = sum(len(c.added) for c in changed.values())
+        removed = sum(len(c.removed) for c in changed.values())
+        self.stdout.write(f"  communes that change against the previous versions: +{added} -{removed}")
+        for code, change in sorted(changed.items()):
+            self.stdout.write(
+                f"  {code}: +{len(change.added)} {' '.join(change.added[:8])}"
+                f" -{len(change.removed)} {' '.join(change.removed[:8])}"
+            )
