@@ -1,0 +1,263 @@
+"""Phases of the programme, their territories (resolved on an edition of the geography) and their comparison.
+
+Figures are read from the stored resolutions; a map state never resolved on the asked edition is resolved once
+(without geometry), then read like the others.
+"""
+
+from datetime import date
+
+import orjson
+from django.conf import settings
+from django.http import HttpResponse
+from ninja import Router
+from ninja.errors import HttpError
+
+from pilote.geography.enums import CommuneKind
+from pilote.geography.models import Commune, Departement, Epci, Region
+from pilote.territories.comparison import compare_phases
+from pilote.territories.enums import MemberKind
+from pilote.territories.models import PerimeterMember, PerimeterVersion, Phase, Resolution, Territory
+from pilote.territories.resolution import resolve_versions
+
+from .geography import check_edition
+from .schemas import ComparisonOut, Error, InvalidInput, PhaseDetail, PhaseOut, TerritoryDetail, TerritoryList
+
+router = Router(tags=["territoires"])
+
+NOT_FOUND = {404: Error, 422: InvalidInput}
+GEOJSON = "application/geo+json"
+
+
+def get_phase(slug: str) -> Phase:
+    phase = Phase.objects.filter(slug=slug).first()
+    if phase is None:
+        raise HttpError(404, f"Phase inconnue : {slug}")
+    return phase
+
+
+def get_edition(edition: int | None) -> int:
+    edition = edition or settings.DEFAULT_EDITION
+    check_edition(edition)
+    return edition
+
+
+def stored_resolutions(versions: list[PerimeterVersion], edition: int, *, light: bool = False) -> dict[int, Resolution]:
+    """Version id → its resolution on `edition`, resolving (without geometry) the versions that have none yet."""
+    for _ in range(2):
+        rows = Resolution.objects.filter(version__in=versions, edition_id=edition).defer("geometry")
+        rows = rows if light else rows.defer("geometry_light")
+        found = {r.version_id: r for r in rows}
+        missing = [v.pk for v in versions if v.pk not in found]
+        if not missing:
+            break
+        resolve_versions(PerimeterVersion.objects.filter(pk__in=missing), edition=edition, with_geometry=False)
+    return found
+
+
+def region_names(edition: int) -> dict[str, str]:
+    return dict(Region.objects.filter(edition_id=edition).values_list("code", "name"))
+
+
+def _phase_out(phase: Phase) -> dict:
+    return {
+        "slug": phase.slug,
+        "name": phase.name,
+        "starts": phase.starts_on_year,
+        "ends": phase.ends_on_year,
+        "territory_count": len(PerimeterVersion.objects.state_of(phase)),
+    }
+
+
+@router.get("/phases", response=list[PhaseOut], summary="Phases du programme")
+def phases(request):
+    """Each phase with the number of territories on its current map (149 and 183)."""
+    return [_phase_out(phase) for phase in Phase.objects.all()]
+
+
+@router.get(
+    "/phases/compare",
+    response={200: ComparisonOut, **NOT_FOUND},
+    summary="Comparer les cartes de deux phases",
+)
+def compare(
+    request,
+    old: str = "2018-2022",
+    new: str = "2023-2027",
+    edition: int | None = None,
+    old_on: date | None = None,
+    new_on: date | None = None,
+):
+    """Communes staying, leaving and entering the programme, and for each territory of each phase its overlaps
+    with the territories of the other, on a common edition. `old_on`/`new_on` pick the map of a date
+    (default: the current map)."""
+    old_phase, new_phase, edition = get_phase(old), get_phase(new), get_edition(edition)
+    result = compare_phases(old=old_phase, new=new_phase, edition=edition, old_on=old_on, new_on=new_on)
+    return {
+        "old": old_phase.slug,
+        "new": new_phase.slug,
+        "edition": edition,
+        "old_on": old_on,
+        "new_on": new_on,
+        "summary": result.summary,
+        "territories": result.new_territories,
+        "old_territories": result.old_territories,
+    }
+
+
+@router.get("/phases/{phase}", response={200: PhaseDetail, **NOT_FOUND}, summary="Une phase")
+def phase_detail(request, phase: str):
+    found = get_phase(phase)
+    return {**_phase_out(found), "version_dates": PerimeterVersion.objects.valid_dates(found)}
+
+
+@router.get(
+    "/phases/{phase}/territories",
+    response={200: TerritoryList, **NOT_FOUND},
+    summary="Territoires d'une phase",
+)
+def territories(request, phase: str, edition: int | None = None, on: date | None = None):
+    """The map of the phase on date `on` (default: the current map), resolved on `edition` (default: the platform's)."""
+    found, edition = get_phase(phase), get_edition(edition)
+    versions = PerimeterVersion.objects.state_of(found, on)
+    resolutions = stored_resolutions(versions, edition)
+    regions = region_names(edition)
+    rows = [
+        {
+            "code": v.territory.code,
+            "name": v.territory.name,
+            "region": v.territory.region_code,
+            "region_name": regions.get(v.territory.region_code, ""),
+            "communes_count": resolutions[v.pk].communes_count,
+            "population": resolutions[v.pk].population,
+            "version": v.number,
+            "withdrawn_on": v.territory.withdrawn_on,
+        }
+        for v in versions
+    ]
+    return {"phase": found.slug, "edition": edition, "on": on, "count": len(rows), "territories": rows}
+
+
+@router.get(
+    "/phases/{phase}/territories.geojson",
+    response=NOT_FOUND,
+    summary="Carte nationale d'une phase (GeoJSON)",
+    openapi_extra={
+        "responses": {200: {"description": "FeatureCollection", "content": {GEOJSON: {"schema": {"type": "object"}}}}}
+    },
+)
+def territories_geojson(request, phase: str, edition: int | None = None, on: date | None = None):
+    """Contours very simplified for a national map, as stored; a territory without a stored contour on that
+    edition (contours exist for the platform's edition) has a null geometry."""
+    found, edition = get_phase(phase), get_edition(edition)
+    versions = PerimeterVersion.objects.state_of(found, on)
+    resolutions = stored_resolutions(versions, edition, light=True)
+    features = b",".join(_feature(v, resolutions[v.pk]) for v in versions)
+    body = b'{"type":"FeatureCollection","features":[' + features + b"]}"
+    return HttpResponse(body, content_type=GEOJSON)
+
+
+def _feature(version: PerimeterVersion, resolution: Resolution) -> bytes:
+    properties = {
+        "code": version.territory.code,
+        "name": version.territory.name,
+        "population": resolution.population,
+        "communes_count": resolution.communes_count,
+    }
+    # The stored string is already GeoJSON: concatenated, never parsed again.
+    geometry = resolution.geometry_light.encode() or b"null"
+    return b'{"type":"Feature","properties":' + orjson.dumps(properties) + b',"geometry":' + geometry + b"}"
+
+
+@router.get(
+    "/phases/{phase}/territories/{code}",
+    response={200: TerritoryDetail, **NOT_FOUND},
+    summary="Un territoire d'une phase",
+)
+def territory(request, phase: str, code: str, edition: int | None = None, on: date | None = None):
+    """The perimeter of the territory on date `on` (default: its latest version), resolved on `edition`."""
+    found = Territory.objects.select_related("phase").filter(phase__slug=phase, code=code).first()
+    if found is None:
+        get_phase(phase)
+        raise HttpError(404, f"Territoire inconnu en phase {phase} : {code}")
+    edition = get_edition(edition)
+    versions = list(found.versions.order_by("number"))
+    current = _version_on(versions, on)
+    if current is None:
+        raise HttpError(404, f"Le territoire {code} n'a pas de périmètre au {on:%d/%m/%Y}")
+    resolution = stored_resolutions([current], edition)[current.pk]
+    return {
+        "phase": found.phase.slug,
+        "edition": edition,
+        "code": found.code,
+        "name": found.name,
+        "region": found.region_code,
+        "region_name": region_names(edition).get(found.region_code, ""),
+        "withdrawn_on": found.withdrawn_on,
+        "version": current.number,
+        "members": _members(current),
+        **_resolved(resolution, edition),
+        "versions": [_version_out(v) for v in versions],
+    }
+
+
+def _version_on(versions: list[PerimeterVersion], on: date | None) -> PerimeterVersion | None:
+    valid = [v for v in versions if on is None or v.valid_on <= on]
+    return valid[-1] if valid else None
+
+
+def _version_out(version: PerimeterVersion) -> dict:
+    return {
+        "number": version.number,
+        "valid_on": version.valid_on,
+        "reason": version.reason,
+        "source": version.source,
+        "edition": version.edition_id,
+    }
+
+
+def _members(version: PerimeterVersion) -> list[dict]:
+    """Members as given by the source, with their official name in the edition the version is pinned to."""
+    members = PerimeterMember.objects.filter(version=version)
+    of_kind = {kind: members.filter(kind=kind).values("code") for kind in MemberKind.values}
+    names = {
+        MemberKind.EPCI: dict(
+            Epci.objects.filter(edition_id=version.edition_id, siren__in=of_kind[MemberKind.EPCI]).values_list(
+                "siren", "name"
+            )
+        ),
+        MemberKind.COMMUNE: dict(
+            Commune.objects.filter(edition_id=version.edition_id, code__in=of_kind[MemberKind.COMMUNE])
+            .order_by("-kind")  # a current commune (COM) wins over a déléguée of the same code (COMD)
+            .values_list("code", "name")
+        ),
+    }
+    return [
+        {"kind": m.kind, "code": m.code, "label": m.label, "name": names[m.kind].get(m.code)}
+        for m in members.order_by("kind", "code")
+    ]
+
+
+def _resolved(resolution: Resolution, edition: int) -> dict:
+    communes = Commune.objects.filter(
+        edition_id=edition, kind=CommuneKind.CURRENT, code__in=resolution.communes.values("code")
+    ).values_list("code", "name", "population")
+    epcis = resolution.epcis.order_by("siren").values_list("siren", "covered", "total")
+    epci_names = dict(
+        Epci.objects.filter(edition_id=edition, siren__in=resolution.epcis.values("siren")).values_list("siren", "name")
+    )
+    coverage = [{"siren": s, "name": epci_names.get(s, ""), "covered": c, "total": t} for s, c, t in epcis]
+    return {
+        "communes_count": resolution.communes_count,
+        "population": resolution.population,
+        "communes": [{"code": c, "name": n, "population": p or 0} for c, n, p in communes],
+        "departements": _names(Departement, edition, resolution.departements),
+        "regions": _names(Region, edition, resolution.regions),
+        "epci_full": [e for e in coverage if e["covered"] == e["total"]],
+        "epci_partial": [e for e in coverage if e["covered"] != e["total"]],
+        "unmapped": resolution.unmapped,
+    }
+
+
+def _names(model, edition: int, codes: list[str]) -> list[dict]:
+    names = dict(model.objects.filter(edition_id=edition, code__in=codes).values_list("code", "name"))
+    return [{"code": code, "name": names.get(code, "")} for code in codes]
