@@ -5,6 +5,7 @@ between runs (a second bootstrap is a no-op). Under CI a missing mirror fails th
 Run them on their own (`pytest tests/realdata`): they replace the test database of the session.
 """
 
+import hashlib
 import os
 import socket
 import subprocess
@@ -37,23 +38,81 @@ def _mirror() -> Path:
     return mirror
 
 
+# What the database is built from: when one of these changes, the kept database is wiped and built again.
+BUILD_INPUTS = (
+    "pilote/*/migrations/*.py",
+    "pilote/geography/importer.py",
+    "pilote/geography/contours.py",
+    "pilote/geography/projection.py",
+    "pilote/territories/importers.py",
+    "pilote/territories/resolution.py",
+    "data/manifest.toml",
+    "package-lock.json",
+)
+FINGERPRINT_TABLE = "realdata_build"
+
+
+def _fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for pattern in BUILD_INPUTS for p in ROOT.glob(pattern)):
+        digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _use_database(url: str) -> None:
+    """Point the default connection at `url`. A new wrapper is built: the test settings' one may be of another
+    backend (SQLite in memory while the real data sits in PostgreSQL)."""
+    config = dj_database_url.parse(url)
+    config["OPTIONS"] = {}
+    if config["ENGINE"].endswith("sqlite3"):
+        Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        config["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;"}
+    connections["default"].close()
+    keys = ("ENGINE", "NAME", "USER", "PASSWORD", "HOST", "PORT", "OPTIONS")
+    connections.settings["default"] = {**connections.settings["default"], **{k: config[k] for k in keys}}
+    del connections["default"]
+
+
+def _stored_fingerprint(connection) -> str:
+    if FINGERPRINT_TABLE not in connection.introspection.table_names():
+        return ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT fingerprint FROM {FINGERPRINT_TABLE}")
+        row = cursor.fetchone()
+    return row[0] if row else ""
+
+
+def _wipe(connection) -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+            return
+        cursor.execute("PRAGMA foreign_keys = OFF")
+        for table in connection.introspection.table_names():
+            cursor.execute(f'DROP TABLE "{table}"')
+        cursor.execute("PRAGMA foreign_keys = ON")
+
+
+def _store_fingerprint(connection, fingerprint: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE IF NOT EXISTS {FINGERPRINT_TABLE} (fingerprint varchar(64) NOT NULL)")
+        cursor.execute(f"DELETE FROM {FINGERPRINT_TABLE}")
+        cursor.execute(f"INSERT INTO {FINGERPRINT_TABLE} (fingerprint) VALUES (%s)", [fingerprint])
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_blocker):
     mirror = _mirror()
     settings.DATA_MIRROR_DIR = str(mirror)
-    url = real_database_url()
-    config = dj_database_url.parse(url)
-    if config["ENGINE"].endswith("sqlite3"):
-        Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-        config["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;"}
-    connection = connections["default"]
-    connection.close()
-    connection.settings_dict.update(
-        {k: v for k, v in config.items() if k in ("ENGINE", "NAME", "USER", "PASSWORD", "HOST", "PORT", "OPTIONS")}
-    )
+    _use_database(real_database_url())
+    fingerprint = _fingerprint()
     with django_db_blocker.unblock():
+        connection = connections["default"]
+        if _stored_fingerprint(connection) != fingerprint:
+            _wipe(connection)
         call_command("migrate", verbosity=0)
         call_command("bootstrap", verbosity=0)
+        _store_fingerprint(connection, fingerprint)
 
 
 def _free_port() -> int:
