@@ -7,7 +7,18 @@ from pilote.geography.enums import CommuneKind, EpciKind
 from pilote.geography.models import Commune, Departement, Edition, Epci, EpciMembership
 from pilote.geography.projection import UnknownEdition, edition_index, project
 
-from .schemas import CommuneOut, EditionOut, EpciOut, Error, InvalidInput, ProjectionIn, ProjectionOut
+from .schemas import (
+    CommuneCode,
+    CommuneOut,
+    EditionOut,
+    EpciOut,
+    Error,
+    InvalidInput,
+    ProjectionIn,
+    ProjectionOut,
+    Siren,
+    Year,
+)
 
 router = Router(tags=["géographie"])
 
@@ -24,7 +35,7 @@ def editions(request):
     return Edition.objects.values("year", "source", "imported_at")
 
 
-def _find_commune(edition: int, code: str) -> Commune:
+def _find_commune(edition: int, code: CommuneCode) -> Commune:
     """The current commune of that code, else the déléguée/associée/arrondissement (a commune nouvelle often keeps
     the code of its chef-lieu for both)."""
     rows = list(Commune.objects.filter(edition_id=edition, code=code).select_related("parent"))
@@ -39,7 +50,7 @@ def _named(obj) -> dict | None:
 
 
 @router.get("/{edition}/communes/{code}", response={200: CommuneOut, **NOT_FOUND}, summary="Une commune")
-def commune(request, edition: int, code: str):
+def commune(request, edition: Year, code: CommuneCode):
     found = _find_commune(edition, code)
     holder = found.parent or found
     departement = (
@@ -66,7 +77,7 @@ def commune(request, edition: int, code: str):
 
 
 @router.get("/{edition}/epci/{siren}", response={200: EpciOut, **NOT_FOUND}, summary="Un EPCI et ses communes")
-def epci(request, edition: int, siren: str):
+def epci(request, edition: Year, siren: Siren):
     found = Epci.objects.filter(edition_id=edition, siren=siren).first()
     if found is None:
         check_edition(edition)

@@ -1,8 +1,29 @@
 """Shapes of the API's answers and bodies (OpenAPI components)."""
 
+import re
 from datetime import date, datetime
+from typing import Annotated
 
 from ninja import Field, Schema
+from pydantic import BeforeValidator
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_date(value):
+    """Only YYYY-MM-DD: pydantic would otherwise read `0` as 1970-01-01."""
+    if isinstance(value, str) and not ISO_DATE.match(value):
+        raise ValueError("date attendue au format AAAA-MM-JJ")
+    return value
+
+
+# An edition (millésime) of the COG; the bounds keep absurd numbers a 422 rather than a database overflow.
+Year = Annotated[int, Field(ge=1900, le=2999, json_schema_extra={"example": 2026})]
+IsoDate = Annotated[date, BeforeValidator(_iso_date), Field(json_schema_extra={"example": "2023-12-31"})]
+PhaseSlug = Annotated[str, Field(json_schema_extra={"example": "2023-2027"})]
+TerritoryCode = Annotated[str, Field(json_schema_extra={"example": "ti-8401"})]
+CommuneCode = Annotated[str, Field(json_schema_extra={"example": "01002"})]
+Siren = Annotated[str, Field(json_schema_extra={"example": "200000001"})]
 
 
 class Error(Schema):
@@ -74,8 +95,8 @@ class EpciOut(Schema):
 
 
 class ProjectionIn(Schema):
-    source: int = Field(..., description="Edition (millésime) of the given codes", examples=[2020])
-    target: int = Field(..., description="Edition to project onto", examples=[2026])
+    source: Year = Field(..., description="Edition (millésime) of the given codes", examples=[2020])
+    target: Year = Field(..., description="Edition to project onto", examples=[2026])
     communes: list[str] = Field(default_factory=list, max_length=50_000, examples=[["01001", "01003"]])
     epcis: list[str] = Field(default_factory=list, max_length=5_000, examples=[["200000001"]])
 

@@ -20,7 +20,19 @@ from pilote.territories.models import PerimeterMember, PerimeterVersion, Phase, 
 from pilote.territories.resolution import resolve_versions
 
 from .geography import check_edition
-from .schemas import ComparisonOut, Error, InvalidInput, PhaseDetail, PhaseOut, TerritoryDetail, TerritoryList
+from .schemas import (
+    ComparisonOut,
+    Error,
+    InvalidInput,
+    IsoDate,
+    PhaseDetail,
+    PhaseOut,
+    PhaseSlug,
+    TerritoryCode,
+    TerritoryDetail,
+    TerritoryList,
+    Year,
+)
 
 router = Router(tags=["territoires"])
 
@@ -83,9 +95,9 @@ def compare(
     request,
     old: str = "2018-2022",
     new: str = "2023-2027",
-    edition: int | None = None,
-    old_on: date | None = None,
-    new_on: date | None = None,
+    edition: Year | None = None,
+    old_on: IsoDate | None = None,
+    new_on: IsoDate | None = None,
 ):
     """Communes staying, leaving and entering the programme, and for each territory of each phase its overlaps
     with the territories of the other, on a common edition. `old_on`/`new_on` pick the map of a date
@@ -105,7 +117,7 @@ def compare(
 
 
 @router.get("/phases/{phase}", response={200: PhaseDetail, **NOT_FOUND}, summary="Une phase")
-def phase_detail(request, phase: str):
+def phase_detail(request, phase: PhaseSlug):
     found = get_phase(phase)
     return {**_phase_out(found), "version_dates": PerimeterVersion.objects.valid_dates(found)}
 
@@ -115,7 +127,7 @@ def phase_detail(request, phase: str):
     response={200: TerritoryList, **NOT_FOUND},
     summary="Territoires d'une phase",
 )
-def territories(request, phase: str, edition: int | None = None, on: date | None = None):
+def territories(request, phase: PhaseSlug, edition: Year | None = None, on: IsoDate | None = None):
     """The map of the phase on date `on` (default: the current map), resolved on `edition` (default: the platform's)."""
     found, edition = get_phase(phase), get_edition(edition)
     versions = PerimeterVersion.objects.state_of(found, on)
@@ -145,7 +157,7 @@ def territories(request, phase: str, edition: int | None = None, on: date | None
         "responses": {200: {"description": "FeatureCollection", "content": {GEOJSON: {"schema": {"type": "object"}}}}}
     },
 )
-def territories_geojson(request, phase: str, edition: int | None = None, on: date | None = None):
+def territories_geojson(request, phase: PhaseSlug, edition: Year | None = None, on: IsoDate | None = None):
     """Contours very simplified for a national map, as stored; a territory without a stored contour on that
     edition (contours exist for the platform's edition) has a null geometry."""
     found, edition = get_phase(phase), get_edition(edition)
@@ -173,7 +185,7 @@ def _feature(version: PerimeterVersion, resolution: Resolution) -> bytes:
     response={200: TerritoryDetail, **NOT_FOUND},
     summary="Un territoire d'une phase",
 )
-def territory(request, phase: str, code: str, edition: int | None = None, on: date | None = None):
+def territory(request, phase: PhaseSlug, code: TerritoryCode, edition: Year | None = None, on: IsoDate | None = None):
     """The perimeter of the territory on date `on` (default: its latest version), resolved on `edition`."""
     found = Territory.objects.select_related("phase").filter(phase__slug=phase, code=code).first()
     if found is None:

@@ -73,8 +73,9 @@ def test_unknown_edition_or_code_is_a_404_with_its_reason(mini_world, get, url, 
     assert get(url, status=404) == {"detail": detail}
 
 
-def test_edition_that_is_not_a_number_is_a_422(mini_world, get):
-    assert get("/api/geography/deux-mille/communes/01001", status=422)["detail"][0]["loc"] == ["path", "edition"]
+@pytest.mark.parametrize("edition", ["deux-mille", "16335732436903727104", "-1"])
+def test_edition_that_is_not_a_plausible_year_is_a_422(mini_world, get, edition):
+    assert get(f"/api/geography/{edition}/communes/01001", status=422)["detail"][0]["loc"] == ["path", "edition"]
 
 
 def post(client, body, status=200):

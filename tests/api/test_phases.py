@@ -175,6 +175,8 @@ def test_unknown_phase_edition_territory_or_path_is_a_json_404(mini_world, get, 
         "/api/phases/2023-2027/territories?on=2023-02-30",
         "/api/phases/2023-2027/territories?edition=latest",
         "/api/phases/2023-2027/territories/ti-8401?on=hier",
+        "/api/phases/2023-2027/territories?on=0",  # pydantic alone would read it as 1970-01-01
+        "/api/phases/2023-2027/territories?edition=16335732436903727104",  # found by schemathesis: was a 500
     ],
 )
 def test_malformed_parameters_are_a_422_naming_the_parameter(mini_world, get, url):

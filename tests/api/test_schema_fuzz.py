@@ -1,0 +1,16 @@
+"""Schemathesis reads /api/openapi.json and throws generated requests at every operation, on the tiny France:
+whatever it sends, the API answers what its schema declares, and never a 500."""
+
+import pytest
+from django.core.wsgi import get_wsgi_application
+
+schemathesis = pytest.importorskip("schemathesis")
+hypothesis = pytest.importorskip("hypothesis")
+
+schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+
+
+@schema.parametrize()
+@hypothesis.settings(max_examples=30, deadline=None, suppress_health_check=list(hypothesis.HealthCheck))
+def test_every_operation_answers_as_its_schema_says(case, mini_world):
+    case.call_and_validate()
