@@ -1,0 +1,97 @@
+"""Reads for the public pages: stored Resolution figures of a map state, never recomputed in a request.
+
+Each function runs a fixed number of queries, whatever the number of territories, communes or EPCI.
+"""
+
+from dataclasses import dataclass
+
+import orjson
+from django.db.models import Count, Max, OuterRef, Subquery, Sum
+
+from pilote.geography.enums import CommuneKind
+from pilote.geography.models import Commune, Departement, Region
+
+from .models import PerimeterVersion, Phase, Resolution, ResolvedCommune, ResolvedEpci
+
+
+def current_versions():
+    """Today's map of every phase, as a subquery: the latest version of each territory still in the programme.
+
+    The same rule as `PerimeterVersion.objects.state_of(phase)` without a date, for all phases in one query.
+    """
+    latest = (
+        PerimeterVersion.objects.filter(territory=OuterRef("territory"))
+        .values("territory")
+        .annotate(last=Max("number"))
+        .values("last")
+    )
+    return PerimeterVersion.objects.filter(territory__withdrawn_on__isnull=True, number=Subquery(latest))
+
+
+def resolutions_of(versions, edition: int):
+    """Stored resolutions of `versions` on `edition`, without their contours (`.defer(None)` reads them)."""
+    return Resolution.objects.filter(version__in=versions, edition_id=edition).defer("geometry", "geometry_light")
+
+
+@dataclass
+class PhaseFigures:
+    territories: int
+    communes: int
+    population: int
+    epcis: int
+
+
+def phase_figures(versions: list[PerimeterVersion], edition: int) -> PhaseFigures:
+    """Headline figures of a map state, a commune in two territories counted once. Three queries.
+
+    Sums the stored figures of each territory, then takes out the communes found in several territories (rare):
+    much faster than counting distinct communes over all resolved rows.
+    """
+    resolutions = resolutions_of(versions, edition)
+    totals = resolutions.aggregate(communes=Sum("communes_count"), population=Sum("population"))
+    rows = ResolvedCommune.objects.filter(resolution__in=resolutions)
+    repeated = rows.values("code").annotate(times=Count("id")).filter(times__gt=1).values("code")
+    times = rows.filter(code=OuterRef("code")).values("code").annotate(n=Count("id")).values("n")
+    extra = (
+        Commune.objects.filter(edition_id=edition, kind=CommuneKind.CURRENT, code__in=Subquery(repeated))
+        .annotate(times=Subquery(times))
+        .values_list("times", "population")
+    )
+    extra = list(extra)
+    communes = (totals["communes"] or 0) - sum(n - 1 for n, _ in extra)
+    population = (totals["population"] or 0) - sum((n - 1) * (pop or 0) for n, pop in extra)
+    epcis = ResolvedEpci.objects.filter(resolution__in=resolutions).values("siren").distinct().count()
+    return PhaseFigures(len(versions), communes, population, epcis)
+
+
+def phase_geojson(phase: Phase, edition: int) -> bytes:
+    """FeatureCollection of the phase's current map, from the stored light contours (concatenated, not parsed)."""
+    versions = PerimeterVersion.objects.state_of(phase)
+    rows = (
+        resolutions_of(versions, edition)
+        .exclude(geometry_light="")
+        .values_list(
+            "version__territory__code",
+            "version__territory__name",
+            "communes_count",
+            "population",
+            "geometry_light",
+        )
+        .order_by("version__territory__code")
+    )
+    features = [
+        b'{"type":"Feature","properties":'
+        + orjson.dumps({"code": code, "name": name, "communes": communes, "population": population})
+        + b',"geometry":'
+        + geometry.encode()
+        + b"}"
+        for code, name, communes, population, geometry in rows
+    ]
+    return b'{"type":"FeatureCollection","features":[' + b",".join(features) + b"]}"
+
+
+def place_names(edition: int) -> tuple[dict[str, str], dict[str, str]]:
+    """Names of régions and départements of an edition, by code. Two queries."""
+    regions = dict(Region.objects.of(edition).values_list("code", "name"))
+    departements = dict(Departement.objects.of(edition).values_list("code", "name"))
+    return regions, departements

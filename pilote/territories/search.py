@@ -1,0 +1,49 @@
+"""Search by name, forgiving accents, case and hyphens: "saint etienne" finds "Saint-Étienne".
+
+No folded column exists (a model change); so the database narrows with LIKE, each letter that may carry an accent
+and each separator becoming `_` (any one character), and Python keeps the names that really match once folded.
+"""
+
+import re
+import unicodedata
+
+from django.db.models import CharField, Lookup
+
+LOOSE_LETTERS = re.compile(r"[aceiouy\s'’-]")
+CANDIDATES = 500
+
+
+@CharField.register_lookup
+class LooseContains(Lookup):
+    """`name__loose="saint etienne"`: LIKE '%s_int__ti_nn_%' (ILIKE on PostgreSQL), a superset of the matches."""
+
+    lookup_name = "loose"
+
+    def get_db_prep_lookup(self, value, connection):
+        escaped = value.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return "%s", ["%" + LOOSE_LETTERS.sub("_", escaped) + "%"]
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        operator = "ILIKE" if connection.vendor == "postgresql" else "LIKE"
+        return f"{lhs} {operator} {rhs} ESCAPE '\\'", lhs_params + rhs_params
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, one space between words: 'Saint-Étienne' → 'saint etienne'."""
+    plain = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "Oe"))
+    plain = plain.encode("ascii", "ignore").decode()
+    return " ".join(re.split(r"[\s'’-]+", plain.lower())).strip()
+
+
+def loose_filter(rows, text: str, *, attribute: str = "name", codes: tuple[str, ...] = (), limit: int = 20) -> list:
+    """Keep the rows whose folded name holds the folded text, or whose code attribute starts with it; names that
+    start with the text come first."""
+    wanted = fold(text)
+    kept = []
+    for row in rows:
+        name = fold(getattr(row, attribute))
+        if wanted in name or any(getattr(row, c).startswith(text) for c in codes):
+            kept.append((not name.startswith(wanted), row))
+    return [row for _, row in sorted(kept, key=lambda pair: pair[0])][:limit]
