@@ -9,3 +9,4 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not os.environ.get("PILOTE_DATABASE_URL"):
     DATABASES["default"]["NAME"] = ":memory:"
+STATIC_ROOT = None  # whitenoise serves through the finders in tests; no collectstatic folder

@@ -17,7 +17,7 @@ from pilote.geography.models import Commune, Departement, Epci, Region
 from pilote.territories.comparison import compare_phases
 from pilote.territories.enums import MemberKind
 from pilote.territories.models import PerimeterMember, PerimeterVersion, Phase, Resolution, Territory
-from pilote.territories.resolution import resolve_versions
+from pilote.territories.resolution import ensure_resolved
 
 from .geography import check_edition
 from .schemas import (
@@ -55,15 +55,10 @@ def get_edition(edition: int | None) -> int:
 
 def stored_resolutions(versions: list[PerimeterVersion], edition: int, *, light: bool = False) -> dict[int, Resolution]:
     """Version id → its resolution on `edition`, resolving (without geometry) the versions that have none yet."""
-    for _ in range(2):
-        rows = Resolution.objects.filter(version__in=versions, edition_id=edition).defer("geometry")
-        rows = rows if light else rows.defer("geometry_light")
-        found = {r.version_id: r for r in rows}
-        missing = [v.pk for v in versions if v.pk not in found]
-        if not missing:
-            break
-        resolve_versions(PerimeterVersion.objects.filter(pk__in=missing), edition=edition, with_geometry=False)
-    return found
+    ensure_resolved(versions, edition)
+    rows = Resolution.objects.filter(version__in=versions, edition_id=edition).defer("geometry")
+    rows = rows if light else rows.defer("geometry_light")
+    return {r.version_id: r for r in rows}
 
 
 def region_names(edition: int) -> dict[str, str]:

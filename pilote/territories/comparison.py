@@ -7,8 +7,8 @@ from datetime import date
 from pilote.geography.enums import CommuneKind
 from pilote.geography.models import Commune
 
-from .models import PerimeterVersion, Phase, Resolution, ResolvedCommune
-from .resolution import resolve_versions
+from .models import PerimeterVersion, Phase, ResolvedCommune
+from .resolution import ensure_resolved
 
 
 @dataclass
@@ -44,10 +44,7 @@ class Comparison:
 
 def _owners(versions: list[PerimeterVersion], edition: int) -> dict[str, str]:
     """Commune code → territory code, for a map state (resolving the versions not yet resolved)."""
-    done = set(Resolution.objects.filter(version__in=versions, edition_id=edition).values_list("version_id", flat=True))
-    missing = [v.pk for v in versions if v.pk not in done]
-    if missing:
-        resolve_versions(PerimeterVersion.objects.filter(pk__in=missing), edition=edition, with_geometry=False)
+    ensure_resolved(versions, edition)
     rows = ResolvedCommune.objects.filter(resolution__version__in=versions, resolution__edition_id=edition).values_list(
         "code", "resolution__version__territory__code"
     )

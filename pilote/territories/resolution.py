@@ -49,12 +49,18 @@ def resolve_version(version: PerimeterVersion, target: EditionIndex) -> Resolved
     )
 
 
+def polygonal(geometry):
+    """Only the surfaces: unions and snapping leave stray lines and points that a map should not draw."""
+    parts = [p for p in shapely.get_parts(geometry) if p.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts) if parts else None
+
+
 def to_geojson(geometry, tolerance: float) -> str:
     if geometry is None or geometry.is_empty:
         return ""
     simplified = shapely.simplify(geometry, tolerance, preserve_topology=True)
-    rounded = shapely.transform(simplified, lambda xy: np.round(xy, DECIMALS))
-    return shapely.to_geojson(shapely.make_valid(rounded))
+    rounded = polygonal(shapely.make_valid(shapely.transform(simplified, lambda xy: np.round(xy, DECIMALS))))
+    return shapely.to_geojson(rounded) if rounded is not None else ""
 
 
 def dissolve(codes: set[str], target: EditionIndex, contour_index: EditionIndex, contours: dict) -> object:
@@ -131,6 +137,14 @@ def _resolution(r: Resolved, target: EditionIndex, geometries: dict) -> Resoluti
         geometry=detail,
         geometry_light=light,
     )
+
+
+def ensure_resolved(versions, edition: int) -> None:
+    """Resolve on `edition` (without geometry) the versions that have no stored resolution there yet."""
+    done = set(Resolution.objects.filter(version__in=versions, edition_id=edition).values_list("version_id", flat=True))
+    missing = [v.pk for v in versions if v.pk not in done]
+    if missing:
+        resolve_versions(PerimeterVersion.objects.filter(pk__in=missing), edition=edition, with_geometry=False)
 
 
 def resolve_all(*, edition: int | None = None, with_geometry: bool = True) -> int:

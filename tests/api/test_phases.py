@@ -41,7 +41,7 @@ def test_phase_lists_the_dates_its_map_changed(mini_world, get):
 
 
 def test_territories_of_phase_two_on_2026_read_the_stored_figures(mini_world, get, django_assert_max_num_queries):
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         listing = get("/api/phases/2023-2027/territories?edition=2026")
     assert (listing["phase"], listing["edition"], listing["count"]) == ("2023-2027", 2026, 2)
     rows = {row["code"]: row for row in listing["territories"]}
@@ -64,7 +64,7 @@ def test_an_edition_never_resolved_is_resolved_once_then_read(mini_world, get, d
     assert (rows["ti-8401"]["communes_count"], rows["ti-8401"]["population"]) == (3, 600)
     assert Resolution.objects.filter(edition_id=2023).count() == 2
     assert Resolution.objects.get(edition_id=2023, version__territory__code="ti-8401").geometry == ""
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         get("/api/phases/2018-2022/territories?edition=2023")
     assert Resolution.objects.filter(edition_id=2023).count() == 2
 
@@ -75,7 +75,7 @@ def test_map_of_a_date_before_the_first_version_is_empty(mini_world, get):
 
 
 def test_territory_detail_gives_members_communes_epci_and_history(mini_world, get, django_assert_max_num_queries):
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         territory = get("/api/phases/2023-2027/territories/ti-8401?edition=2026")
     assert (territory["name"], territory["region"], territory["version"]) == ("Ain industriel", "84", 1)
     assert territory["members"] == [
@@ -125,7 +125,7 @@ def test_territory_on_a_date_before_its_first_version_is_a_404(mini_world, get):
 
 
 def test_geojson_concatenates_the_stored_light_contours(mini_world, client, django_assert_max_num_queries):
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         response = client.get("/api/phases/2023-2027/territories.geojson")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/geo+json"
