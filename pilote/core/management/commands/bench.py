@@ -1,0 +1,272 @@
+"""`make bench`: time what matters on the full real data and print each figure next to its target.
+
+(a) importing edition 2026 into an empty database (parse, then write), against a bare `sqlite3.executemany` of the
+    same rows into the same schema; always on scratch SQLite files under var/bench/, since the bare baseline is SQLite;
+(b) resolving every perimeter version of both phases on 2026 with population and geometry;
+(c) comparing the two phases; (d) the size of the national map of phase 2; (e) the server time of the main pages.
+(b)–(e) run on the database of PILOTE_DATABASE_URL when it is set, else on var/bench/bench.sqlite3, built (once)
+by migrate + bootstrap.
+"""
+
+import os
+import re
+import shutil
+import sqlite3
+import statistics
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import dj_database_url
+import orjson
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import connections
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from pilote.geography.importer import TABLES, read_edition, write_edition
+from pilote.geography.models import Edition
+from pilote.geography.projection import edition_index
+from pilote.territories.comparison import compare_phases
+from pilote.territories.models import PerimeterVersion, Phase, Resolution
+from pilote.territories.resolution import resolve_all
+
+EDITION = 2026
+PAGES = (
+    "/",
+    "/territoires/",
+    "/territoires/2023-2027/ti-8401/",
+    "/epci/200040442/",
+    "/communes/01053/",
+    "/evolution/",
+    "/recherche/?q=lyon",
+    "/api/phases",
+    "/api/phases/2023-2027/territories",
+    "/api/phases/compare?old=2018-2022&new=2023-2027&edition=2026",
+)
+MAP_URLS = ("/api/phases/2023-2027/territories.geojson", "/carte/2023-2027.geojson")
+PAGE_TARGET_MS = 100
+MAP_TARGET_BYTES = 1_000_000
+
+
+@contextmanager
+def timer():
+    """`with timer() as t: ...` then `t()` gives the elapsed seconds."""
+    start = time.perf_counter()
+    elapsed = [None]
+    yield lambda: elapsed[0]
+    elapsed[0] = time.perf_counter() - start
+
+
+def use_database(url: str) -> None:
+    """Point the default connection at `url` (a new wrapper: the backend may change)."""
+    config = dj_database_url.parse(url)
+    options = {}
+    if config["ENGINE"].endswith("sqlite3"):
+        Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        options = {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+        }
+    connections["default"].close()
+    keys = ("ENGINE", "NAME", "USER", "PASSWORD", "HOST", "PORT")
+    connections.settings["default"] = {
+        **connections.settings["default"],
+        **{k: config[k] for k in keys},
+        "OPTIONS": options,
+    }
+    del connections["default"]
+    edition_index.cache_clear()
+
+
+def copy_sqlite(source: Path, target: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(source, target)
+
+
+class Command(BaseCommand):
+    help = "Benchmark the import, the resolution, the comparison, the national map and the pages on the real data."
+    requires_system_checks = []
+
+    def add_arguments(self, parser):
+        parser.add_argument("--runs", type=int, default=5, help="timed runs per page, after one warm-up")
+
+    def handle(self, *args, runs, **options):
+        self.bench_dir = Path(settings.VAR_DIR) / "bench"
+        self.bench_dir.mkdir(parents=True, exist_ok=True)
+        self.lines = []
+        self.bench_import()
+        self.prepare_real_database()
+        self.bench_resolution()
+        self.bench_comparison()
+        self.bench_map()
+        self.bench_pages(runs)
+        self.stdout.write("\n" + "\n".join(self.lines))
+
+    def row(self, label: str, value: str, target: str = "", ok: bool | None = None):
+        verdict = "" if ok is None else ("ok" if ok else "MISSED")
+        line = f"{label:<72} {value:>14}  {target:<14} {verdict}"
+        self.lines.append(line)
+        self.stdout.write(line)
+
+    def section(self, title: str):
+        self.lines.append(f"\n{title}")
+        self.stdout.write(f"\n{title}")
+
+    # (a) ----------------------------------------------------------------------------------------------------------
+
+    def bench_import(self):
+        self.section(f"(a) import of edition {EDITION} into an empty database (scratch SQLite files)")
+        empty = self.bench_dir / "empty.sqlite3"
+        scratch = self.bench_dir / "import.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{empty}{suffix}").unlink(missing_ok=True)
+        use_database(f"sqlite:///{empty}")
+        call_command("migrate", verbosity=0)
+        connections["default"].close()
+        copy_sqlite(empty, scratch)
+        use_database(f"sqlite:///{scratch}")
+        with timer() as parse:
+            rows = read_edition(EDITION)
+        with timer() as write:
+            write_edition(rows)
+        connections["default"].close()
+        bare = self.bare_executemany(empty, rows)
+        ratio = write() / bare
+        self.row(f"read_edition({EDITION}): parse {rows.row_count()} rows", f"{parse():.3f} s")
+        self.row("write_edition: Django connection, one executemany per table", f"{write():.3f} s")
+        self.row("bare sqlite3.executemany of the same rows, same schema", f"{bare:.3f} s")
+        self.row("write_edition / bare executemany", f"{ratio:.2f}×", "target ≤ 2×", ratio <= 2)
+
+    def bare_executemany(self, empty: Path, rows) -> float:
+        """The same rows into a fresh copy of the same schema (tables and indexes from sqlite_master)."""
+        path = self.bench_dir / "bare.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        source = sqlite3.connect(empty)
+        schema = [
+            sql
+            for (sql,) in source.execute(
+                "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY rowid"
+            )
+        ]
+        source.close()
+        db = sqlite3.connect(path, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA foreign_keys=ON")
+        # Django registers REGEXP on its connections; CHECK constraints of other tables use it.
+        db.create_function("REGEXP", 2, lambda pattern, text: bool(re.search(pattern, text or "")), deterministic=True)
+        for sql in schema:
+            db.execute(sql)
+        start = time.perf_counter()
+        db.execute("BEGIN IMMEDIATE")
+        db.execute(
+            f"INSERT INTO {Edition._meta.db_table} (year, source, checksum, imported_at) VALUES (?, ?, ?, ?)",
+            (rows.year, rows.source, rows.checksum, "2026-01-01 00:00:00"),
+        )
+        for attr, model, columns in TABLES:
+            sql = f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+            db.executemany(sql, getattr(rows, attr))
+        db.execute("COMMIT")
+        elapsed = time.perf_counter() - start
+        db.close()
+        return elapsed
+
+    # the real database ------------------------------------------------------------------------------------------
+
+    def prepare_real_database(self):
+        url = os.environ.get("PILOTE_DATABASE_URL") or f"sqlite:///{self.bench_dir / 'bench.sqlite3'}"
+        use_database(url)
+        self.section(f"database for (b)–(e): {url}")
+        with timer() as build:
+            call_command("migrate", verbosity=0)
+            call_command("bootstrap", verbosity=0)
+        self.row("migrate + bootstrap (a no-op when already built)", f"{build():.1f} s")
+
+    # (b) (c) ----------------------------------------------------------------------------------------------------
+
+    def bench_resolution(self):
+        self.section(f"(b) resolution of every perimeter version on {EDITION}, with population and geometry")
+        edition_index.cache_clear()
+        with timer() as elapsed:
+            count = resolve_all(edition=EDITION)
+        self.row(
+            f"resolve_all(edition={EDITION}): {count} versions", f"{elapsed():.2f} s", "target ≤ 5 s", elapsed() <= 5
+        )
+
+    def bench_comparison(self):
+        self.section("(c) comparison of the phases")
+        old, new = Phase.objects.get(slug="2018-2022"), Phase.objects.get(slug="2023-2027")
+        with timer() as elapsed:
+            comparison = compare_phases(old=old, new=new, edition=EDITION)
+        label = f"compare_phases(2018-2022 → 2023-2027, {EDITION}): {comparison.summary['communes_new']} communes"
+        self.row(label, f"{elapsed():.3f} s", "target ≤ 1 s", elapsed() <= 1)
+
+    # (d) --------------------------------------------------------------------------------------------------------
+
+    def bench_map(self):
+        self.section("(d) national map of phase 2 (GeoJSON)")
+        phase = Phase.objects.get(slug="2023-2027")
+        versions = PerimeterVersion.objects.state_of(phase)
+        light = dict(
+            Resolution.objects.filter(version__in=versions, edition_id=EDITION).values_list(
+                "version_id", "geometry_light"
+            )
+        )
+        features = [
+            {
+                "type": "Feature",
+                "properties": {"code": v.territory.code, "name": v.territory.name},
+                "geometry": orjson.loads(light[v.pk]) if light.get(v.pk) else None,
+            }
+            for v in versions
+        ]
+        size = len(orjson.dumps({"type": "FeatureCollection", "features": features}))
+        target = f"≤ {MAP_TARGET_BYTES:,} B"
+        self.row(
+            f"FeatureCollection of Resolution.geometry_light ({len(features)} territories)",
+            f"{size:,} B",
+            target,
+            size <= MAP_TARGET_BYTES,
+        )
+        client = self.client()
+        for url in MAP_URLS:
+            response = client.get(url)
+            if response.status_code != 200:
+                self.row(f"GET {url}", f"absent ({response.status_code})")
+                continue
+            size = len(response.content)
+            self.row(f"GET {url}", f"{size:,} B", target, size <= MAP_TARGET_BYTES)
+
+    # (e) --------------------------------------------------------------------------------------------------------
+
+    def client(self) -> Client:
+        return Client(HTTP_HOST=settings.ALLOWED_HOSTS[0] if settings.ALLOWED_HOSTS else "localhost")
+
+    def bench_pages(self, runs: int):
+        self.section(f"(e) server time of the pages (Django test client, median of {runs} after 1 warm-up, DEBUG off)")
+        settings.DEBUG = False
+        client = self.client()
+        connection = connections["default"]
+        for url in PAGES:
+            response = client.get(url)
+            if response.status_code == 404:
+                self.row(f"GET {url}", "absent (404)")
+                continue
+            times = []
+            for _ in range(runs):
+                with CaptureQueriesContext(connection) as queries, timer() as elapsed:
+                    response = client.get(url)
+                times.append(elapsed() * 1000)
+            median = statistics.median(times)
+            label = f"GET {url} [{response.status_code}, {len(queries)} queries]"
+            self.row(
+                label,
+                f"{median:.1f} ms",
+                f"target ≤ {PAGE_TARGET_MS} ms",
+                median <= PAGE_TARGET_MS and response.status_code == 200,
+            )
