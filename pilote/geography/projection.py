@@ -41,28 +41,34 @@ class EditionIndex:
 
     @classmethod
     def load(cls, year: int) -> "EditionIndex":
+        """Four queries without joins: ids are mapped to codes here, which is several times faster."""
         if not Edition.objects.filter(year=year).exists():
             raise UnknownEdition(year)
         index = cls(year=year)
         rows = Commune.objects.filter(edition_id=year).values_list(
-            "code", "kind", "name", "population", "departement_code", "region_code", "siren", "parent__code"
+            "id", "code", "kind", "name", "population", "departement_code", "region_code", "siren", "parent_id"
         )
-        for code, kind, name, population, dep, reg, siren, parent in rows:
+        code_of, parent_of = {}, {}
+        for pk, code, kind, name, population, dep, reg, siren, parent_id in rows:
+            code_of[pk] = code
             if kind == CommuneKind.CURRENT:
                 index.communes[code] = CommuneFacts(name, population or 0, dep, reg)
                 if siren:
                     index.commune_by_siren[siren] = code
-            elif parent:
-                index.parent_of.setdefault(code, parent)
-        for old, new in CommuneLineage.objects.filter(edition_id=year).values_list("old_code", "commune__code"):
-            index.successors[old].add(new)
-            index.predecessors[new].add(old)
-        for siren, name, kind in Epci.objects.filter(edition_id=year).values_list("siren", "name", "kind"):
+            elif parent_id:
+                parent_of.setdefault(code, parent_id)
+        index.parent_of = {code: code_of[pk] for code, pk in parent_of.items()}
+        for old, commune_id in CommuneLineage.objects.filter(edition_id=year).values_list("old_code", "commune_id"):
+            index.successors[old].add(code_of[commune_id])
+            index.predecessors[code_of[commune_id]].add(old)
+        siren_of = {}
+        for pk, siren, name, kind in Epci.objects.filter(edition_id=year).values_list("id", "siren", "name", "kind"):
+            siren_of[pk] = siren
             index.epci_names[siren] = (name, kind)
             index.epci_members[siren] = set()
-        for siren, code in EpciMembership.objects.filter(edition_id=year).values_list("epci__siren", "commune__code"):
-            index.epci_members[siren].add(code)
-            index.epcis_of[code].add(siren)
+        for epci_id, commune_id in EpciMembership.objects.filter(edition_id=year).values_list("epci_id", "commune_id"):
+            index.epci_members[siren_of[epci_id]].add(code_of[commune_id])
+            index.epcis_of[code_of[commune_id]].add(siren_of[epci_id])
         return index
 
 
