@@ -13,6 +13,16 @@ from pilote.territories.resolution import resolve_all
 from . import world as w
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Cached figures must never leak from one test into another."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def editions_dir(tmp_path, settings):
     root = tmp_path / "node_modules"

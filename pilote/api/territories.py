@@ -14,7 +14,7 @@ from ninja.errors import HttpError
 
 from pilote.geography.enums import CommuneKind
 from pilote.geography.models import Commune, Departement, Epci, Region
-from pilote.territories.comparison import compare_phases
+from pilote.territories.comparison import compare_phases_cached
 from pilote.territories.enums import MemberKind
 from pilote.territories.models import PerimeterMember, PerimeterVersion, Phase, Resolution, Territory
 from pilote.territories.resolution import ensure_resolved
@@ -98,7 +98,7 @@ def compare(
     with the territories of the other, on a common edition. `old_on`/`new_on` pick the map of a date
     (default: the current map)."""
     old_phase, new_phase, edition = get_phase(old), get_phase(new), get_edition(edition)
-    result = compare_phases(old=old_phase, new=new_phase, edition=edition, old_on=old_on, new_on=new_on)
+    result = compare_phases_cached(old=old_phase, new=new_phase, edition=edition, old_on=old_on, new_on=new_on)
     return {
         "old": old_phase.slug,
         "new": new_phase.slug,

@@ -1,13 +1,16 @@
 """How the map evolved between two phases, on a common edition of the geography."""
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+
+from django.core.cache import cache
+from django.db.models import Count, Max
 
 from pilote.geography.enums import CommuneKind
 from pilote.geography.models import Commune
 
-from .models import PerimeterVersion, Phase, ResolvedCommune
+from .models import PerimeterVersion, Phase, Resolution, ResolvedCommune
 from .resolution import ensure_resolved
 
 
@@ -128,5 +131,20 @@ def compare_phases(
     return Comparison(old, new, edition, old_on, new_on, summary, new_evolutions, old_evolutions)
 
 
-def overlap_counter(comparison: Comparison) -> Counter:
-    return Counter(len(e.overlaps) for e in comparison.new_territories)
+def _data_token() -> str:
+    """Changes whenever a comparison could: a new perimeter version, a withdrawal or an edition re-import each
+    write resolutions, which carry the time they were computed (ids alone could be reused after a delete)."""
+    figures = Resolution.objects.aggregate(last=Max("computed_at"), count=Count("id"))
+    return f"{figures['last']}-{figures['count']}"
+
+
+def compare_phases_cached(
+    *, old: Phase, new: Phase, edition: int, old_on: date | None = None, new_on: date | None = None
+) -> Comparison:
+    """`compare_phases`, kept in the cache until the data it reads changes (one query to know)."""
+    key = f"compare:{old.slug}:{new.slug}:{edition}:{old_on}:{new_on}:{_data_token()}"
+    comparison = cache.get(key)
+    if comparison is None:
+        comparison = compare_phases(old=old, new=new, edition=edition, old_on=old_on, new_on=new_on)
+        cache.set(key, comparison, timeout=24 * 3600)
+    return comparison

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from pilote.geography.enums import CommuneKind
 from pilote.geography.models import Commune, CommuneLineage, Edition, Epci, EpciMembership
 
-from .comparison import compare_phases
+from .comparison import compare_phases_cached
 from .enums import MemberKind
 from .figures import current_versions, phase_figures, phase_geojson, place_names, resolutions_of
 from .forms import CompareForm, TerritoryFilterForm, current_phase
@@ -266,7 +266,7 @@ def commune_detail(request, code: str):
 @require_GET
 def compare(request):
     form = CompareForm(request.GET, phases=_phases())
-    comparison = compare_phases(**form.params()) if form.is_valid() else None
+    comparison = compare_phases_cached(**form.params()) if form.is_valid() else None
     context = {
         "form": form,
         "comparison": comparison,
@@ -294,7 +294,7 @@ def compare_csv(request):
     form = CompareForm(request.GET, phases=_phases())
     if not form.is_valid():
         return HttpResponse("Paramètres invalides : " + form.errors.as_text(), status=400, content_type="text/plain")
-    comparison = compare_phases(**form.params())
+    comparison = compare_phases_cached(**form.params())
     # Semicolon and a UTF-8 byte order mark: what Excel in French opens directly, accents included.
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"evolution_{comparison.old.slug}_{comparison.new.slug}_cog{comparison.edition}.csv"

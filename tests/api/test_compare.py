@@ -23,7 +23,7 @@ def compare(client):
 def test_summary_counts_communes_and_population_staying_leaving_entering(
     mini_world, compare, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         comparison = compare("&edition=2026")
     assert (comparison["old"], comparison["new"], comparison["edition"]) == ("2018-2022", "2023-2027", 2026)
     assert comparison["summary"] == {

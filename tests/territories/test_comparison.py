@@ -40,3 +40,19 @@ def test_an_old_state_of_the_map_can_be_chosen(mini_world):
 
     assert before_the_programme.summary["territories_old"] == 0
     assert before_the_programme.summary["territories_new"] == 2
+
+
+def test_the_cached_comparison_is_recomputed_when_a_perimeter_changes(mini_world, tmp_path):
+    from pilote.territories.comparison import compare_phases_cached
+    from pilote.territories.importers import import_perimeters, parse_phase2_liste_geo
+    from pilote.territories.resolution import resolve_all
+
+    from .. import world as w
+
+    old, new = Phase.objects.get(slug="2018-2022"), Phase.objects.get(slug="2023-2027")
+    assert compare_phases_cached(old=old, new=new, edition=2026).summary["communes_entering"] == 2
+    smaller = [("ti-8401", "Ain industriel", [("CC Alpha", "200000001")]), w.PHASE2_TERRITORIES[1]]
+    import_perimeters(parse_phase2_liste_geo(w.write_phase2_geojson(tmp_path / "p2b.geojson", smaller)))
+    resolve_all(edition=2026)
+
+    assert compare_phases_cached(old=old, new=new, edition=2026).summary["communes_entering"] == 0
