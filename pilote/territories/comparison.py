@@ -43,6 +43,7 @@ class Comparison:
     summary: dict[str, int]
     new_territories: list[TerritoryEvolution]  # each territory of the new phase: where it comes from
     old_territories: list[TerritoryEvolution]  # each territory of the old phase: where its communes went
+    cache_key: str = ""  # set when it comes from the cache: pages key their rendered fragments on it
 
 
 def _owners(versions: list[PerimeterVersion], edition: int) -> dict[str, str]:
@@ -135,7 +136,7 @@ def _data_token() -> str:
     """Changes whenever a comparison could: a new perimeter version, a withdrawal or an edition re-import each
     write resolutions, which carry the time they were computed (ids alone could be reused after a delete)."""
     figures = Resolution.objects.aggregate(last=Max("computed_at"), count=Count("id"))
-    return f"{figures['last']}-{figures['count']}"
+    return f"{figures['last']:%Y%m%d%H%M%S%f}-{figures['count']}" if figures["last"] else "none"
 
 
 def compare_phases_cached(
@@ -146,5 +147,6 @@ def compare_phases_cached(
     comparison = cache.get(key)
     if comparison is None:
         comparison = compare_phases(old=old, new=new, edition=edition, old_on=old_on, new_on=new_on)
+        comparison.cache_key = key
         cache.set(key, comparison, timeout=24 * 3600)
     return comparison

@@ -20,6 +20,7 @@ from pathlib import Path
 import dj_database_url
 import orjson
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connections
@@ -135,11 +136,12 @@ class Command(BaseCommand):
             write_edition(rows)
         connections["default"].close()
         bare = self.bare_executemany(empty, rows)
-        ratio = write() / bare
+        ratio = (parse() + write()) / bare
         self.row(f"read_edition({EDITION}): parse {rows.row_count()} rows", f"{parse():.3f} s")
         self.row("write_edition: Django connection, one executemany per table", f"{write():.3f} s")
-        self.row("bare sqlite3.executemany of the same rows, same schema", f"{bare:.3f} s")
-        self.row("write_edition / bare executemany", f"{ratio:.2f}×", "target ≤ 2×", ratio <= 2)
+        self.row("bare sqlite3.executemany of the same rows, same schema (floor)", f"{bare:.3f} s")
+        self.row("write alone / floor", f"{write() / bare:.2f}×")
+        self.row("whole import (parse + write) / floor", f"{ratio:.2f}×", "target ≤ 2×", ratio <= 2)
 
     def bare_executemany(self, empty: Path, rows) -> float:
         """The same rows into a fresh copy of the same schema (tables and indexes from sqlite_master)."""
@@ -253,10 +255,13 @@ class Command(BaseCommand):
         client = self.client()
         connection = connections["default"]
         for url in PAGES:
-            response = client.get(url)
+            cache.clear()  # the first request computes what later ones may read from the cache
+            with timer() as cold:
+                response = client.get(url)
             if response.status_code == 404:
                 self.row(f"GET {url}", "absent (404)")
                 continue
+            self.row(f"GET {url} first request, empty cache", f"{cold() * 1000:.1f} ms")
             times = []
             for _ in range(runs):
                 with CaptureQueriesContext(connection) as queries, timer() as elapsed:
