@@ -8,6 +8,7 @@ from datetime import date
 
 from django.db import models
 
+from pilote.core.enums import Role
 from pilote.geography.models import Edition
 
 from .enums import MemberKind
@@ -34,6 +35,28 @@ class Phase(models.Model):
 class TerritoryQuerySet(models.QuerySet):
     def in_phase(self, phase):
         return self.filter(phase=phase)
+
+    def in_scope_of(self, user):
+        """The territories a person works on: every one for ANCT and operators; for a regional or départemental
+        reviewer those touching their région or département (a territory crossing two regions is in both scopes,
+        on the platform's default edition); for a territory team its own. The one scoping method of every list."""
+        from django.conf import settings
+
+        from pilote.core import perms
+
+        if perms.is_national(user) or perms.has_role(user, Role.OPERATOR):
+            return self
+        regions, departements = perms.region_codes(user), perms.departement_codes(user)
+        ids = set()
+        if regions or departements:
+            rows = Resolution.objects.filter(edition_id=settings.DEFAULT_EDITION).values_list(
+                "version__territory_id", "regions", "departements"
+            )
+            ids = {pk for pk, regs, deps in rows if regions & set(regs) or departements & set(deps)}
+        team = models.Q()
+        for phase_slug, code in perms.team_territories(user):
+            team |= models.Q(phase__slug=phase_slug, code=code)
+        return self.filter(models.Q(pk__in=ids) | team) if team else self.filter(pk__in=ids)
 
     def search(self, text: str):
         return self.filter(models.Q(name__icontains=text) | models.Q(code__icontains=text)) if text else self

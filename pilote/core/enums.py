@@ -1,0 +1,30 @@
+from django.db import models
+
+
+class OrganisationKind(models.TextChoices):
+    ANCT = "anct", "ANCT – délégation Territoires d'industrie"
+    PREFECTURE_REGION = "prefecture_region", "Préfecture de région / SGAR"
+    PREFECTURE_DEPARTEMENT = "prefecture_departement", "Préfecture de département"
+    DREETS = "dreets", "DREETS"
+    CONSEIL_REGIONAL = "conseil_regional", "Conseil régional"
+    EPCI = "epci", "Intercommunalité"
+    OPERATOR = "operator", "Opérateur"
+
+
+class Operator(models.TextChoices):
+    BANQUE_DES_TERRITOIRES = "bdt", "Banque des Territoires"
+    BPIFRANCE = "bpifrance", "Bpifrance"
+    BUSINESS_FRANCE = "business_france", "Business France"
+    FRANCE_TRAVAIL = "france_travail", "France Travail"
+    ADEME = "ademe", "ADEME"
+    CCI = "cci", "CCI"
+
+
+class Role(models.TextChoices):
+    """What a person does on the platform. The scope of the assignment says where."""
+
+    NATIONAL = "national", "Délégation nationale (ANCT)"
+    REGION_REVIEWER = "region_reviewer", "Instructeur régional"
+    DEPARTEMENT_REVIEWER = "departement_reviewer", "Instructeur départemental"
+    TERRITORY_TEAM = "territory_team", "Équipe du territoire"
+    OPERATOR = "operator", "Opérateur"

@@ -1,0 +1,105 @@
+"""People, organisations, their roles on a scope, and the audit trail of every change a person makes.
+
+Scopes are official codes (region, département, or a territory as phase slug + `ti-RRNN`), never foreign keys to
+the geography or the territories, so that `core` depends on no other app.
+"""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from .enums import Operator, OrganisationKind, Role
+
+
+class Organisation(models.Model):
+    kind = models.CharField("nature", max_length=30, choices=OrganisationKind.choices)
+    name = models.CharField("nom", max_length=200)
+    operator = models.CharField("opérateur", max_length=30, choices=Operator.choices, blank=True)
+    region_code = models.CharField("région", max_length=3, blank=True)
+    departement_code = models.CharField("département", max_length=3, blank=True)
+    siren = models.CharField("SIREN", max_length=9, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=OrganisationKind.values), name="organisation_known_kind"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind=OrganisationKind.OPERATOR) | ~models.Q(operator=""),
+                name="operator_organisation_names_its_operator",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractUser):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="members"
+    )
+
+    class Meta:
+        verbose_name = "utilisateur"
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+
+class RoleAssignment(models.Model):
+    """A role on a scope: national (no code), a région, a département, or one territory of a phase."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField("rôle", max_length=30, choices=Role.choices)
+    region_code = models.CharField("région", max_length=3, blank=True)
+    departement_code = models.CharField("département", max_length=3, blank=True)
+    phase_slug = models.CharField("phase", max_length=20, blank=True)
+    territory_code = models.CharField("territoire", max_length=7, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(role__in=Role.values), name="role_known"),
+            models.CheckConstraint(
+                condition=~models.Q(role=Role.REGION_REVIEWER) | ~models.Q(region_code=""),
+                name="region_reviewer_has_region",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(role=Role.DEPARTEMENT_REVIEWER) | ~models.Q(departement_code=""),
+                name="departement_reviewer_has_departement",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(role=Role.TERRITORY_TEAM)
+                | (~models.Q(territory_code="") & ~models.Q(phase_slug="")),
+                name="territory_team_has_territory",
+            ),
+        ]
+
+    def __str__(self):
+        scope = self.territory_code or self.departement_code or self.region_code or "national"
+        return f"{self.get_role_display()} ({scope})"
+
+
+class AuditEvent(models.Model):
+    """Who changed what, when: written by the code that makes the change, in the same transaction."""
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    at = models.DateTimeField("date", auto_now_add=True, db_index=True)
+    action = models.CharField("action", max_length=60)
+    object_type = models.CharField("objet", max_length=60)
+    object_id = models.CharField("identifiant", max_length=60)
+    object_repr = models.CharField("libellé", max_length=300)
+    changes = models.JSONField("modifications", default=dict, blank=True)  # field → [before, after]
+    # The territory the change belongs to, so that a file's history is one indexed query.
+    phase_slug = models.CharField(max_length=20, blank=True)
+    territory_code = models.CharField(max_length=7, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["phase_slug", "territory_code"]),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%d/%m/%Y %H:%M} {self.actor} {self.action} {self.object_repr}"

@@ -1,0 +1,32 @@
+"""Factories for people and organisations, one per role of the permission tests."""
+
+import factory
+
+from pilote.core.enums import OrganisationKind, Role
+from pilote.core.models import Organisation, RoleAssignment, User
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    kind = OrganisationKind.ANCT
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Camille"
+    last_name = factory.Sequence(lambda n: f"Martin {n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.gouv.fr")
+    password = factory.PostGenerationMethodCall("set_password", "motdepasse-de-test")
+
+
+def user_with_role(role: Role, **scope) -> User:
+    user = UserFactory()
+    RoleAssignment.objects.create(user=user, role=role, **scope)
+    return user
