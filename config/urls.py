@@ -4,5 +4,8 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("pilote.api.urls")),
+    path("", include("pilote.core.urls")),
+    path("espace/plans/", include("pilote.plans.urls")),
+    path("espace/campagnes/", include("pilote.campaigns.urls")),
     path("", include("pilote.territories.urls")),
 ]

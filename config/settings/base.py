@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "pilote.core",
     "pilote.geography",
     "pilote.territories",
+    "pilote.plans",
+    "pilote.campaigns",
     "pilote.api",
 ]
 
