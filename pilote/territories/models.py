@@ -179,3 +179,7 @@ class ResolvedEpci(models.Model):
     @property
     def is_full(self) -> bool:
         return self.covered == self.total
+
+
+# Governance models live in their own module; imported here so that Django registers them with the app.
+from .governance import Binome, CommitteeMember, Partner, ProjectLead  # noqa: E402, F401

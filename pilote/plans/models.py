@@ -1,0 +1,98 @@
+"""Action plans of the territories: fiches actions, their funders and their indicators.
+
+Entered by the territory teams (forms or the XLSX template of `plans/spreadsheet.py`).
+"""
+
+from django.db import models
+
+from pilote.territories.models import Territory
+
+from .enums import FicheStatus, Priority
+
+FICHE_FIELDS = [
+    "title",
+    "description",
+    "priority",
+    "status",
+    "lead_organisation",
+    "started_on",
+    "ended_on",
+    "total_cost",
+]
+
+
+class FicheActionQuerySet(models.QuerySet):
+    def of(self, territory: Territory):
+        return self.filter(territory=territory)
+
+
+class FicheAction(models.Model):
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="fiches")
+    title = models.CharField("intitulé", max_length=300)
+    description = models.TextField("description", blank=True)
+    priority = models.CharField("priorité", max_length=20, choices=Priority.choices)
+    status = models.CharField("statut", max_length=20, choices=FicheStatus.choices, default=FicheStatus.PLANNED)
+    lead_organisation = models.CharField("porteur", max_length=200, blank=True)
+    started_on = models.DateField("début", null=True, blank=True)
+    ended_on = models.DateField("fin", null=True, blank=True)
+    total_cost = models.DecimalField("coût total (€)", max_digits=14, decimal_places=2, null=True, blank=True)
+    # Optimistic concurrency: every save checks and bumps it in the UPDATE's WHERE clause (FicheActionForm.save).
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = FicheActionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "fiche action"
+        ordering = ["territory", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(started_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="fiche_dates_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(total_cost__isnull=True) | models.Q(total_cost__gte=0), name="fiche_cost_positive"
+            ),
+            models.CheckConstraint(condition=models.Q(priority__in=Priority.values), name="fiche_known_priority"),
+            models.CheckConstraint(condition=models.Q(status__in=FicheStatus.values), name="fiche_known_status"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def audit_scope(self) -> dict:
+        return {"phase_slug": self.territory.phase.slug, "territory_code": self.territory.code}
+
+
+class Funder(models.Model):
+    fiche = models.ForeignKey(FicheAction, on_delete=models.CASCADE, related_name="funders")
+    organisation = models.CharField("financeur", max_length=200)
+    amount = models.DecimalField("montant (€)", max_digits=14, decimal_places=2)
+    is_secured = models.BooleanField("acquis", default=False)  # False: attendu
+
+    class Meta:
+        verbose_name = "financeur"
+        ordering = ["fiche", "id"]
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gte=0), name="funder_amount_positive")]
+
+    def __str__(self):
+        return f"{self.organisation} : {self.amount} €"
+
+
+class Indicator(models.Model):
+    fiche = models.ForeignKey(FicheAction, on_delete=models.CASCADE, related_name="indicators")
+    name = models.CharField("indicateur", max_length=200)
+    unit = models.CharField("unité", max_length=50, blank=True)
+    target = models.DecimalField("cible", max_digits=14, decimal_places=2, null=True, blank=True)
+    value = models.DecimalField("valeur", max_digits=14, decimal_places=2, null=True, blank=True)
+    measured_on = models.DateField("date de la mesure", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "indicateur"
+        ordering = ["fiche", "id"]
+
+    def __str__(self):
+        return self.name

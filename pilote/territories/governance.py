@@ -1,0 +1,110 @@
+"""Governance of a territory: the binôme (elected official + industrialist), the chef de projet (one current, the
+past ones kept with their end date), the steering committee and the partner organisations.
+
+Entered by the territory team; each change writes an AuditEvent where it happens (see `territories/forms_governance`).
+"""
+
+from decimal import Decimal
+
+from django.db import models
+
+from .models import Territory
+
+
+class Binome(models.Model):
+    """The pair that leads a Territoire d'industrie: an elected official and an industrialist."""
+
+    territory = models.OneToOneField(Territory, on_delete=models.CASCADE, related_name="binome")
+    elected_name = models.CharField("élu·e : nom", max_length=200)
+    elected_function = models.CharField("élu·e : mandat ou fonction", max_length=200)
+    elected_organisation = models.CharField("élu·e : collectivité", max_length=200)
+    industrialist_name = models.CharField("industriel·le : nom", max_length=200)
+    industrialist_company = models.CharField("industriel·le : entreprise", max_length=200)
+    industrialist_siren = models.CharField("industriel·le : SIREN de l'entreprise", max_length=9, blank=True)
+
+    class Meta:
+        verbose_name = "binôme"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(industrialist_siren="") | models.Q(industrialist_siren__regex=r"^[0-9]{9}$"),
+                name="binome_siren_nine_digits",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Binôme {self.elected_name} / {self.industrialist_name}"
+
+
+class ProjectLeadQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(ended_on__isnull=True)
+
+
+class ProjectLead(models.Model):
+    """A chef de projet of the territory. Never overwritten when the person changes: the previous one gets an end
+    date, so that the history says who led the territory when."""
+
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="project_leads")
+    name = models.CharField("nom", max_length=200)
+    employer = models.CharField("employeur", max_length=200)
+    started_on = models.DateField("prise de poste le")
+    ended_on = models.DateField("fin de mission le", null=True, blank=True)
+    full_time_share = models.DecimalField(
+        "quotité (part d'un temps plein)", max_digits=3, decimal_places=2, default=Decimal("1.00")
+    )
+    state_funding = models.DecimalField("financement de l'État (€ par an)", max_digits=12, decimal_places=2, default=0)
+    epci_funding = models.DecimalField(
+        "financement de l'intercommunalité (€ par an)", max_digits=12, decimal_places=2, default=0
+    )
+
+    objects = ProjectLeadQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "chef de projet"
+        ordering = ["territory", "-started_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["territory"], condition=models.Q(ended_on__isnull=True), name="one_current_project_lead"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=models.F("started_on")),
+                name="project_lead_dates_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(full_time_share__gte=0, full_time_share__lte=1), name="project_lead_share_0_1"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state_funding__gte=0, epci_funding__gte=0), name="project_lead_funding_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.employer})"
+
+
+class CommitteeMember(models.Model):
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="committee_members")
+    name = models.CharField("nom", max_length=200)
+    organisation = models.CharField("organisation", max_length=200)
+    role = models.CharField("rôle au comité", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "membre du comité de pilotage"
+        ordering = ["territory", "name", "id"]
+
+    def __str__(self):
+        return f"{self.name} ({self.organisation})"
+
+
+class Partner(models.Model):
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="partners")
+    name = models.CharField("organisation partenaire", max_length=200)
+    contribution = models.CharField("contribution", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "partenaire"
+        ordering = ["territory", "name", "id"]
+        constraints = [models.UniqueConstraint(fields=["territory", "name"], name="partner_unique_name")]
+
+    def __str__(self):
+        return self.name
