@@ -1,4 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "campaigns"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.campaign_list, name="list"),
+    path("nouvelle/", views.campaign_create, name="create"),
+    path("<int:pk>/", views.campaign_dashboard, name="dashboard"),
+    path("<int:pk>/dossiers.csv", views.campaign_export_csv, name="export_csv"),
+    path("<int:pk>/dossiers.xlsx", views.campaign_export_xlsx, name="export_xlsx"),
+    path("dossiers/<int:pk>/", views.file_detail, name="file"),
+    path("dossiers/<int:pk>/historique/", views.file_history, name="file_history"),
+    path("dossiers/<int:pk>/perimetre/", views.file_perimeter, name="file_perimeter"),
+    path("dossiers/<int:pk>/perimetre.geojson", views.file_perimeter_geojson, name="file_perimeter_geojson"),
+    path("dossiers/<int:pk>/rouvrir/", views.file_reopen, name="file_reopen"),
+    path("dossiers/<int:pk>/avis/demander/", views.opinion_ask, name="opinion_ask"),
+    path("dossiers/<int:pk>/<slug:name>/", views.file_transition, name="file_transition"),
+    path("avis/<int:pk>/", views.opinion_give, name="opinion_give"),
+]

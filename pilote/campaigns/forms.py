@@ -1,0 +1,119 @@
+import re
+
+from django import forms
+from django.utils import timezone
+
+from pilote.core.enums import OrganisationKind
+from pilote.core.models import Organisation
+from pilote.territories.models import Phase, Territory
+
+from .enums import OpinionKind
+from .models import Opinion, PerimeterChangeRequest
+
+CODES = re.compile(r"[\s,;]+")
+
+
+class CampaignForm(forms.Form):
+    name = forms.CharField(label="Nom de la campagne", max_length=200)
+    phase = forms.ModelChoiceField(label="Phase", queryset=Phase.objects.all(), empty_label=None)
+    all_territories = forms.BooleanField(label="Tous les territoires de la phase", required=False, initial=True)
+    territory_codes = forms.CharField(
+        label="Ou seulement ces territoires (codes ti-RRNN séparés par des virgules)", required=False
+    )
+    submission_deadline = forms.DateField(label="Date limite de dépôt", widget=forms.DateInput(attrs={"type": "date"}))
+    opinion_deadline = forms.DateField(label="Date limite des avis", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        sub, opi = data.get("submission_deadline"), data.get("opinion_deadline")
+        if sub and sub < timezone.localdate():
+            self.add_error("submission_deadline", "La date limite de dépôt ne peut pas être passée.")
+        if sub and opi and opi < sub:
+            self.add_error("opinion_deadline", "Les avis se rendent après la date limite de dépôt.")
+        if data.get("phase"):
+            data["territories"] = self._territories(data)
+        return data
+
+    def _territories(self, data) -> list[Territory]:
+        territories = Territory.objects.filter(phase=data["phase"], withdrawn_on__isnull=True)
+        codes = [c for c in CODES.split(data.get("territory_codes", "")) if c]
+        if data.get("all_territories") and not codes:
+            return list(territories)
+        found = list(territories.filter(code__in=codes))
+        unknown = sorted(set(codes) - {t.code for t in found})
+        if unknown:
+            self.add_error("territory_codes", f"Territoires inconnus dans cette phase : {', '.join(unknown)}.")
+        if not found and not unknown:
+            self.add_error("territory_codes", "Choisissez au moins un territoire.")
+        return found
+
+
+class CodesField(forms.CharField):
+    """Codes separated by spaces, commas or semicolons, each checked for its shape."""
+
+    def __init__(self, *, pattern: str, what: str, **kwargs):
+        self.pattern, self.what = re.compile(pattern), what
+        super().__init__(required=False, widget=forms.Textarea(attrs={"rows": 2}), **kwargs)
+
+    def to_python(self, value):
+        return sorted({c for c in CODES.split(super().to_python(value) or "") if c})
+
+    def validate(self, value):
+        wrong = [c for c in value if not self.pattern.fullmatch(c)]
+        if wrong:
+            raise forms.ValidationError(f"{self.what} mal formé(s) : {', '.join(wrong)}.")
+
+    def prepare_value(self, value):
+        return " ".join(value) if isinstance(value, list) else value
+
+
+class PerimeterRequestForm(forms.ModelForm):
+    add_epcis = CodesField(label="EPCI à ajouter (SIREN)", pattern=r"\d{9}", what="SIREN")
+    remove_epcis = CodesField(label="EPCI à retirer (SIREN)", pattern=r"\d{9}", what="SIREN")
+    add_communes = CodesField(label="Communes à ajouter (code INSEE)", pattern=r"\d[\dAB]\d{3}", what="Code(s) INSEE")
+    remove_communes = CodesField(
+        label="Communes à retirer (code INSEE)", pattern=r"\d[\dAB]\d{3}", what="Code(s) INSEE"
+    )
+
+    class Meta:
+        model = PerimeterChangeRequest
+        fields = ["add_epcis", "remove_epcis", "add_communes", "remove_communes", "reason"]
+        labels = {"reason": "Motif de la demande"}
+        widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
+
+
+class TransitionForm(forms.Form):
+    comment = forms.CharField(label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReopenForm(forms.Form):
+    until = forms.DateField(label="Rouvrir le dépôt jusqu'au", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_until(self):
+        until = self.cleaned_data["until"]
+        if until < timezone.localdate():
+            raise forms.ValidationError("Choisissez une date à venir.")
+        return until
+
+
+class AskOpinionForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label="Opérateur", queryset=Organisation.objects.filter(kind=OrganisationKind.OPERATOR)
+    )
+    deadline = forms.DateField(label="Avis attendu avant le", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        if deadline < timezone.localdate():
+            raise forms.ValidationError("La date limite de l'avis ne peut pas être passée.")
+        return deadline
+
+
+class OpinionForm(forms.ModelForm):
+    kind = forms.ChoiceField(label="Avis", choices=OpinionKind.choices, widget=forms.RadioSelect)
+
+    class Meta:
+        model = Opinion
+        fields = ["kind", "text"]
+        labels = {"text": "Motivation"}
+        error_messages = {"text": {"required": "Motivez votre avis."}}

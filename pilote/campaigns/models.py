@@ -1,0 +1,379 @@
+"""Update campaigns: ANCT opens one, each territory concerned gets a file (dossier) that its team fills and submits,
+State services and regions give opinions (avis), ANCT validates or sends it back. A validated file's perimeter
+change becomes a new perimeter version of the territory (`pilote.territories.services`)."""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+from django_fsm import FSMField, can_proceed, has_transition_perm, transition
+
+from pilote.core.audit import record
+from pilote.core.enums import Role
+from pilote.core.models import Organisation
+from pilote.plans.snapshot import governance_snapshot, plan_snapshot
+from pilote.territories.models import PerimeterVersion, Phase, Territory
+
+from .enums import FileState, OpinionKind
+
+
+class TransitionRefused(Exception):
+    """A transition that this person may not make now; the message is shown to them (French)."""
+
+
+class Campaign(models.Model):
+    name = models.CharField("nom", max_length=200)
+    phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="campaigns")
+    territories = models.ManyToManyField(Territory, related_name="campaigns", verbose_name="territoires concernés")
+    submission_deadline = models.DateField("date limite de dépôt")
+    opinion_deadline = models.DateField("date limite des avis")
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField("ouverte le", default=timezone.now)
+    is_demo = models.BooleanField("démonstration", default=False)
+
+    class Meta:
+        ordering = ["-opened_at"]
+        verbose_name = "campagne de mise à jour"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(opinion_deadline__gte=models.F("submission_deadline")),
+                name="campaign_opinions_after_submissions",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class TerritoryFileQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Files of the territories in the user's scope: the one scoping method, applied to files."""
+        return self.filter(territory__in=Territory.objects.in_scope_of(user))
+
+
+def _is_team(file, user) -> bool:
+    from pilote.territories.perms import is_team_member
+
+    return is_team_member(user, file.territory)
+
+
+def _is_anct(file, user) -> bool:
+    from pilote.core.perms import is_national
+
+    return is_national(user)
+
+
+class TerritoryFile(models.Model):
+    """A territory's file in a campaign: its proposed plan and governance (snapshots taken at submission), the
+    last validated ones to compare with, and an optional perimeter change request."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="files")
+    territory = models.ForeignKey(Territory, on_delete=models.PROTECT, related_name="campaign_files")
+    state = FSMField("état", default=FileState.DRAFT, choices=FileState.choices, protected=True)
+    reopened_until = models.DateField("dépôt rouvert jusqu'au", null=True, blank=True)
+    review_comment = models.TextField("observations des instructeurs", blank=True)
+    proposed_plan = models.JSONField("plan d'action déposé", default=dict, blank=True)
+    proposed_governance = models.JSONField("gouvernance déposée", default=dict, blank=True)
+    baseline_plan = models.JSONField("dernier plan validé", default=dict, blank=True)
+    baseline_governance = models.JSONField("dernière gouvernance validée", default=dict, blank=True)
+    submitted_at = models.DateTimeField("déposé le", null=True, blank=True)
+    validated_at = models.DateTimeField("validé le", null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TerritoryFileQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["campaign", "territory__code"]
+        verbose_name = "dossier de territoire"
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "territory"], name="one_file_per_territory_and_campaign"),
+            models.CheckConstraint(condition=models.Q(state__in=FileState.values), name="file_known_state"),
+        ]
+
+    def __str__(self):
+        return f"Dossier {self.territory.code} – {self.campaign.name}"
+
+    def territory_resolution(self):
+        """The stored resolution of the territory's latest perimeter version on the default edition."""
+        from pilote.territories.models import Resolution
+
+        latest = self.territory.versions.order_by("-number").first()
+        return Resolution.objects.filter(version=latest, edition_id=settings.DEFAULT_EDITION).first()
+
+    # --- guards -------------------------------------------------------------------------------------------------
+
+    def submission_open(self, today: date | None = None) -> bool:
+        today = today or timezone.localdate()
+        limit = max(self.campaign.submission_deadline, self.reopened_until or self.campaign.submission_deadline)
+        return today <= limit
+
+    def perimeter_is_valid(self) -> bool:
+        request = getattr(self, "perimeter_request", None)
+        return request is None or not request.checks().errors
+
+    # --- transitions: each writes its history row ----------------------------------------------------------------
+
+    @transition(
+        field=state,
+        source=[FileState.DRAFT, FileState.TO_COMPLETE],
+        target=FileState.SUBMITTED,
+        conditions=[submission_open, perimeter_is_valid],
+        permission=_is_team,
+    )
+    def submit(self, *, by, comment=""):
+        self.proposed_plan = plan_snapshot(self.territory)
+        self.proposed_governance = governance_snapshot(self.territory)
+        self.submitted_at = timezone.now()
+        self._history(by, FileState.SUBMITTED, comment)
+
+    @transition(field=state, source=FileState.SUBMITTED, target=FileState.IN_REVIEW, permission=_is_anct)
+    def start_review(self, *, by, comment=""):
+        self._history(by, FileState.IN_REVIEW, comment)
+        OpinionRequest.ask_state_services(self, by=by)
+
+    @transition(
+        field=state,
+        source=[FileState.SUBMITTED, FileState.IN_REVIEW],
+        target=FileState.TO_COMPLETE,
+        permission=_is_anct,
+    )
+    def send_back(self, *, by, comment=""):
+        if not comment.strip():
+            raise TransitionRefused("Indiquez aux porteurs du territoire ce qu'il faut compléter.")
+        self.review_comment = comment
+        self._history(by, FileState.TO_COMPLETE, comment)
+
+    @transition(field=state, source=FileState.IN_REVIEW, target=FileState.VALIDATED, permission=_is_anct)
+    def validate(self, *, by, comment=""):
+        request = getattr(self, "perimeter_request", None)
+        if request is not None and request.has_changes:
+            request.apply(by=by)
+        self.baseline_plan, self.baseline_governance = self.proposed_plan, self.proposed_governance
+        self.validated_at = timezone.now()
+        self._history(by, FileState.VALIDATED, comment)
+
+    TRANSITIONS = {
+        "submit": "Déposer le dossier",
+        "start_review": "Commencer l'instruction",
+        "send_back": "Renvoyer au territoire (à compléter)",
+        "validate": "Valider le dossier",
+    }
+
+    def run(self, name: str, *, by, comment: str = "") -> None:
+        """Make transition `name` for `by`, or raise TransitionRefused with the reason in French."""
+        method = getattr(self, name) if name in self.TRANSITIONS else None
+        if method is None:
+            raise TransitionRefused("Action inconnue.")
+        with transaction.atomic():
+            locked = TerritoryFile.objects.select_for_update().filter(pk=self.pk).values_list("state", flat=True)
+            if locked.first() != self.state:
+                raise TransitionRefused("Le dossier a changé entre-temps ; rechargez la page.")
+            self._check(name, method, by)
+            method(by=by, comment=comment)
+            self.save()
+
+    def _check(self, name: str, method, by) -> None:
+        if not can_proceed(method, check_conditions=False):
+            raise TransitionRefused(f"Action impossible : le dossier est « {self.get_state_display()} ».")
+        if not method._django_fsm.has_transition_perm(self, self.state, by):
+            raise TransitionRefused("Vous n'avez pas le droit de faire cette action sur ce dossier.")
+        if name == "submit" and not self.submission_open():
+            raise TransitionRefused(
+                f"La date limite de dépôt ({self.campaign.submission_deadline:%d/%m/%Y}) est passée ; "
+                "seule l'ANCT peut rouvrir le dépôt."
+            )
+        if name == "submit" and not self.perimeter_is_valid():
+            raise TransitionRefused("La demande de modification du périmètre contient des erreurs à corriger.")
+
+    def available_transitions(self, user) -> list[tuple[str, str]]:
+        return [
+            (name, label) for name, label in self.TRANSITIONS.items() if has_transition_perm(getattr(self, name), user)
+        ]
+
+    def reopen(self, *, by, until: date, comment: str = "") -> None:
+        """ANCT lets a late territory submit until `until` (not a state change, but a history row)."""
+        with transaction.atomic():
+            self.reopened_until = until
+            self.save(update_fields=["reopened_until", "updated_at"])
+            self._history(by, self.state, comment or f"Dépôt rouvert jusqu'au {until:%d/%m/%Y}", action="reopen")
+
+    def _history(self, by, target: str, comment: str, action: str = "") -> None:
+        source = self.state
+        FileEvent.objects.create(file=self, actor=by, source=source, target=target, comment=comment)
+        record(
+            actor=by,
+            action=f"campaign_file.{action or target}",
+            obj=self,
+            changes={"state": [source, target]}
+            if source != target
+            else {"reopened_until": [None, str(self.reopened_until)]},
+            phase_slug=self.territory.phase.slug,
+            territory_code=self.territory.code,
+        )
+
+
+class FileEvent(models.Model):
+    """One row of a file's history: who moved it from which state to which, when, and why."""
+
+    file = models.ForeignKey(TerritoryFile, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    at = models.DateTimeField("date", default=timezone.now)
+    source = models.CharField("état de départ", max_length=20, choices=FileState.choices)
+    target = models.CharField("nouvel état", max_length=20, choices=FileState.choices)
+    comment = models.TextField("commentaire", blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class OpinionRequestQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(opinion__isnull=True)
+
+    def late(self, today: date | None = None):
+        return self.pending().filter(deadline__lt=today or timezone.localdate())
+
+    def addressed_to(self, user):
+        """Requests this person answers: by their organisation, or by their reviewer role on a département/région."""
+        from pilote.core import perms
+
+        if not user.is_authenticated:
+            return self.none()
+        q = models.Q(
+            role=Role.DEPARTEMENT_REVIEWER, departement_code__in=perms.departement_codes(user), organisation=None
+        )
+        q |= models.Q(role=Role.REGION_REVIEWER, region_code__in=perms.region_codes(user), organisation=None)
+        if user.organisation_id:
+            q |= models.Q(organisation_id=user.organisation_id)
+        return self.filter(q)
+
+
+class OpinionRequest(models.Model):
+    """An opinion ANCT asks for on a file: from an organisation (an operator) or from the reviewers of a
+    département (préfecture) or a région; its deadline is fixed when it is asked."""
+
+    file = models.ForeignKey(TerritoryFile, on_delete=models.CASCADE, related_name="opinion_requests")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    role = models.CharField("rôle", max_length=30, choices=Role.choices, blank=True)
+    region_code = models.CharField("région", max_length=3, blank=True)
+    departement_code = models.CharField("département", max_length=3, blank=True)
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    asked_at = models.DateTimeField("demandé le", default=timezone.now)
+    deadline = models.DateField("à rendre avant le")
+    last_reminded_on = models.DateField("dernière relance", null=True, blank=True)
+
+    objects = OpinionRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["deadline", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(organisation__isnull=False)
+                | models.Q(role=Role.DEPARTEMENT_REVIEWER, departement_code__gt="")
+                | models.Q(role=Role.REGION_REVIEWER, region_code__gt=""),
+                name="opinion_request_names_who_answers",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Avis {self.addressee} sur {self.file}"
+
+    @property
+    def addressee(self) -> str:
+        if self.organisation_id:
+            return str(self.organisation)
+        if self.role == Role.DEPARTEMENT_REVIEWER:
+            return f"Préfecture de département ({self.departement_code})"
+        return f"Région ({self.region_code})"
+
+    def is_late(self, today: date | None = None) -> bool:
+        return not hasattr(self, "opinion") and self.deadline < (today or timezone.localdate())
+
+    @classmethod
+    def ask_state_services(cls, file: TerritoryFile, *, by) -> list["OpinionRequest"]:
+        """The préfecture of each département and the région(s) the territory touches (latest perimeter)."""
+        resolution = file.territory_resolution()
+        deps, regs = (resolution.departements, resolution.regions) if resolution else ([], [file.territory.region_code])
+        existing = {(r.role, r.departement_code, r.region_code) for r in file.opinion_requests.all()}
+        wanted = [(Role.DEPARTEMENT_REVIEWER, d, "") for d in deps] + [(Role.REGION_REVIEWER, "", r) for r in regs]
+        deadline = file.campaign.opinion_deadline
+        return cls.objects.bulk_create(
+            cls(file=file, role=role, departement_code=d, region_code=r, asked_by=by, deadline=deadline)
+            for role, d, r in wanted
+            if (role, d, r) not in existing
+        )
+
+    @classmethod
+    def ask_organisation(cls, file: TerritoryFile, *, organisation, deadline: date, by) -> "OpinionRequest":
+        with transaction.atomic():
+            request = cls.objects.create(file=file, organisation=organisation, deadline=deadline, asked_by=by)
+            record(
+                actor=by,
+                action="opinion.ask",
+                obj=request,
+                changes={"organisation": [None, str(organisation)], "deadline": [None, str(deadline)]},
+                phase_slug=file.territory.phase.slug,
+                territory_code=file.territory.code,
+            )
+        return request
+
+
+class Opinion(models.Model):
+    request = models.OneToOneField(OpinionRequest, on_delete=models.CASCADE, related_name="opinion")
+    kind = models.CharField("avis", max_length=20, choices=OpinionKind.choices)
+    text = models.TextField("motivation")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    given_at = models.DateTimeField("rendu le", default=timezone.now)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(kind__in=OpinionKind.values), name="opinion_kind")]
+
+    def __str__(self):
+        return f"Avis {self.get_kind_display().lower()} – {self.request.addressee}"
+
+
+class PerimeterChangeRequest(models.Model):
+    """A territory's proposal to add or remove EPCI (SIREN) or communes (INSEE codes), on the default edition.
+    Checked before submission (`check()`); applied as a new perimeter version when ANCT validates the file."""
+
+    file = models.OneToOneField(TerritoryFile, on_delete=models.CASCADE, related_name="perimeter_request")
+    add_epcis = models.JSONField("EPCI à ajouter", default=list, blank=True)
+    remove_epcis = models.JSONField("EPCI à retirer", default=list, blank=True)
+    add_communes = models.JSONField("communes à ajouter", default=list, blank=True)
+    remove_communes = models.JSONField("communes à retirer", default=list, blank=True)
+    reason = models.TextField("motif", blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+    applied_version = models.ForeignKey(
+        PerimeterVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    def __str__(self):
+        return f"Modification du périmètre de {self.file.territory.code}"
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.add_epcis or self.remove_epcis or self.add_communes or self.remove_communes)
+
+    def checks(self):
+        from .perimeter import check_request
+
+        if not hasattr(self, "_check"):
+            self._check = check_request(self)
+        return self._check
+
+    def apply(self, *, by) -> PerimeterVersion:
+        from pilote.territories.services import perimeter_version_create
+
+        result = self.checks()
+        self.applied_version = perimeter_version_create(
+            territory=self.file.territory,
+            members=result.members,
+            edition=result.edition,
+            reason=self.reason or f"Modification validée dans la campagne « {self.file.campaign.name} »",
+            valid_on=timezone.localdate(),
+            actor=by,
+        )
+        self.save(update_fields=["applied_version"])
+        return self.applied_version

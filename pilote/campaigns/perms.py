@@ -1,0 +1,50 @@
+"""Who may see and do what in a campaign, built on the territories' permissions."""
+
+from pilote.core.perms import is_national
+from pilote.territories.perms import can_review, can_view_territory_work, is_team_member
+
+from .enums import FileState
+
+
+def can_open_campaign(user) -> bool:
+    return is_national(user)
+
+
+def can_view_dashboard(user) -> bool:
+    """ANCT and regional or départemental reviewers; a team sees its own file, not the dashboard."""
+    from pilote.core.enums import Role
+    from pilote.core.perms import has_role
+
+    return is_national(user) or has_role(user, Role.REGION_REVIEWER) or has_role(user, Role.DEPARTEMENT_REVIEWER)
+
+
+def can_view_file(user, file) -> bool:
+    return can_view_territory_work(user, file.territory)
+
+
+def can_edit_file(user, file) -> bool:
+    """The team fills its file while it is a draft or sent back."""
+    return is_team_member(user, file.territory) and file.state in (FileState.DRAFT, FileState.TO_COMPLETE)
+
+
+def can_see_review(user, file) -> bool:
+    """Reviewers' view (what changed, opinions): ANCT, reviewers of the scope, and the team once it submitted."""
+    return can_review(user, file.territory) or (can_view_file(user, file) and file.state != FileState.DRAFT)
+
+
+def can_ask_opinion(user, file) -> bool:
+    return is_national(user) and file.state == FileState.IN_REVIEW
+
+
+def can_give_opinion(user, request) -> bool:
+    from .models import OpinionRequest
+
+    return (
+        request.file.state == FileState.IN_REVIEW
+        and not hasattr(request, "opinion")
+        and OpinionRequest.objects.filter(pk=request.pk).addressed_to(user).exists()
+    )
+
+
+def can_reopen(user, file) -> bool:
+    return is_national(user) and file.state in (FileState.DRAFT, FileState.TO_COMPLETE)

@@ -1,0 +1,335 @@
+"""Campaign pages: list and opening (ANCT), dashboard and exports, a territory's file, its perimeter change
+request, opinions and history. Out of scope → 404; in scope but not allowed → 403; bad input → the form again."""
+
+import csv
+import io
+
+import orjson
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from openpyxl import Workbook
+
+from pilote.core.audit import field_changes, record
+from pilote.core.models import AuditEvent
+from pilote.territories.figures import place_names
+
+from . import perms
+from .dashboard import EXPORT_HEADER, dashboard, export_rows, files_of
+from .forms import AskOpinionForm, CampaignForm, OpinionForm, PerimeterRequestForm, ReopenForm, TransitionForm
+from .models import Campaign, FileEvent, OpinionRequest, PerimeterChangeRequest, TerritoryFile, TransitionRefused
+from .perimeter import before_after_geojson
+from .review import file_diff
+from .services import campaign_open
+
+
+def _crumbs(current: str, *links: tuple[str, str]) -> dict:
+    return {"links": [{"url": url, "title": title} for url, title in links], "current": current}
+
+
+def _campaigns_crumb() -> tuple[str, str]:
+    return reverse("campaigns:list"), "Campagnes"
+
+
+def _file_or_404(user, pk: int) -> TerritoryFile:
+    files = TerritoryFile.objects.visible_to(user).select_related("campaign", "territory__phase")
+    return get_object_or_404(files, pk=pk)
+
+
+def _campaign_or_404(user, pk: int) -> Campaign:
+    campaign = get_object_or_404(Campaign, pk=pk)
+    if not perms.can_view_dashboard(user):
+        raise PermissionDenied("Le tableau de bord est réservé à l'ANCT et aux services instructeurs.")
+    return campaign
+
+
+@login_required
+@require_GET
+def campaign_list(request):
+    files = TerritoryFile.objects.visible_to(request.user).select_related("campaign", "territory")
+    campaigns = Campaign.objects.select_related("phase")
+    if not perms.can_open_campaign(request.user):
+        campaigns = campaigns.filter(files__in=files).distinct()
+    context = {
+        "campaigns": list(campaigns),
+        "my_files": list(files.order_by("-campaign__opened_at", "territory__code")[:50]),
+        "can_open": perms.can_open_campaign(request.user),
+        "can_dashboard": perms.can_view_dashboard(request.user),
+        "breadcrumb_data": _crumbs("Campagnes"),
+    }
+    return render(request, "campaigns/list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_create(request):
+    if not perms.can_open_campaign(request.user):
+        raise PermissionDenied("Seule l'ANCT ouvre une campagne.")
+    form = CampaignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        campaign = campaign_open(
+            name=data["name"],
+            phase=data["phase"],
+            territories=data["territories"],
+            submission_deadline=data["submission_deadline"],
+            opinion_deadline=data["opinion_deadline"],
+            actor=request.user,
+        )
+        messages.success(request, f"Campagne ouverte : {campaign.files.count()} dossier(s) créé(s).")
+        return redirect("campaigns:dashboard", pk=campaign.pk)
+    context = {"form": form, "breadcrumb_data": _crumbs("Ouvrir une campagne", _campaigns_crumb())}
+    return render(request, "campaigns/create.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def campaign_dashboard(request, pk: int):
+    campaign = _campaign_or_404(request.user, pk)
+    context = {"campaign": campaign, **dashboard(campaign, request.user)}
+    context["breadcrumb_data"] = _crumbs(campaign.name, _campaigns_crumb())
+    return render(request, "campaigns/dashboard.html", context)
+
+
+def _export(request, pk: int) -> tuple[Campaign, list[list]]:
+    campaign = _campaign_or_404(request.user, pk)
+    regions, _ = place_names(settings.DEFAULT_EDITION)
+    return campaign, export_rows(files_of(campaign, request.user), regions)
+
+
+@login_required
+@require_GET
+def campaign_export_csv(request, pk: int):
+    campaign, rows = _export(request, pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="campagne_{campaign.pk}_dossiers.csv"'
+    response.write("\ufeff")  # Excel in French opens UTF-8 with a byte order mark
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(EXPORT_HEADER)
+    writer.writerows(rows)
+    return response
+
+
+@login_required
+@require_GET
+def campaign_export_xlsx(request, pk: int):
+    campaign, rows = _export(request, pk)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Dossiers"
+    sheet.append(EXPORT_HEADER)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="campagne_{campaign.pk}_dossiers.xlsx"'
+    return response
+
+
+def _file_context(request, file: TerritoryFile) -> dict:
+    user = request.user
+    requests = list(file.opinion_requests.select_related("organisation", "opinion__author"))
+    answerable = set(OpinionRequest.objects.filter(file=file).addressed_to(user).values_list("pk", flat=True))
+    perimeter = PerimeterChangeRequest.objects.filter(file=file).first()
+    return {
+        "file": file,
+        "campaign": file.campaign,
+        "territory": file.territory,
+        "transitions": file.available_transitions(user),
+        "transition_form": TransitionForm(),
+        "requests": [
+            {"request": r, "can_answer": r.pk in answerable and perms.can_give_opinion(user, r)} for r in requests
+        ],
+        "opinion_form": OpinionForm(),
+        "perimeter": perimeter,
+        "check": perimeter.checks() if perimeter else None,
+        "diff": file_diff(file) if perms.can_see_review(user, file) else None,
+        "can_edit": perms.can_edit_file(user, file),
+        "can_ask": perms.can_ask_opinion(user, file),
+        "ask_form": AskOpinionForm() if perms.can_ask_opinion(user, file) else None,
+        "can_reopen": perms.can_reopen(user, file),
+        "reopen_form": ReopenForm(),
+        "submission_open": file.submission_open(),
+        "breadcrumb_data": _crumbs(str(file.territory), _campaigns_crumb()),
+    }
+
+
+@login_required
+@require_GET
+def file_detail(request, pk: int):
+    file = _file_or_404(request.user, pk)
+    return render(request, "campaigns/file.html", _file_context(request, file))
+
+
+@login_required
+@require_POST
+def file_transition(request, pk: int, name: str):
+    file = _file_or_404(request.user, pk)
+    form = TransitionForm(request.POST)
+    form.is_valid()
+    try:
+        file.run(name, by=request.user, comment=form.cleaned_data.get("comment", ""))
+    except TransitionRefused as refusal:
+        context = _file_context(request, file)
+        context["refusal"] = str(refusal)
+        context["transition_form"] = form
+        status = 403 if "droit" in str(refusal) else 400
+        return render(request, "campaigns/file.html", context, status=status)
+    messages.success(request, f"Dossier « {file.get_state_display()} ».")
+    return redirect("campaigns:file", pk=file.pk)
+
+
+@login_required
+@require_POST
+def file_reopen(request, pk: int):
+    file = _file_or_404(request.user, pk)
+    if not perms.can_reopen(request.user, file):
+        raise PermissionDenied("Seule l'ANCT rouvre le dépôt d'un dossier non déposé.")
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        context = _file_context(request, file) | {"reopen_form": form}
+        return render(request, "campaigns/file.html", context, status=400)
+    file.reopen(by=request.user, until=form.cleaned_data["until"])
+    messages.success(request, "Dépôt rouvert.")
+    return redirect("campaigns:file", pk=file.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def file_perimeter(request, pk: int):
+    """Edit the perimeter change request; `check` shows the checks and the map without saving."""
+    file = _file_or_404(request.user, pk)
+    instance = PerimeterChangeRequest.objects.filter(file=file).first() or PerimeterChangeRequest(file=file)
+    if request.method == "POST" and not perms.can_edit_file(request.user, file):
+        raise PermissionDenied("Seule l'équipe du territoire modifie sa demande, tant que le dossier n'est pas déposé.")
+    form = PerimeterRequestForm(request.POST or None, instance=instance)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        proposal = form.save(commit=False)
+        if "save" in request.POST:
+            _save_request(proposal, instance, request.user)
+            messages.success(request, "Demande de modification du périmètre enregistrée.")
+            return redirect("campaigns:file", pk=file.pk)
+        result = proposal.checks()
+    elif instance.pk:
+        result = instance.checks()
+    context = {
+        "file": file,
+        "territory": file.territory,
+        "form": form,
+        "check": result,
+        "can_edit": perms.can_edit_file(request.user, file),
+        "preview": orjson.dumps(before_after_geojson(form.instance)).decode() if result else "",
+        "breadcrumb_data": _crumbs(
+            "Périmètre", _campaigns_crumb(), (reverse("campaigns:file", args=[file.pk]), str(file.territory))
+        ),
+    }
+    return render(request, "campaigns/perimeter.html", context, status=400 if form.errors else 200)
+
+
+FIELDS = ["add_epcis", "remove_epcis", "add_communes", "remove_communes", "reason"]
+
+
+def _save_request(proposal: PerimeterChangeRequest, instance, user) -> None:
+    before = PerimeterChangeRequest.objects.filter(pk=instance.pk).first() if instance.pk else None
+    with transaction.atomic():
+        proposal.updated_by = user
+        proposal.save()
+        territory = proposal.file.territory
+        record(
+            actor=user,
+            action="perimeter_request.save",
+            obj=proposal,
+            changes=field_changes(before, proposal, FIELDS),
+            phase_slug=territory.phase.slug,
+            territory_code=territory.code,
+        )
+
+
+@login_required
+@require_GET
+def file_perimeter_geojson(request, pk: int):
+    file = _file_or_404(request.user, pk)
+    proposal = PerimeterChangeRequest.objects.filter(file=file).first()
+    if proposal is None:
+        raise Http404("Aucune demande de modification du périmètre")
+    return JsonResponse(before_after_geojson(proposal))
+
+
+@login_required
+@require_POST
+def opinion_ask(request, pk: int):
+    file = _file_or_404(request.user, pk)
+    if not perms.can_ask_opinion(request.user, file):
+        raise PermissionDenied("Seule l'ANCT demande l'avis d'un opérateur, pendant l'instruction.")
+    form = AskOpinionForm(request.POST)
+    if not form.is_valid():
+        return render(request, "campaigns/file.html", _file_context(request, file) | {"ask_form": form}, status=400)
+    OpinionRequest.ask_organisation(
+        file, organisation=form.cleaned_data["organisation"], deadline=form.cleaned_data["deadline"], by=request.user
+    )
+    messages.success(request, "Avis demandé.")
+    return redirect("campaigns:file", pk=file.pk)
+
+
+@login_required
+@require_POST
+def opinion_give(request, pk: int):
+    opinion_request = get_object_or_404(
+        OpinionRequest.objects.filter(file__in=TerritoryFile.objects.visible_to(request.user)).select_related(
+            "file__territory__phase", "file__campaign"
+        ),
+        pk=pk,
+    )
+    if not perms.can_give_opinion(request.user, opinion_request):
+        raise PermissionDenied("Cet avis ne vous est pas demandé, ou il n'est plus attendu.")
+    form = OpinionForm(request.POST)
+    if not form.is_valid():
+        context = _file_context(request, opinion_request.file) | {"opinion_form": form, "answering": pk}
+        return render(request, "campaigns/file.html", context, status=400)
+    _give(opinion_request, form, request.user)
+    messages.success(request, "Avis enregistré.")
+    return redirect("campaigns:file", pk=opinion_request.file_id)
+
+
+def _give(opinion_request, form, user) -> None:
+    territory = opinion_request.file.territory
+    with transaction.atomic():
+        opinion = form.save(commit=False)
+        opinion.request, opinion.author = opinion_request, user
+        opinion.save()
+        record(
+            actor=user,
+            action="opinion.give",
+            obj=opinion,
+            changes={"kind": [None, opinion.kind], "text": [None, opinion.text]},
+            phase_slug=territory.phase.slug,
+            territory_code=territory.code,
+        )
+
+
+@login_required
+@require_GET
+def file_history(request, pk: int):
+    file = _file_or_404(request.user, pk)
+    territory = file.territory
+    audit = AuditEvent.objects.filter(phase_slug=territory.phase.slug, territory_code=territory.code)
+    context = {
+        "file": file,
+        "territory": territory,
+        "events": list(FileEvent.objects.filter(file=file).select_related("actor")),
+        "audit": list(audit.select_related("actor")[:500]),
+        "breadcrumb_data": _crumbs(
+            "Historique", _campaigns_crumb(), (reverse("campaigns:file", args=[file.pk]), str(territory))
+        ),
+    }
+    return render(request, "campaigns/history.html", context)

@@ -1,0 +1,123 @@
+"""Opinions (avis): asked of préfectures and régions at the start of the review, of operators when ANCT asks;
+given by the people they are addressed to, with a deadline fixed when asked."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from pilote.campaigns.enums import OpinionKind
+from pilote.campaigns.models import Opinion, OpinionRequest
+from pilote.core.models import AuditEvent, Organisation
+
+from .conftest import fresh
+
+
+@pytest.fixture
+def in_review(file, people):
+    file.run("submit", by=people["team"])
+    file = fresh(file)
+    file.run("start_review", by=people["anct"])
+    return fresh(file)
+
+
+def _request(file, **kw):
+    return OpinionRequest.objects.get(file=file, **kw)
+
+
+def test_the_prefecture_gives_its_opinion(client, in_review, people):
+    request = _request(in_review, departement_code="01")
+    client.force_login(people["dep01"])
+    response = client.post(
+        reverse("campaigns:opinion_give", args=[request.pk]), {"kind": "reserve", "text": "Financements à préciser."}
+    )
+    assert response.status_code == 302
+    opinion = Opinion.objects.get(request=request)
+    assert (opinion.kind, opinion.author) == (OpinionKind.RESERVED, people["dep01"])
+    assert AuditEvent.objects.filter(action="opinion.give", actor=people["dep01"], territory_code="ti-8401").exists()
+    page = client.get(reverse("campaigns:file", args=[in_review.pk])).content.decode()
+    assert "Réservé" in page and "Financements à préciser." in page
+
+
+@pytest.mark.parametrize("who", ["dep39", "region84", "team", "anct", "operator"])
+def test_only_the_addressee_answers(client, in_review, people, who):
+    request = _request(in_review, departement_code="01")
+    client.force_login(people[who])
+    response = client.post(reverse("campaigns:opinion_give", args=[request.pk]), {"kind": "favorable", "text": "ok"})
+    assert response.status_code == 403
+    assert not Opinion.objects.exists()
+
+
+def test_a_reviewer_outside_the_scope_does_not_even_see_the_request(client, other_file, people):
+    other_file.run("submit", by=people["other_team"])
+    other_file = fresh(other_file)
+    other_file.run("start_review", by=people["anct"])
+    request = _request(other_file, region_code="27")
+    client.force_login(people["region84"])
+    response = client.post(reverse("campaigns:opinion_give", args=[request.pk]), {"kind": "favorable", "text": "ok"})
+    assert response.status_code == 404
+
+
+def test_an_opinion_is_given_once(client, in_review, people):
+    request = _request(in_review, region_code="84")
+    client.force_login(people["region84"])
+    url = reverse("campaigns:opinion_give", args=[request.pk])
+    client.post(url, {"kind": "favorable", "text": "Très bien."})
+    assert client.post(url, {"kind": "defavorable", "text": "Non."}).status_code == 403
+    assert Opinion.objects.get().kind == OpinionKind.FAVORABLE
+
+
+def test_an_opinion_without_text_is_refused_in_french(client, in_review, people):
+    request = _request(in_review, region_code="84")
+    client.force_login(people["region84"])
+    response = client.post(reverse("campaigns:opinion_give", args=[request.pk]), {"kind": "bof", "text": ""})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Motivez votre avis." in page and "Sélectionnez un choix valide" in page
+
+
+def test_no_opinion_outside_the_review(client, file, people, in_review):
+    request = _request(in_review, region_code="84")
+    in_review.run("validate", by=people["anct"])
+    client.force_login(people["region84"])
+    response = client.post(reverse("campaigns:opinion_give", args=[request.pk]), {"kind": "favorable", "text": "ok"})
+    assert response.status_code == 403
+
+
+def test_anct_asks_an_operator_with_a_deadline_and_the_operator_answers(client, in_review, people):
+    bpifrance = Organisation.objects.get(name="Bpifrance")
+    deadline = timezone.localdate() + datetime.timedelta(days=5)
+    client.force_login(people["anct"])
+    response = client.post(
+        reverse("campaigns:opinion_ask", args=[in_review.pk]), {"organisation": bpifrance.pk, "deadline": deadline}
+    )
+    assert response.status_code == 302
+    request = _request(in_review, organisation=bpifrance)
+    assert (request.deadline, request.asked_by) == (deadline, people["anct"])
+    client.force_login(people["operator"])
+    response = client.post(reverse("campaigns:opinion_give", args=[request.pk]), {"kind": "favorable", "text": "Oui"})
+    assert response.status_code == 302
+
+
+def test_asking_with_a_past_deadline_is_refused(client, in_review, people):
+    bpifrance = Organisation.objects.get(name="Bpifrance")
+    client.force_login(people["anct"])
+    response = client.post(
+        reverse("campaigns:opinion_ask", args=[in_review.pk]), {"organisation": bpifrance.pk, "deadline": "2020-01-01"}
+    )
+    assert response.status_code == 400
+    assert "ne peut pas être passée" in response.content.decode()
+
+
+@pytest.mark.parametrize("who", ["team", "dep01", "operator"])
+def test_only_anct_asks_operators(client, in_review, people, who):
+    client.force_login(people[who])
+    response = client.post(reverse("campaigns:opinion_ask", args=[in_review.pk]), {"deadline": "2030-01-01"})
+    assert response.status_code == 403
+
+
+def test_late_opinions(in_review):
+    request = _request(in_review, region_code="84")
+    OpinionRequest.objects.filter(pk=request.pk).update(deadline=timezone.localdate() - datetime.timedelta(days=1))
+    assert list(OpinionRequest.objects.late()) == [OpinionRequest.objects.get(pk=request.pk)]
