@@ -110,3 +110,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("PILOTE_LOG_LEVEL", "INFO")},
 }
+
+# E-mail (opinion reminders): printed on the console unless a backend is given; tests use Django's memory outbox.
+EMAIL_BACKEND = os.environ.get("PILOTE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("PILOTE_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("PILOTE_EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("PILOTE_DEFAULT_FROM_EMAIL", "Pilote TI <ne-pas-repondre@pilote-ti.invalid>")
+# Absolute links in e-mails (the reminders run from a command, without a request).
+SITE_URL = os.environ.get("PILOTE_SITE_URL", "http://localhost:8000")
