@@ -1,0 +1,283 @@
+"""Forms of the action plan. Writes happen in `save()`, with their audit row, inside one transaction."""
+
+import copy
+
+from django import forms
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from dsfr.forms import DsfrBaseForm
+
+from pilote.core.audit import field_changes, record
+from pilote.core.models import AuditEvent
+
+from .enums import FicheStatus, Priority
+from .models import FICHE_FIELDS, FicheAction, Funder, Indicator
+from .spreadsheet import parse_plan
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATES_ORDERED = "La date de fin doit être égale ou postérieure à la date de début."
+
+
+class PlanFilterForm(DsfrBaseForm):
+    priority = forms.ChoiceField(label="Priorité", required=False, choices=[("", "Toutes"), *Priority.choices])
+    status = forms.ChoiceField(label="Statut", required=False, choices=[("", "Tous"), *FicheStatus.choices])
+    q = forms.CharField(label="Intitulé ou porteur", required=False, max_length=100)
+
+    def filter(self, fiches):
+        if not self.is_valid():
+            return fiches
+        data = self.cleaned_data
+        if data["priority"]:
+            fiches = fiches.filter(priority=data["priority"])
+        if data["status"]:
+            fiches = fiches.filter(status=data["status"])
+        if data["q"]:
+            fiches = fiches.filter(title__icontains=data["q"]) | fiches.filter(lead_organisation__icontains=data["q"])
+        return fiches
+
+
+class FunderForm(DsfrBaseForm, forms.ModelForm):
+    class Meta:
+        model = Funder
+        fields = ["organisation", "amount", "is_secured"]
+        labels = {"is_secured": "Financement acquis (sinon : attendu)"}
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        if amount is not None and amount < 0:
+            raise forms.ValidationError("Le montant doit être positif ou nul.")
+        return amount
+
+
+class IndicatorForm(DsfrBaseForm, forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = ["name", "unit", "target", "value", "measured_on"]
+        widgets = {"measured_on": DATE}
+
+
+FunderFormSet = forms.inlineformset_factory(FicheAction, Funder, form=FunderForm, extra=1, can_delete=True)
+IndicatorFormSet = forms.inlineformset_factory(FicheAction, Indicator, form=IndicatorForm, extra=1, can_delete=True)
+
+
+def _funder_line(d: dict) -> str:
+    return f"{d['organisation']} : {d['amount']} € ({'acquis' if d['is_secured'] else 'attendu'})"
+
+
+def _indicator_line(d: dict) -> str:
+    dash = "–"
+    value = dash if d["value"] is None else d["value"]
+    target = dash if d["target"] is None else d["target"]
+    when = f" au {d['measured_on']:%d/%m/%Y}" if d.get("measured_on") else ""
+    return f"{d['name']} : {value} / {target} {d['unit']}".strip() + when
+
+
+LINE = {"funders": _funder_line, "indicators": _indicator_line}
+
+
+def lines(fiche: FicheAction, relation: str) -> list[str]:
+    """Funders or indicators of a fiche as short French lines, for the audit trail and the conflict message."""
+    return [LINE[relation](vars(row)) for row in getattr(fiche, relation).all()]
+
+
+class EditConflict(Exception):
+    """Someone else saved the fiche since this form was displayed."""
+
+
+class FicheActionForm(DsfrBaseForm, forms.ModelForm):
+    """A fiche with its funders and indicators (inline formsets), saved at once.
+
+    Optimistic concurrency: the form carries the `version` it was built from; the UPDATE only matches that version,
+    so the second of two people editing the same fiche is refused with what the first one saved."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = FicheAction
+        fields = FICHE_FIELDS
+        widgets = {"started_on": DATE, "ended_on": DATE, "description": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, territory, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.territory, self.actor, self.conflict = territory, actor, None
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        data = self.data if self.is_bound else None
+        self.funders = FunderFormSet(data, instance=self.instance, prefix="financeurs")
+        self.indicators = IndicatorFormSet(data, instance=self.instance, prefix="indicateurs")
+
+    def is_valid(self):
+        results = [super().is_valid(), self.funders.is_valid(), self.indicators.is_valid()]
+        return all(results)
+
+    def clean_total_cost(self):
+        cost = self.cleaned_data["total_cost"]
+        if cost is not None and cost < 0:
+            raise forms.ValidationError("Le coût total doit être positif ou nul.")
+        return cost
+
+    def clean(self):
+        data = super().clean()
+        started, ended = data.get("started_on"), data.get("ended_on")
+        if started and ended and ended < started:
+            self.add_error("ended_on", DATES_ORDERED)
+        return data
+
+    def save(self, commit=True):
+        """The saved fiche, or None when someone else saved it first (then `self.conflict` says what changed)."""
+        try:
+            with transaction.atomic():
+                fiche = self._update() if self.instance.pk else self._create()
+                self._save_lines(fiche)
+        except EditConflict:
+            self._explain_conflict()
+            return None
+        return fiche
+
+    def _create(self) -> FicheAction:
+        fiche = super().save(commit=False)
+        fiche.territory = self.territory
+        fiche.save()
+        self._before = {"funders": [], "indicators": []}
+        self._changes = field_changes(None, fiche, FICHE_FIELDS)
+        self._action = "fiche.create"
+        return fiche
+
+    def _update(self) -> FicheAction:
+        submitted = self.cleaned_data["version"]
+        before = FicheAction.objects.prefetch_related("funders", "indicators").get(pk=self.instance.pk)
+        values = {name: self.cleaned_data[name] for name in FICHE_FIELDS}
+        matched = FicheAction.objects.filter(pk=before.pk, version=submitted).update(
+            **values, version=F("version") + 1, updated_at=timezone.now()
+        )
+        if not matched:
+            raise EditConflict
+        fiche = self.instance
+        for name, value in values.items():
+            setattr(fiche, name, value)
+        fiche.version = submitted + 1
+        self._before = {"funders": lines(before, "funders"), "indicators": lines(before, "indicators")}
+        self._changes = field_changes(before, fiche, FICHE_FIELDS)
+        self._action = "fiche.update"
+        return fiche
+
+    def _save_lines(self, fiche: FicheAction) -> None:
+        for formset in (self.funders, self.indicators):
+            formset.instance = fiche
+            formset.save()
+        for relation, old in self._before.items():
+            new = lines(fiche, relation)
+            if new != old:
+                self._changes[relation] = [old, new]
+        if self._changes:
+            record(actor=self.actor, action=self._action, obj=fiche, changes=self._changes, **fiche.audit_scope())
+
+    def _explain_conflict(self) -> None:
+        current = FicheAction.objects.prefetch_related("funders", "indicators").get(pk=self.instance.pk)
+        rows = []
+        for name in FICHE_FIELDS:
+            field = self.fields[name]
+            mine, saved = self.cleaned_data.get(name), getattr(current, name)
+            if mine != saved:
+                rows.append({"label": field.label, "mine": _display(field, mine), "saved": _display(field, saved)})
+        for relation, label in (("funders", "Financeurs"), ("indicators", "Indicateurs")):
+            mine, saved = _submitted_lines(self, relation), lines(current, relation)
+            if mine != saved:
+                rows.append({"label": label, "mine": "\n".join(mine), "saved": "\n".join(saved)})
+        last = AuditEvent.objects.filter(object_type="plans.ficheaction", object_id=str(current.pk)).first()
+        self.conflict = {"rows": rows, "last": last, "version": current.version}
+        self.data = self.data.copy()
+        self.data["version"] = current.version
+        self.add_error(
+            None,
+            "Cette fiche a été modifiée par une autre personne pendant que vous la modifiiez : vos modifications "
+            "n'ont pas été enregistrées. Comparez ci-dessous vos valeurs et les valeurs enregistrées, puis "
+            "enregistrez à nouveau pour confirmer les vôtres.",
+        )
+
+
+def _display(field, value) -> str:
+    if value is None or value == "":
+        return "–"
+    choices = dict(getattr(field, "choices", []) or [])
+    if value in choices:
+        return str(choices[value])
+    if hasattr(value, "strftime"):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def _submitted_lines(form: FicheActionForm, relation: str) -> list[str]:
+    formset = form.funders if relation == "funders" else form.indicators
+    kept = [f.cleaned_data for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+    return [LINE[relation](data) for data in kept]
+
+
+class PlanImportForm(DsfrBaseForm):
+    """Imports a plan from the XLSX template: every row is checked first, and nothing is written when one is wrong.
+
+    Fiches named by their number are updated (only when something differs, so re-importing an export changes
+    nothing); the others are created; fiches absent from the file are left as they are."""
+
+    file = forms.FileField(label="Classeur du plan d'actions (.xlsx)", help_text="Partez du fichier exporté.")
+
+    def __init__(self, *args, territory, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.territory, self.actor, self.row_errors = territory, actor, []
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        existing = set(FicheAction.objects.of(self.territory).values_list("id", flat=True))
+        self.parsed = parse_plan(file, existing)
+        self.row_errors = self.parsed.errors
+        if self.row_errors:
+            count = len(self.row_errors)
+            raise forms.ValidationError(
+                f"Le fichier contient {count} erreur{'s' if count > 1 else ''} : rien n'a été enregistré. "
+                "Corrigez les lignes indiquées puis importez-le à nouveau."
+            )
+        return file
+
+    @transaction.atomic
+    def save(self) -> dict[str, int]:
+        current = {f.pk: f for f in FicheAction.objects.of(self.territory).prefetch_related("funders", "indicators")}
+        counts = {"created": 0, "updated": 0, "unchanged": 0}
+        for ref, data in self.parsed.fiches.items():
+            fiche = current.get(int(ref)) if ref.isdigit() else None
+            lines_in_file = {
+                "funders": self.parsed.funders.get(ref, []),
+                "indicators": self.parsed.indicators.get(ref, []),
+            }
+            outcome = self._update(fiche, data, lines_in_file) if fiche else self._create(data, lines_in_file)
+            counts[outcome] += 1
+        return counts
+
+    def _create(self, data: dict, rows: dict) -> str:
+        fiche = FicheAction.objects.create(territory=self.territory, **data)
+        changes = field_changes(None, fiche, FICHE_FIELDS)
+        for relation, model in (("funders", Funder), ("indicators", Indicator)):
+            model.objects.bulk_create(model(fiche=fiche, **row) for row in rows[relation])
+            if rows[relation]:
+                changes[relation] = [[], [LINE[relation](row) for row in rows[relation]]]
+        record(actor=self.actor, action="fiche.import", obj=fiche, changes=changes, **fiche.audit_scope())
+        return "created"
+
+    def _update(self, fiche: FicheAction, data: dict, rows: dict) -> str:
+        before = copy.copy(fiche)
+        for name, value in data.items():
+            setattr(fiche, name, value)
+        changes = field_changes(before, fiche, FICHE_FIELDS)
+        for relation, model in (("funders", Funder), ("indicators", Indicator)):
+            old = [LINE[relation](vars(row)) for row in getattr(before, relation).all()]
+            new = [LINE[relation](row) for row in rows[relation]]
+            if old != new:
+                model.objects.filter(fiche=fiche).delete()
+                model.objects.bulk_create(model(fiche=fiche, **row) for row in rows[relation])
+                changes[relation] = [old, new]
+        if not changes:
+            return "unchanged"
+        # Bumping the version makes a form opened before the import refuse to overwrite it.
+        FicheAction.objects.filter(pk=fiche.pk).update(**data, version=F("version") + 1, updated_at=timezone.now())
+        record(actor=self.actor, action="fiche.import", obj=fiche, changes=changes, **fiche.audit_scope())
+        return "updated"

@@ -1,0 +1,158 @@
+"""Pages of a territory's working space: its action plan, fiches, spreadsheet export/import, and its governance.
+
+Every territory is fetched through `Territory.objects.in_scope_of(user)` (outside the scope: 404); changes need
+`can_edit_territory_work` (in scope without it: 403)."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import DecimalField, Q, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from pilote.core.models import AuditEvent
+from pilote.territories.models import ProjectLead, Territory
+from pilote.territories.perms import can_edit_territory_work
+
+from . import spreadsheet
+from .forms import FicheActionForm, PlanFilterForm, PlanImportForm
+from .governance_forms import GovernanceForm, ProjectLeadChangeForm, ProjectLeadForm
+from .models import FicheAction
+
+ZERO = Value(0, output_field=DecimalField(max_digits=14, decimal_places=2))
+
+
+def _territory(request, phase: str, code: str, *, edit: bool = False) -> Territory:
+    territories = Territory.objects.in_scope_of(request.user).select_related("phase")
+    territory = get_object_or_404(territories, phase__slug=phase, code=code)
+    if edit and not can_edit_territory_work(request.user, territory):
+        raise PermissionDenied("Seule l'équipe du territoire modifie son plan d'actions et sa gouvernance.")
+    return territory
+
+
+def _context(request, territory: Territory, **extra) -> dict:
+    return {"territory": territory, "can_edit": can_edit_territory_work(request.user, territory), **extra}
+
+
+@login_required
+@require_GET
+def plan(request, phase, code):
+    territory = _territory(request, phase, code)
+    form = PlanFilterForm(request.GET or None)
+    fiches = form.filter(FicheAction.objects.of(territory)).annotate(
+        secured=Coalesce(Sum("funders__amount", filter=Q(funders__is_secured=True)), ZERO),
+        expected=Coalesce(Sum("funders__amount", filter=Q(funders__is_secured=False)), ZERO),
+    )
+    return render(request, "plans/plan.html", _context(request, territory, form=form, fiches=fiches.order_by("id")))
+
+
+def _fiche(territory: Territory, pk: int) -> FicheAction:
+    return get_object_or_404(FicheAction.objects.of(territory), pk=pk)
+
+
+@login_required
+@require_GET
+def fiche_detail(request, phase, code, pk):
+    territory = _territory(request, phase, code)
+    fiche = _fiche(territory, pk)
+    history = AuditEvent.objects.filter(object_type="plans.ficheaction", object_id=str(fiche.pk)).select_related(
+        "actor"
+    )
+    return render(request, "plans/fiche_detail.html", _context(request, territory, fiche=fiche, history=history))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def fiche_edit(request, phase, code, pk=None):
+    territory = _territory(request, phase, code, edit=True)
+    fiche = _fiche(territory, pk) if pk else FicheAction(territory=territory)
+    form = FicheActionForm(request.POST or None, instance=fiche, territory=territory, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        if saved is not None:
+            return redirect("plans:fiche", phase=phase, code=code, pk=saved.pk)
+    status = 409 if form.conflict else 200
+    return render(request, "plans/fiche_form.html", _context(request, territory, form=form, fiche=fiche), status=status)
+
+
+@login_required
+@require_GET
+def export_xlsx(request, phase, code):
+    territory = _territory(request, phase, code)
+    response = HttpResponse(
+        spreadsheet.export_xlsx(territory),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="plan_{territory.code}_{territory.phase.slug}.xlsx"'
+    return response
+
+
+@login_required
+@require_GET
+def export_csv(request, phase, code):
+    territory = _territory(request, phase, code)
+    response = HttpResponse(spreadsheet.export_csv(territory), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="plan_{territory.code}_{territory.phase.slug}.csv"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_import(request, phase, code):
+    territory = _territory(request, phase, code, edit=True)
+    form = PlanImportForm(request.POST or None, request.FILES or None, territory=territory, actor=request.user)
+    counts = None
+    if request.method == "POST" and form.is_valid():
+        counts = form.save()
+    status = 400 if form.is_bound and form.errors else 200
+    context = _context(request, territory, form=form, counts=counts)
+    return render(request, "plans/plan_import.html", context, status=status)
+
+
+@login_required
+@require_GET
+def governance(request, phase, code):
+    territory = _territory(request, phase, code)
+    leads = list(ProjectLead.objects.filter(territory=territory))
+    history = AuditEvent.objects.filter(
+        phase_slug=territory.phase.slug, territory_code=territory.code, object_type__startswith="territories."
+    ).select_related("actor")[:50]
+    context = _context(
+        request,
+        territory,
+        binome=getattr(territory, "binome", None),
+        current_lead=next((lead for lead in leads if lead.ended_on is None), None),
+        leads=leads,
+        committee=territory.committee_members.all(),
+        partners=territory.partners.all(),
+        history=history,
+    )
+    return render(request, "plans/governance.html", context)
+
+
+def _governance_form(request, phase, code, form_class, template: str):
+    territory = _territory(request, phase, code, edit=True)
+    form = form_class(request.POST or None, territory=territory, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        return redirect("plans:governance", phase=phase, code=code)
+    return render(request, template, _context(request, territory, form=form))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def governance_edit(request, phase, code):
+    return _governance_form(request, phase, code, GovernanceForm, "plans/governance_form.html")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_lead_edit(request, phase, code):
+    return _governance_form(request, phase, code, ProjectLeadForm, "plans/project_lead_form.html")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_lead_change(request, phase, code):
+    return _governance_form(request, phase, code, ProjectLeadChangeForm, "plans/project_lead_form.html")
