@@ -86,6 +86,41 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 
+# --- sign-in: Django accounts, and ProConnect (the State's OpenID Connect login) when switched on ------------------
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "pilote.core.proconnect.ProConnectBackend",
+]
+LOGIN_URL = "core:login"
+LOGIN_REDIRECT_URL = "core:espace"
+LOGOUT_REDIRECT_URL = "core:login"
+
+PROCONNECT_ENABLED = env_bool("PILOTE_PROCONNECT_ENABLED", False)
+# The issuer gives ProConnect's endpoints (…/authorize, …/token, …/userinfo, …/jwks, …/session/end); each may be
+# set on its own for another provider.
+PROCONNECT_ISSUER = os.environ.get("PILOTE_PROCONNECT_ISSUER", "https://auth.agentconnect.gouv.fr/api/v2").rstrip("/")
+OIDC_RP_CLIENT_ID = os.environ.get("PILOTE_PROCONNECT_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("PILOTE_PROCONNECT_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get(
+    "PILOTE_PROCONNECT_AUTHORIZATION_ENDPOINT", f"{PROCONNECT_ISSUER}/authorize"
+)
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("PILOTE_PROCONNECT_TOKEN_ENDPOINT", f"{PROCONNECT_ISSUER}/token")
+OIDC_OP_USER_ENDPOINT = os.environ.get("PILOTE_PROCONNECT_USERINFO_ENDPOINT", f"{PROCONNECT_ISSUER}/userinfo")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("PILOTE_PROCONNECT_JWKS_ENDPOINT", f"{PROCONNECT_ISSUER}/jwks")
+OIDC_OP_LOGOUT_ENDPOINT = os.environ.get("PILOTE_PROCONNECT_LOGOUT_ENDPOINT", f"{PROCONNECT_ISSUER}/session/end")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = os.environ.get("PILOTE_PROCONNECT_SCOPES", "openid email given_name usual_name")
+# ProConnect requires the acr and a nonce; accounts are created by ANCT with their organisation and roles, never here.
+OIDC_AUTH_REQUEST_EXTRA_PARAMS = {"acr_values": "eidas1"}
+OIDC_CREATE_USER = False
+OIDC_STORE_ID_TOKEN = True  # needed to end the ProConnect session on logout
+OIDC_AUTHENTICATION_CALLBACK_URL = "core:proconnect_callback"
+LOGIN_REDIRECT_URL_FAILURE = "core:login"
+OIDC_TIMEOUT = 10
+
+# Demo mode: `bootstrap` seeds demo organisations, accounts (password "demo") and campaign; the login page lists them.
+DEMO_MODE = env_bool("PILOTE_DEMO", False)
+
 LANGUAGE_CODE = "fr"
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True

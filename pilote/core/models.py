@@ -79,6 +79,24 @@ class RoleAssignment(models.Model):
         scope = self.territory_code or self.departement_code or self.region_code or "national"
         return f"{self.get_role_display()} ({scope})"
 
+    @property
+    def scope_label(self) -> str:
+        return self.describe_scope()
+
+    def describe_scope(self, regions: dict[str, str] | None = None, departements: dict[str, str] | None = None) -> str:
+        """In French, with the names of régions and départements when given (code → name)."""
+        if self.territory_code:
+            return f"territoire {self.territory_code} (phase {self.phase_slug})"
+        if self.departement_code:
+            return _place("département", self.departement_code, departements or {})
+        if self.region_code:
+            return _place("région", self.region_code, regions or {})
+        return "national"
+
+
+def _place(kind: str, code: str, names: dict[str, str]) -> str:
+    return f"{kind} {names[code]} ({code})" if code in names else f"{kind} {code}"
+
 
 class AuditEvent(models.Model):
     """Who changed what, when: written by the code that makes the change, in the same transaction."""

@@ -23,7 +23,13 @@ class UserFactory(factory.django.DjangoModelFactory):
     first_name = "Camille"
     last_name = factory.Sequence(lambda n: f"Martin {n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.gouv.fr")
-    password = factory.PostGenerationMethodCall("set_password", "motdepasse-de-test")
+
+    @factory.post_generation
+    def password(user, create, extracted, **kwargs):
+        """Hashed and saved: sign-in needs it, and force_login checks the session hash against the saved one."""
+        user.set_password(extracted or "motdepasse-de-test")
+        if create:
+            user.save(update_fields=["password"])
 
 
 def user_with_role(role: Role, **scope) -> User:

@@ -1,0 +1,59 @@
+"""Sign-in, sign-out and "Mon espace": the pages a person sees about themselves.
+
+"Mon espace" lists the territories of the person's scope, read through `Territory.objects.in_scope_of` — the one
+scoping method — so core's web pages read territories (core's models know nothing of them).
+"""
+
+from itertools import groupby
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render, resolve_url
+from django.views.decorators.http import require_http_methods
+
+from pilote.territories.figures import place_names
+from pilote.territories.models import Territory
+
+from . import perms, proconnect
+from .demo import demo_accounts
+from .forms import LoginForm
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "core/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["proconnect_enabled"] = settings.PROCONNECT_ENABLED
+        context["demo_mode"] = settings.DEMO_MODE
+        context["demo_accounts"] = demo_accounts() if settings.DEMO_MODE else []
+        return context
+
+
+@require_http_methods(["GET", "POST"])
+def logout_view(request):
+    """GET asks for confirmation (a link must not sign anyone out); POST signs out, from ProConnect too."""
+    if not request.user.is_authenticated:
+        return redirect(settings.LOGIN_URL)
+    if request.method == "GET":
+        return render(request, "core/logout.html")
+    target = proconnect.logout_url(request, redirect_to=resolve_url(settings.LOGOUT_REDIRECT_URL))
+    logout(request)
+    messages.success(request, "Vous êtes déconnecté(e).")
+    return redirect(target)
+
+
+@login_required
+def espace(request):
+    user = request.user
+    regions, departements = place_names(settings.DEFAULT_EDITION)
+    roles = [(a.get_role_display(), a.describe_scope(regions, departements)) for a in perms.assignments(user)]
+    territories = Territory.objects.in_scope_of(user).select_related("phase").order_by("-phase__starts_on_year", "code")
+    phases = [(phase, list(rows)) for phase, rows in groupby(territories, key=lambda t: t.phase)]
+    context = {"roles": roles, "phases": phases, "organisation": user.organisation}
+    return render(request, "core/espace.html", context)
