@@ -1,9 +1,13 @@
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Fetch and import every reference dataset, then derive the perimeters. Idempotent: a second run is a no-op."
+    help = (
+        "Fetch and import every reference dataset, then derive the perimeters (and seed the demo with PILOTE_DEMO=1). "
+        "Idempotent: a second run is a no-op."
+    )
 
     def handle(self, *args, **options):
         verbosity = options["verbosity"]
@@ -12,3 +16,5 @@ class Command(BaseCommand):
         call_command("import_contours", verbosity=verbosity)
         call_command("import_territories", verbosity=verbosity)
         call_command("resolve_perimeters", verbosity=verbosity)
+        if settings.DEMO_MODE:
+            call_command("seed_demo", verbosity=verbosity)
