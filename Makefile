@@ -1,5 +1,5 @@
 # Pilote TI — one command per need. See README.md and .env.example.
-#   make run    install everything, migrate, import the reference data, serve on http://127.0.0.1:8000
+#   make run    install everything, migrate, import the reference data, seed the demo, serve on http://127.0.0.1:8000
 #   make test   install, lint, check migrations, run the whole test suite (SQLite; PostgreSQL too with
 #               PILOTE_TEST_POSTGRES=1, which needs a running server reachable through its default socket)
 #   make bench  time the import, the resolution, the comparison and the pages on the real data
@@ -51,6 +51,8 @@ install: $(PY_STAMP) $(NODE_STAMP)
 
 # --- serving -----------------------------------------------------------------------------------------------------
 
+# `make run` is the demo: bootstrap seeds the demo accounts and campaign, the login page lists them.
+run: export PILOTE_DEMO ?= 1
 run: install
 	$(MANAGE) migrate --no-input -v0
 	$(MANAGE) bootstrap
