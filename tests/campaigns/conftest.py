@@ -12,24 +12,35 @@ from ..core.factories import OrganisationFactory, UserFactory, user_with_role
 PHASE = "2023-2027"
 
 
+def _person(role: Role, **scope):
+    user = user_with_role(role, **scope)
+    user.save()  # keep the hashed password in the database, so that force_login's session stays valid
+    return user
+
+
 @pytest.fixture
 def people(mini_world):
     """One person per role. ti-8401 (phase 2) touches départements 01 and 39, régions 84 and 27; ti-2701 is in 39/27."""
     operator_org = OrganisationFactory(kind=OrganisationKind.OPERATOR, operator="bpifrance", name="Bpifrance")
-    operator = user_with_role(Role.OPERATOR)
+    operator = _person(Role.OPERATOR)
     operator.organisation = operator_org
     operator.save()
     return {
-        "anct": user_with_role(Role.NATIONAL),
-        "team": user_with_role(Role.TERRITORY_TEAM, phase_slug=PHASE, territory_code="ti-8401"),
-        "other_team": user_with_role(Role.TERRITORY_TEAM, phase_slug=PHASE, territory_code="ti-2701"),
-        "dep01": user_with_role(Role.DEPARTEMENT_REVIEWER, departement_code="01"),
-        "dep39": user_with_role(Role.DEPARTEMENT_REVIEWER, departement_code="39"),
-        "region84": user_with_role(Role.REGION_REVIEWER, region_code="84"),
-        "region27": user_with_role(Role.REGION_REVIEWER, region_code="27"),
+        "anct": _person(Role.NATIONAL),
+        "team": _person(Role.TERRITORY_TEAM, phase_slug=PHASE, territory_code="ti-8401"),
+        "other_team": _person(Role.TERRITORY_TEAM, phase_slug=PHASE, territory_code="ti-2701"),
+        "dep01": _person(Role.DEPARTEMENT_REVIEWER, departement_code="01"),
+        "dep39": _person(Role.DEPARTEMENT_REVIEWER, departement_code="39"),
+        "region84": _person(Role.REGION_REVIEWER, region_code="84"),
+        "region27": _person(Role.REGION_REVIEWER, region_code="27"),
         "operator": operator,
-        "nobody": UserFactory(),
+        "nobody": _saved(UserFactory()),
     }
+
+
+def _saved(user):
+    user.save()
+    return user
 
 
 def territory(code: str) -> Territory:
