@@ -19,7 +19,12 @@ from .enums import FileState, OpinionKind
 
 
 class TransitionRefused(Exception):
-    """A transition that this person may not make now; the message is shown to them (French)."""
+    """A transition that this person may not make now; the message is shown to them (French). `forbidden`: the
+    person may never make it (403), rather than not now or not with this input (400)."""
+
+    def __init__(self, message: str, *, forbidden: bool = False):
+        super().__init__(message)
+        self.forbidden = forbidden
 
 
 class Campaign(models.Model):
@@ -177,7 +182,7 @@ class TerritoryFile(models.Model):
         if not can_proceed(method, check_conditions=False):
             raise TransitionRefused(f"Action impossible : le dossier est « {self.get_state_display()} ».")
         if not method._django_fsm.has_transition_perm(self, self.state, by):
-            raise TransitionRefused("Vous n'avez pas le droit de faire cette action sur ce dossier.")
+            raise TransitionRefused("Vous n'avez pas le droit de faire cette action sur ce dossier.", forbidden=True)
         if name == "submit" and not self.submission_open():
             raise TransitionRefused(
                 f"La date limite de dépôt ({self.campaign.submission_deadline:%d/%m/%Y}) est passée ; "
@@ -364,16 +369,23 @@ class PerimeterChangeRequest(models.Model):
         return self._check
 
     def apply(self, *, by) -> PerimeterVersion:
+        from pilote.territories.importers import PerimeterFileError
         from pilote.territories.services import perimeter_version_create
 
+        self.__dict__.pop("_check", None)  # other territories may have changed since the request was checked
         result = self.checks()
-        self.applied_version = perimeter_version_create(
-            territory=self.file.territory,
-            members=result.members,
-            edition=result.edition,
-            reason=self.reason or f"Modification validée dans la campagne « {self.file.campaign.name} »",
-            valid_on=timezone.localdate(),
-            actor=by,
-        )
+        try:
+            self.applied_version = perimeter_version_create(
+                territory=self.file.territory,
+                members=result.members,
+                edition=result.edition,
+                reason=self.reason or f"Modification validée dans la campagne « {self.file.campaign.name} »",
+                valid_on=timezone.localdate(),
+                actor=by,
+            )
+        except PerimeterFileError as error:
+            raise TransitionRefused(
+                "Le périmètre demandé ne peut plus être appliqué : " + " ; ".join(error.problems) + "."
+            ) from error
         self.save(update_fields=["applied_version"])
         return self.applied_version

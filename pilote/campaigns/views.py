@@ -182,8 +182,7 @@ def file_transition(request, pk: int, name: str):
         context = _file_context(request, file)
         context["refusal"] = str(refusal)
         context["transition_form"] = form
-        status = 403 if "droit" in str(refusal) else 400
-        return render(request, "campaigns/file.html", context, status=status)
+        return render(request, "campaigns/file.html", context, status=403 if refusal.forbidden else 400)
     messages.success(request, f"Dossier « {file.get_state_display()} ».")
     return redirect("campaigns:file", pk=file.pk)
 

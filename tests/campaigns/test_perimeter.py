@@ -125,3 +125,33 @@ def test_the_service_refuses_a_commune_held_by_another_territory(mini_world, peo
         )
     assert error.value.problems == ["commune 39001 déjà dans le territoire ti-8401"]
     assert territory("ti-2701").versions.count() == 1
+
+
+def _through(file, people, team):
+    file = fresh(file)
+    file.run("submit", by=people[team])
+    file.run("start_review", by=people["anct"])
+    file.run("validate", by=people["anct"])
+
+
+def test_a_commune_left_by_one_territory_can_join_another_but_not_twice(file, other_file, people):
+    _request(file, remove_communes=["39001"])
+    _through(file, people, "team")
+    _request(other_file, add_communes=["39001"])
+    other = fresh(other_file)
+    assert other.perimeter_request.checks().errors == []
+    other.run("submit", by=people["other_team"])
+    other.run("start_review", by=people["anct"])
+    # meanwhile ANCT gives 39001 back to ti-8401
+    perimeter_version_create(
+        territory=territory("ti-8401"),
+        members=[(MemberKind.EPCI, "200000001"), (MemberKind.EPCI, "200000002")],
+        edition=2026,
+        reason="retour",
+        valid_on=__import__("datetime").date(2026, 1, 1),
+        actor=people["anct"],
+    )
+    with pytest.raises(TransitionRefused, match="commune 39001 déjà dans le territoire ti-8401"):
+        fresh(other_file).run("validate", by=people["anct"])
+    assert fresh(other_file).state == "en_instruction"
+    assert territory("ti-2701").versions.count() == 1
