@@ -1,6 +1,7 @@
 """Forms of the action plan. Writes happen in `save()`, with their audit row, inside one transaction."""
 
 import copy
+from decimal import Decimal
 
 from django import forms
 from django.db import transaction
@@ -17,6 +18,28 @@ from .spreadsheet import parse_plan
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATES_ORDERED = "La date de fin doit être égale ou postérieure à la date de début."
+
+
+class ModelForm(DsfrBaseForm, forms.ModelForm):
+    """DSFR rendering; French number input ("0,5", "12 000"); money and shares rounded as the database stores them,
+    so that the audit trail says "0.60" both when it is written and when it is read back."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.DecimalField):
+                field.localize = True
+                attrs = {k: v for k, v in field.widget.attrs.items() if k != "step"}  # no step on a text input
+                field.widget = forms.TextInput(attrs={**attrs, "inputmode": "decimal"})
+                field.widget.is_localized = True
+
+    def clean(self):
+        data = super().clean()
+        for name, field in self.fields.items():
+            value = data.get(name)
+            if isinstance(field, forms.DecimalField) and value is not None and field.decimal_places is not None:
+                data[name] = value.quantize(Decimal(1).scaleb(-field.decimal_places))
+        return data
 
 
 class PlanFilterForm(DsfrBaseForm):
@@ -37,7 +60,7 @@ class PlanFilterForm(DsfrBaseForm):
         return fiches
 
 
-class FunderForm(DsfrBaseForm, forms.ModelForm):
+class FunderForm(ModelForm):
     class Meta:
         model = Funder
         fields = ["organisation", "amount", "is_secured"]
@@ -50,7 +73,7 @@ class FunderForm(DsfrBaseForm, forms.ModelForm):
         return amount
 
 
-class IndicatorForm(DsfrBaseForm, forms.ModelForm):
+class IndicatorForm(ModelForm):
     class Meta:
         model = Indicator
         fields = ["name", "unit", "target", "value", "measured_on"]
@@ -85,7 +108,7 @@ class EditConflict(Exception):
     """Someone else saved the fiche since this form was displayed."""
 
 
-class FicheActionForm(DsfrBaseForm, forms.ModelForm):
+class FicheActionForm(ModelForm):
     """A fiche with its funders and indicators (inline formsets), saved at once.
 
     Optimistic concurrency: the form carries the `version` it was built from; the UPDATE only matches that version,

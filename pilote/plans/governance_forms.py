@@ -4,12 +4,11 @@ import datetime
 
 from django import forms
 from django.db import transaction
-from dsfr.forms import DsfrBaseForm
 
 from pilote.core.audit import field_changes, record
 from pilote.territories.models import Binome, CommitteeMember, Partner, ProjectLead, Territory
 
-from .forms import DATE
+from .forms import DATE, ModelForm
 from .snapshot import BINOME_FIELDS, LEAD_FIELDS
 
 LEAD_FORM_FIELDS = ["name", "employer", "started_on", "full_time_share", "state_funding", "epci_funding"]
@@ -19,13 +18,13 @@ def _scope(territory: Territory) -> dict:
     return {"phase_slug": territory.phase.slug, "territory_code": territory.code}
 
 
-class CommitteeMemberForm(DsfrBaseForm, forms.ModelForm):
+class CommitteeMemberForm(ModelForm):
     class Meta:
         model = CommitteeMember
         fields = ["name", "organisation", "role"]
 
 
-class PartnerForm(DsfrBaseForm, forms.ModelForm):
+class PartnerForm(ModelForm):
     class Meta:
         model = Partner
         fields = ["name", "contribution"]
@@ -45,8 +44,10 @@ def _rows(territory: Territory, relation: str) -> list[str]:
     return [p.name + (f" : {p.contribution}" if p.contribution else "") for p in territory.partners.all()]
 
 
-class GovernanceForm(DsfrBaseForm, forms.ModelForm):
+class GovernanceForm(ModelForm):
     """The binôme, with the steering committee and the partners as inline formsets, saved at once."""
+
+    industrialist_siren = forms.CharField(label="Industriel·le : SIREN de l'entreprise", required=False, max_length=20)
 
     class Meta:
         model = Binome
@@ -99,7 +100,7 @@ class GovernanceForm(DsfrBaseForm, forms.ModelForm):
             )
 
 
-class ProjectLeadForm(DsfrBaseForm, forms.ModelForm):
+class ProjectLeadForm(ModelForm):
     """Corrects the current chef de projet, or records the first one."""
 
     class Meta:

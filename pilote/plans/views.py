@@ -18,6 +18,7 @@ from pilote.territories.perms import can_edit_territory_work
 from . import spreadsheet
 from .forms import FicheActionForm, PlanFilterForm, PlanImportForm
 from .governance_forms import GovernanceForm, ProjectLeadChangeForm, ProjectLeadForm
+from .history import history as history_rows
 from .models import FicheAction
 
 ZERO = Value(0, output_field=DecimalField(max_digits=14, decimal_places=2))
@@ -56,10 +57,9 @@ def _fiche(territory: Territory, pk: int) -> FicheAction:
 def fiche_detail(request, phase, code, pk):
     territory = _territory(request, phase, code)
     fiche = _fiche(territory, pk)
-    history = AuditEvent.objects.filter(object_type="plans.ficheaction", object_id=str(fiche.pk)).select_related(
-        "actor"
-    )
-    return render(request, "plans/fiche_detail.html", _context(request, territory, fiche=fiche, history=history))
+    events = AuditEvent.objects.filter(object_type="plans.ficheaction", object_id=str(fiche.pk)).select_related("actor")
+    context = _context(request, territory, fiche=fiche, history=history_rows(events))
+    return render(request, "plans/fiche_detail.html", context)
 
 
 @login_required
@@ -115,7 +115,7 @@ def plan_import(request, phase, code):
 def governance(request, phase, code):
     territory = _territory(request, phase, code)
     leads = list(ProjectLead.objects.filter(territory=territory))
-    history = AuditEvent.objects.filter(
+    events = AuditEvent.objects.filter(
         phase_slug=territory.phase.slug, territory_code=territory.code, object_type__startswith="territories."
     ).select_related("actor")[:50]
     context = _context(
@@ -126,7 +126,7 @@ def governance(request, phase, code):
         leads=leads,
         committee=territory.committee_members.all(),
         partners=territory.partners.all(),
-        history=history,
+        history=history_rows(events),
     )
     return render(request, "plans/governance.html", context)
 

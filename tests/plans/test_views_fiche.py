@@ -112,7 +112,7 @@ def test_edit_records_the_changed_fields_and_shows_them_in_the_history(team_clie
     event = AuditEvent.objects.get(action="fiche.update")
     assert event.changes == {"status": ["en_cours", "realisee"]}
     html = team_client.get(url("fiche", ain, pk=fiche.pk)).content.decode()
-    assert "Historique des modifications" in html and "realisee" in html
+    assert "Historique des modifications" in html and "<strong>Statut</strong> : En cours → Réalisée" in html
 
 
 def test_the_second_of_two_editors_is_refused_with_what_changed(ain, team):
