@@ -1,0 +1,247 @@
+"""The permission matrix: what every role gets from every URL of the site and of the API.
+
+`tests/test_permission_matrix.py` walks every URL pattern of `config.urls` (the API's ninja routes included) and
+requests each one as every role of ROLES — on the team's own territory (ti-8401, phase 2023-2027) and on another
+(ti-2701) when the URL names a territory or an object of one — then compares the answer with EXPECTATIONS below.
+**A URL pattern without an entry fails the test**, and so does an entry whose pattern is gone.
+
+Adding a URL is one line in EXPECTATIONS, keyed by the name given to `reverse()` ("namespace:name"):
+
+    "plans:plan": scoped(TERRITORY),                          # 200 in scope, 404 outside, login for visitors
+    "plans:governance_edit": team(TERRITORY),                 # team and ANCT 200, rest of the scope 403, others 404
+    "campaigns:file": scoped(lambda t: {"pk": file_of(t).pk}),   # objects built once per test by the helpers below
+    "campaigns:create": only(NATIONAL),                       # 403 for every other signed-in role
+    "campaigns:file_transition": post_only(...),              # GET answers 405 (after login)
+    "territories:list": public(contains="Ain industriel"),   # 200 for everyone, visitors included
+    "core:login": by_role(302, anonymous=200),                # one answer per role, a default for the others
+
+`kwargs` is a dict, or a function of the target Territory returning the URL's kwargs (it may build the objects it
+needs); with a function the URL is requested once per target territory. Expected answers: a status, LOGIN (302 to
+the login page with ?next=) or ADMIN_LOGIN. `contains` (text, or a function of (role, territory code)) is checked in
+every 200 answer. A pattern without a name is keyed by its route and needs `url=`; "admin:*" covers Django's admin.
+Who sees, edits and reviews each territory is written out in SEES / EDITS / REVIEWS — never computed by the code
+under test.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+PHASE = "2023-2027"
+TARGETS = ("ti-8401", "ti-2701")
+LOGIN = "login"
+ADMIN_LOGIN = "admin-login"
+ANY_ANSWER = "any"  # staff in the admin: whatever the page, not a redirect to its login and not an error
+
+# role → (Role value, scope) for RoleAssignment; "anonymous" signs in as nobody, "admin" is a superuser.
+ROLES = {
+    "anonymous": None,
+    "national": ("national", {}),
+    "region_84": ("region_reviewer", {"region_code": "84"}),
+    "region_27": ("region_reviewer", {"region_code": "27"}),
+    "departement_01": ("departement_reviewer", {"departement_code": "01"}),
+    "team_8401": ("territory_team", {"phase_slug": PHASE, "territory_code": "ti-8401"}),
+    "team_2701": ("territory_team", {"phase_slug": PHASE, "territory_code": "ti-2701"}),
+    "operator": ("operator", {}),
+    "admin": ("superuser", {}),
+}
+SIGNED_IN = frozenset(ROLES) - {"anonymous"}
+NATIONAL = frozenset({"national", "admin"})
+REVIEWERS = NATIONAL | {"region_84", "region_27", "departement_01"}
+# ti-8401 of phase 2 reaches into the Jura (régions 84 and 27, départements 01 and 39); ti-2701 is in the Jura.
+SEES = {
+    "ti-8401": NATIONAL | {"operator", "region_84", "region_27", "departement_01", "team_8401"},
+    "ti-2701": NATIONAL | {"operator", "region_27", "team_2701"},
+}
+EDITS = {"ti-8401": NATIONAL | {"team_8401"}, "ti-2701": NATIONAL | {"team_2701"}}
+REVIEWS = {"ti-8401": REVIEWERS, "ti-2701": NATIONAL | {"region_27"}}
+
+
+@dataclass(frozen=True)
+class Rule:
+    expect: Callable[[str, str | None], object]  # (role, target territory code or None) → expected answer
+    kwargs: dict | Callable = field(default_factory=dict)
+    contains: str | Callable = ""
+    url: str = ""
+
+    @property
+    def per_territory(self) -> bool:
+        return callable(self.kwargs)
+
+
+def public(kwargs=None, status=200, **options) -> Rule:
+    return Rule(lambda role, code: status, kwargs or {}, **options)
+
+
+def by_role(default, kwargs=None, *, contains="", url="", **answers) -> Rule:
+    """An answer per role (`national=403, anonymous=LOGIN…`), `default` for the others."""
+    return Rule(lambda role, code: answers.get(role, default), kwargs or {}, contains, url)
+
+
+def signed_in(kwargs=None, **options) -> Rule:
+    return Rule(lambda role, code: LOGIN if role == "anonymous" else 200, kwargs or {}, **options)
+
+
+def only(roles: frozenset, kwargs=None, denied=403, **options) -> Rule:
+    return Rule(lambda role, code: _signed(role) or (200 if role in roles else denied), kwargs or {}, **options)
+
+
+def scoped(kwargs, unseen=404, **options) -> Rule:
+    """The working files of a territory: 200 for who sees it, `unseen` for the others."""
+    return Rule(lambda role, code: _signed(role) or (200 if role in SEES[code] else unseen), kwargs, **options)
+
+
+def team(kwargs, **options) -> Rule:
+    """Changes made by the territory's team (and ANCT): 403 for the rest of its scope, 404 outside."""
+    return Rule(lambda role, code: _signed(role) or _team(role, code), kwargs, **options)
+
+
+def review(kwargs, **options) -> Rule:
+    """What the territory's reviewers (préfectures, régions) and ANCT do: 403 for the rest of its scope, 404 outside."""
+    return Rule(lambda role, code: _signed(role) or _among(REVIEWS[code], role, code), kwargs, **options)
+
+
+def post_only(kwargs=None) -> Rule:
+    return Rule(lambda role, code: _signed(role) or 405, kwargs or {"pk": 1})
+
+
+def staff() -> Rule:
+    return Rule(lambda role, code: ANY_ANSWER if role == "admin" else ADMIN_LOGIN)
+
+
+def _signed(role: str):
+    return LOGIN if role == "anonymous" else None
+
+
+def _team(role: str, code: str) -> int:
+    return _among(EDITS[code], role, code)
+
+
+def _among(allowed: frozenset, role: str, code: str) -> int:
+    if role in allowed:
+        return 200
+    return 403 if role in SEES[code] else 404
+
+
+# --- objects of the other apps, built once per test (the matrix test clears BUILT) ---------------------------------
+BUILT: dict = {}
+
+
+def _territory_kwargs(territory) -> dict:
+    return {"phase": territory.phase.slug, "code": territory.code}
+
+
+TERRITORY = _territory_kwargs
+
+
+def campaign():
+    if "campaign" not in BUILT:
+        import datetime
+
+        from django.utils import timezone
+
+        from pilote.campaigns.services import campaign_open
+        from pilote.core.models import User
+        from pilote.territories.models import Phase, Territory
+
+        today = timezone.localdate()
+        BUILT["campaign"] = campaign_open(
+            name="Campagne de la matrice",
+            phase=Phase.objects.get(slug=PHASE),
+            territories=list(Territory.objects.filter(phase__slug=PHASE, code__in=TARGETS)),
+            submission_deadline=today + datetime.timedelta(days=10),
+            opinion_deadline=today + datetime.timedelta(days=20),
+            actor=User.objects.get(username="national"),
+        )
+    return BUILT["campaign"]
+
+
+def file_of(territory):
+    return campaign().files.get(territory=territory)
+
+
+def fiche_of(territory):
+    key = ("fiche", territory.pk)
+    if key not in BUILT:
+        from tests.plans.factories import FicheFactory
+
+        BUILT[key] = FicheFactory(territory=territory)
+    return BUILT[key]
+
+
+NAMES = {"ti-8401": "Ain industriel", "ti-2701": "Nouveau Jura"}
+
+
+def _espace_shows(role: str, code) -> list[str]:
+    return ["<h1>Mon espace</h1>"] + [f">{name}</a>" for c, name in NAMES.items() if role in SEES[c]]
+
+
+def _name(role: str, code: str) -> str:
+    return NAMES[code]
+
+
+API_EDITION = {"edition": "2026"}
+EXPECTATIONS: dict[str, Rule] = {
+    # --- people (core) ---
+    "core:login": by_role(302, anonymous=200, contains="Connexion à Pilote TI"),  # signed in: on to Mon espace
+    "core:logout": by_role(200, anonymous=302, contains="<h1>Déconnexion</h1>"),  # GET confirms, POST signs out
+    "core:espace": signed_in(contains=_espace_shows),
+    "core:proconnect_login": public(status=404),  # ProConnect is off unless configured (tests/core/test_proconnect.py)
+    "core:proconnect_callback": public(status=404),
+    # --- public pages of the map (issue 2): the same for everyone ---
+    "territories:home": public(contains="Carte nationale"),
+    "territories:phase_geojson": public({"phase": PHASE}),
+    "territories:search": public(),
+    "territories:list": public(contains="Ain industriel"),
+    "territories:detail": public(TERRITORY),
+    "territories:epci": public({"siren": "200000001"}, contains="CC Alpha"),
+    "territories:commune": public({"code": "01001"}, contains="Alpha-sur-Ain"),
+    "territories:compare": public(),
+    "territories:compare_csv": public(),
+    # --- the API (public) ---
+    "api-home": public(),
+    "api-1:api-root": public(),  # shadowed by api-home at the same path
+    "api-1:openapi-json": public(),
+    "api-1:openapi-view": public(),
+    "api-1:editions": public(),
+    "api-1:commune": public({**API_EDITION, "code": "01001"}),
+    "api-1:epci": public({**API_EDITION, "siren": "200000001"}),
+    "api-1:project_perimeter": public(status=405),  # POST only (tests/api)
+    "api-1:phases": public(),
+    "api-1:compare": public(),
+    "api-1:phase_detail": public({"phase": PHASE}),
+    "api-1:territories": public({"phase": PHASE}),
+    "api-1:territories_geojson": public({"phase": PHASE}),
+    "api-1:territory": public(TERRITORY),
+    "api/^(?P<path>.*)$": public(url="/api/inconnu", status=404),
+    # --- action plans and governance (plans) ---
+    "plans:plan": scoped(TERRITORY, contains=_name),
+    "plans:fiche": scoped(lambda t: {**TERRITORY(t), "pk": fiche_of(t).pk}, contains=_name),
+    "plans:fiche_create": team(TERRITORY),
+    "plans:fiche_edit": team(lambda t: {**TERRITORY(t), "pk": fiche_of(t).pk}),
+    "plans:export_xlsx": scoped(TERRITORY),
+    "plans:export_csv": scoped(TERRITORY),
+    "plans:import": team(TERRITORY),
+    "plans:governance": scoped(TERRITORY, contains=_name),
+    "plans:governance_edit": team(TERRITORY),
+    "plans:project_lead": team(TERRITORY),
+    "plans:project_lead_change": team(TERRITORY),
+    # --- campaigns ---
+    "campaigns:list": signed_in(),
+    "campaigns:create": only(NATIONAL),
+    "campaigns:dashboard": only(REVIEWERS, lambda t: {"pk": campaign().pk}),
+    "campaigns:export_csv": only(REVIEWERS, lambda t: {"pk": campaign().pk}),
+    "campaigns:export_xlsx": only(REVIEWERS, lambda t: {"pk": campaign().pk}),
+    "campaigns:file": scoped(lambda t: {"pk": file_of(t).pk}, contains=_name),
+    "campaigns:file_history": scoped(lambda t: {"pk": file_of(t).pk}),
+    "campaigns:file_perimeter": scoped(lambda t: {"pk": file_of(t).pk}),
+    # No perimeter change is proposed in the matrix's campaign: 404 for all (tests/campaigns/test_perimeter.py).
+    "campaigns:file_perimeter_geojson": only(frozenset(), lambda t: {"pk": file_of(t).pk}, denied=404),
+    "campaigns:file_reopen": post_only(),
+    "campaigns:opinion_ask": post_only(),
+    "campaigns:file_transition": post_only({"pk": 1, "name": "submit"}),
+    "campaigns:opinion_give": post_only(),
+    # --- Django's admin: staff only ---
+    "admin:login": by_role(200, admin=302),
+    "admin:logout": by_role(302, admin=405),  # POST only for staff; others are sent back to the admin
+    "admin:*": staff(),  # every other admin URL, named or not
+}
