@@ -73,7 +73,7 @@ def _concrete(route: str, kwargs: dict) -> str:
     return "/" + path.replace("^", "").replace("$", "").replace("\\", "")
 
 
-ADMIN_VALUES = {"object_id": "1", "content_type_id": "1", "app_label": "auth", "url": "inconnu/"}
+ADMIN_VALUES = {"object_id": "1", "id": "1", "content_type_id": "1", "app_label": "auth", "url": "inconnu/"}
 
 
 def _url(key: str, rule, kwargs: dict) -> str:
@@ -81,7 +81,7 @@ def _url(key: str, rule, kwargs: dict) -> str:
         return rule.url
     if key.startswith("admin"):
         names = set(re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>", PATTERNS[key]))
-        return _concrete(PATTERNS[key], {n: ADMIN_VALUES[n] for pair in names for n in pair if n})
+        return _concrete(PATTERNS[key], {n: ADMIN_VALUES.get(n, "1") for pair in names for n in pair if n})
     return reverse(key, kwargs=kwargs)
 
 
