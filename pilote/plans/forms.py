@@ -132,7 +132,16 @@ class FicheActionForm(ModelForm):
 
     def is_valid(self):
         results = [super().is_valid(), self.funders.is_valid(), self.indicators.is_valid()]
+        if not all(results) and self.conflict is None and self._is_stale():
+            # A stale form may fail on lines someone else deleted: say why rather than only "invalid choice".
+            self._explain_conflict()
         return all(results)
+
+    def _is_stale(self) -> bool:
+        if not self.instance.pk:
+            return False
+        saved = FicheAction.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+        return saved != self.cleaned_data.get("version")
 
     def clean_total_cost(self):
         cost = self.cleaned_data["total_cost"]
@@ -233,7 +242,9 @@ def _display(field, value) -> str:
 
 def _submitted_lines(form: FicheActionForm, relation: str) -> list[str]:
     formset = form.funders if relation == "funders" else form.indicators
-    kept = [f.cleaned_data for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+    kept = [
+        f.cleaned_data for f in formset.forms if not f.errors and f.cleaned_data and not f.cleaned_data.get("DELETE")
+    ]
     return [LINE[relation](data) for data in kept]
 
 

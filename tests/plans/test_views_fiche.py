@@ -160,3 +160,32 @@ def test_a_deleted_funder_is_recorded(team_client, ain):
     assert response.status_code == 302
     assert not fiche.funders.exists()
     assert AuditEvent.objects.get(action="fiche.update").changes["funders"][1] == []
+
+
+def test_a_stale_form_naming_a_funder_deleted_meanwhile_explains_the_conflict(team_client, ain):
+    fiche = FicheFactory(territory=ain, title="Friche Arnaud")
+    FunderFactory(fiche=fiche, organisation="ADEME")
+    stale = edit_data(fiche, title="Friche Arnaud rénovée")
+    fiche.funders.all().delete()
+    FicheAction.objects.filter(pk=fiche.pk).update(version=2)
+    response = team_client.post(url("fiche_edit", ain, pk=fiche.pk), stale)
+    assert response.status_code == 409
+    assert "Modification concurrente" in response.content.decode()
+    assert FicheAction.objects.get(pk=fiche.pk).title == "Friche Arnaud"
+
+
+def test_a_negative_funder_amount_is_refused_in_french(team_client, ain):
+    data = fiche_data(
+        **_management("financeurs", 1),
+        **{"financeurs-0-organisation": "Région", "financeurs-0-amount": "-10"},
+    )
+    response = team_client.post(url("fiche_create", ain), data)
+    assert response.status_code == 200
+    assert "Le montant doit être positif ou nul." in response.content.decode()
+    assert not FicheAction.objects.exists()
+
+
+def test_french_amounts_are_understood(team_client, ain):
+    response = team_client.post(url("fiche_create", ain), fiche_data(total_cost="1 250 000,50"))
+    assert response.status_code == 302
+    assert FicheAction.objects.get().total_cost == Decimal("1250000.50")
