@@ -11,16 +11,18 @@ Adding a URL is one line in EXPECTATIONS, keyed by the name given to `reverse()`
     "plans:governance_edit": team(TERRITORY),                 # team and ANCT 200, rest of the scope 403, others 404
     "campaigns:file": scoped(lambda t: {"pk": file_of(t).pk}),   # objects built once per test by the helpers below
     "campaigns:create": only(NATIONAL),                       # 403 for every other signed-in role
-    "campaigns:file_transition": post_only(...),              # GET answers 405 (after login)
+    "campaigns:file_reopen": post_only(FILE, may=NATIONAL, answer=400),  # GET 405; empty POST: 400 for ANCT,
+                                                              # 403 for the rest of the scope, 404 outside
     "territories:list": public(contains="Ain industriel"),   # 200 for everyone, visitors included
     "core:login": by_role(302, anonymous=200),                # one answer per role, a default for the others
 
 `kwargs` is a dict, or a function of the target Territory returning the URL's kwargs (it may build the objects it
 needs); with a function the URL is requested once per target territory. Expected answers: a status, LOGIN (302 to
 the login page with ?next=) or ADMIN_LOGIN. `contains` (text, or a function of (role, territory code)) is checked in
-every 200 answer. A pattern without a name is keyed by its route and needs `url=`; "admin:*" covers Django's admin.
-Who sees, edits and reviews each territory is written out in SEES / EDITS / REVIEWS — never computed by the code
-under test.
+every 200 answer. `team()` and `post_only()` also send an empty POST (refused as invalid, so nothing is written;
+`answer=None` skips the roles whose POST would act). A pattern without a name is keyed by its route and needs
+`url=`; "admin:*" covers Django's admin. Who sees, edits and reviews each territory is written out in SEES / EDITS /
+REVIEWS — never computed by the code under test.
 """
 
 from collections.abc import Callable
@@ -62,6 +64,8 @@ class Rule:
     kwargs: dict | Callable = field(default_factory=dict)
     contains: str | Callable = ""
     url: str = ""
+    # Answer to an empty POST, per role (None: not posted). Empty forms are refused, so nothing is written.
+    post: Callable[[str, str | None], object] | None = None
 
     @property
     def per_territory(self) -> bool:
@@ -91,8 +95,10 @@ def scoped(kwargs, unseen=404, **options) -> Rule:
 
 
 def team(kwargs, **options) -> Rule:
-    """Changes made by the territory's team (and ANCT): 403 for the rest of its scope, 404 outside."""
-    return Rule(lambda role, code: _signed(role) or _team(role, code), kwargs, **options)
+    """Changes made by the territory's team (and ANCT): 403 for the rest of its scope, 404 outside — on GET, and on
+    an empty POST (the form comes back with its errors: 200 for the team)."""
+    expect = lambda role, code: _signed(role) or _team(role, code)  # noqa: E731
+    return Rule(expect, kwargs, **({"post": expect} | options))
 
 
 def review(kwargs, **options) -> Rule:
@@ -100,8 +106,16 @@ def review(kwargs, **options) -> Rule:
     return Rule(lambda role, code: _signed(role) or _among(REVIEWS[code], role, code), kwargs, **options)
 
 
-def post_only(kwargs=None) -> Rule:
-    return Rule(lambda role, code: _signed(role) or 405, kwargs or {"pk": 1})
+def post_only(kwargs=None, may: frozenset = frozenset(), answer=None) -> Rule:
+    """An action: GET answers 405; an empty POST answers `answer` to the roles that `may` (None: not posted, as it
+    would act), 403 to the rest of the territory's scope, 404 outside."""
+
+    def post(role, code):
+        if role in may:
+            return answer
+        return _signed(role) or (403 if role in SEES[code] else 404)
+
+    return Rule(lambda role, code: _signed(role) or 405, kwargs or {"pk": 1}, post=post if callable(kwargs) else None)
 
 
 def staff() -> Rule:
@@ -157,6 +171,10 @@ def campaign():
 
 def file_of(territory):
     return campaign().files.get(territory=territory)
+
+
+def FILE(territory) -> dict:  # noqa: N802 — used like TERRITORY
+    return {"pk": file_of(territory).pk}
 
 
 def fiche_of(territory):
@@ -217,7 +235,9 @@ EXPECTATIONS: dict[str, Rule] = {
     "plans:plan": scoped(TERRITORY, contains=_name),
     "plans:fiche": scoped(lambda t: {**TERRITORY(t), "pk": fiche_of(t).pk}, contains=_name),
     "plans:fiche_create": team(TERRITORY),
-    "plans:fiche_edit": team(lambda t: {**TERRITORY(t), "pk": fiche_of(t).pk}),
+    # GET only for now: an empty POST answers 500 (FicheActionForm._is_stale reads cleaned_data of an unbound form).
+    # Back to team(...) once fixed.
+    "plans:fiche_edit": team(lambda t: {**TERRITORY(t), "pk": fiche_of(t).pk}, post=None),
     "plans:export_xlsx": scoped(TERRITORY),
     "plans:export_csv": scoped(TERRITORY),
     "plans:import": team(TERRITORY),
@@ -236,10 +256,12 @@ EXPECTATIONS: dict[str, Rule] = {
     "campaigns:file_perimeter": scoped(lambda t: {"pk": file_of(t).pk}),
     # No perimeter change is proposed in the matrix's campaign: 404 for all (tests/campaigns/test_perimeter.py).
     "campaigns:file_perimeter_geojson": only(frozenset(), lambda t: {"pk": file_of(t).pk}, denied=404),
-    "campaigns:file_reopen": post_only(),
-    "campaigns:opinion_ask": post_only(),
-    "campaigns:file_transition": post_only({"pk": 1, "name": "submit"}),
-    "campaigns:opinion_give": post_only(),
+    "campaigns:file_reopen": post_only(FILE, may=NATIONAL, answer=400),  # empty form: re-displayed, nothing written
+    "campaigns:opinion_ask": post_only(FILE),  # nobody asks an opinion on a draft, ANCT included
+    "campaigns:file_transition": post_only(
+        lambda t: {**FILE(t), "name": "submit"}, may=EDITS["ti-8401"] | EDITS["ti-2701"]
+    ),
+    "campaigns:opinion_give": post_only(),  # no opinion is asked in this world: see tests/campaigns/test_opinions.py
     # --- Django's admin: staff only ---
     "admin:login": by_role(200, admin=302),
     "admin:logout": by_role(302, admin=405),  # POST only for staff; others are sent back to the admin

@@ -129,5 +129,8 @@ def test_url_answers_each_role_as_expected(key, people, client):
             expected = rule.expect(role, code)
             problem = _mismatch(client.get(url), expected, _contains(rule, role, code))
             if problem:
-                problems.append(f"{role:15} {url}: {problem}")
+                problems.append(f"{role:15} GET {url}: {problem}")
+            expected_post = rule.post(role, code) if rule.post else None
+            if expected_post is not None and (problem := _mismatch(client.post(url, {}), expected_post, [])):
+                problems.append(f"{role:15} POST {url}: {problem}")
     assert not problems, f"{key}:\n  " + "\n  ".join(problems)
