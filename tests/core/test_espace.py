@@ -76,7 +76,10 @@ def test_territories_link_to_their_public_page(client, mini_world, django_assert
     user = user_with_role(Role.TERRITORY_TEAM, phase_slug=PHASE2, territory_code="ti-8401")
     html = _page(client, user, django_assert_max_num_queries)
     assert '<a href="/territoires/2023-2027/ti-8401/">Ain industriel</a>' in html
-    assert "2023-2027 — 1 territoire" in html or "1 territoire" in html
+    assert 'href="/espace/plans/2023-2027/ti-8401/"' in html  # its action plan
+    assert 'href="/espace/plans/2023-2027/ti-8401/gouvernance/"' in html
+    assert 'href="/espace/campagnes/"' in html
+    assert "1 territoire" in html
 
 
 def test_person_without_role_is_told_whom_to_ask(client, mini_world, django_assert_max_num_queries):
