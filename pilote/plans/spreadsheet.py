@@ -80,6 +80,9 @@ def _sheet(workbook: Workbook, title: str, columns: dict, rows: list[list], firs
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # text typed by a user is never a formula
     for letter, width in zip("ABCDEFGHI", (12, 50, 60, 36, 14, 30, 14, 14, 16), strict=True):
         sheet.column_dimensions[letter].width = width
     return sheet
@@ -128,8 +131,14 @@ def export_csv(territory) -> str:
         funders = list(fiche.funders.all())
         secured = sum((f.amount for f in funders if f.is_secured), Decimal(0))
         expected = sum((f.amount for f in funders if not f.is_secured), Decimal(0))
-        writer.writerow([*row, secured, expected, " | ".join(i.name for i in fiche.indicators.all())])
+        row = [*row, secured, expected, " | ".join(i.name for i in fiche.indicators.all())]
+        writer.writerow([_inert(value) for value in row])
     return out.getvalue()
+
+
+def _inert(value):
+    """Text a spreadsheet would run as a formula gets a leading apostrophe (CSV injection)."""
+    return "'" + value if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") else value
 
 
 # ---------------------------------------------------------------- import

@@ -214,3 +214,14 @@ def test_import_page_reports_counts(team_client, ain):
     )
     assert response.status_code == 200
     assert "1 fiche créée" in response.content.decode()
+
+
+def test_text_that_looks_like_a_formula_stays_text(team_client, ain, team):
+    FicheFactory(territory=ain, title='=HYPERLINK("http://example.org","clic")')
+    content = team_client.get(url("export_xlsx", ain)).content
+    sheet = load_workbook(io.BytesIO(content))[spreadsheet.FICHES]
+    assert sheet["B2"].data_type == "s"
+    form, counts = _import(ain, team, upload(content))
+    assert counts == {"created": 0, "updated": 0, "unchanged": 1}
+    csv_text = team_client.get(url("export_csv", ain)).content.decode("utf-8-sig")
+    assert next(csv.reader(io.StringIO(csv_text.splitlines()[1]), delimiter=";"))[1].startswith("'=HYPERLINK")
