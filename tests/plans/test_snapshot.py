@@ -78,3 +78,16 @@ def test_governance_diff_shows_new_chef_de_projet_and_committee_change(mini_worl
 def test_decimal_values_compare_as_strings(mini_world):
     fiche = FicheFactory(territory=territory(), total_cost=Decimal("10"))
     assert plan_snapshot(territory())["fiches"][str(fiche.pk)]["total_cost"] == "10.00"
+
+
+def test_snapshots_take_a_constant_number_of_queries(mini_world, django_assert_num_queries):
+    t = territory()
+    governance(t)
+    for _ in range(25):
+        fiche = FicheFactory(territory=t)
+        FunderFactory(fiche=fiche)
+        IndicatorFactory(fiche=fiche)
+    with django_assert_num_queries(3):
+        assert len(plan_snapshot(t)["fiches"]) == 25
+    with django_assert_num_queries(4):
+        governance_snapshot(t)
