@@ -1,0 +1,262 @@
+"""The whole path of a campaign in a real browser (Playwright driving Debian's Chromium, headless), on the mini world.
+
+The team of « Ain industriel » (ti-8401: CC Alpha + CA Beta) signs in through the login form, edits a fiche action and
+its governance, asks to remove CA Beta from its perimeter and submits its file; ANCT starts the review; the préfecture
+of the Ain and the région Auvergne-Rhône-Alpes give their opinions; ANCT sees what changed (fiche, governance,
+perimeter) and validates; the public page of the territory shows version 2 of its perimeter.
+
+Every page of the path also goes through axe-core (from npm): no violation of impact « serious » or « critical ».
+"""
+
+import datetime
+import os
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from pilote.campaigns.services import campaign_open
+from pilote.core.enums import Role
+from pilote.core.models import RoleAssignment
+from pilote.territories.models import Phase, Territory
+
+from ..core.factories import UserFactory
+from ..plans.factories import FicheFactory, FunderFactory, IndicatorFactory, governance
+
+pytestmark = pytest.mark.browser
+# Playwright's sync API runs an event loop in the test thread; the tests' own database reads are still synchronous.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"]
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+PASSWORD = "un-mot-de-passe-solide"
+PHASE = "2023-2027"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"Chromium not found at {CHROMIUM}")
+    if not AXE.exists():
+        pytest.skip(f"axe-core not installed at {AXE} (npm ci)")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Visit:
+    """One person's browser window: signs in through the form, checks every page it reaches with axe-core."""
+
+    def __init__(self, browser, base_url: str, audited: dict):
+        self.context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="fr-FR")
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(10_000)
+        self.base_url, self.audited, self.errors = base_url, audited, []
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def goto(self, path: str):
+        self.page.goto(self.base_url + path)
+
+    def sign_in(self, username: str):
+        self.goto("/connexion/")
+        self.check("connexion")
+        self.page.get_by_role("textbox", name="Identifiant").fill(username)
+        self.page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
+        self.page.get_by_role("button", name="Se connecter").click()
+        self.page.wait_for_url(f"{self.base_url}/espace/")
+        assert self.page.get_by_role("heading", level=1).inner_text() == "Mon espace"
+
+    def heading(self) -> str:
+        return self.page.get_by_role("heading", level=1).inner_text()
+
+    def text(self, selector: str = "main") -> str:
+        return self.page.locator(selector).first.inner_text()
+
+    def check(self, name: str):
+        """axe-core on the page as it stands; the serious and critical violations are kept with their nodes."""
+        self.page.wait_for_load_state("load")
+        self.page.add_script_tag(path=str(AXE))
+        result = self.page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        self.audited[name] = [
+            f"{name} — {v['id']} ({v['impact']}): {v['help']}\n"
+            + "\n".join(f"    {node['target']}: {node['html'][:200]}" for node in v["nodes"])
+            for v in result["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+
+    def close(self):
+        self.context.close()
+        assert not self.errors, f"JavaScript errors: {self.errors}"
+
+
+def _person(username: str, role: Role, **scope):
+    user = UserFactory(username=username, password=PASSWORD, first_name="Camille", last_name=username)
+    RoleAssignment.objects.create(user=user, role=role, **scope)
+    return user
+
+
+@pytest.fixture
+def world(mini_world, transactional_db):
+    """ti-8401 with one fiche (a funder, an indicator) and its governance, in a campaign opened by ANCT."""
+    territory = Territory.objects.get(phase__slug=PHASE, code="ti-8401")
+    fiche = FicheFactory(territory=territory, title="École de production", total_cost=Decimal("120000.00"))
+    FunderFactory(fiche=fiche)
+    IndicatorFactory(fiche=fiche)
+    governance(territory)
+    people = {
+        "team": _person("equipe.ain", Role.TERRITORY_TEAM, phase_slug=PHASE, territory_code="ti-8401"),
+        "anct": _person("anct.national", Role.NATIONAL),
+        "prefecture": _person("prefecture.ain", Role.DEPARTEMENT_REVIEWER, departement_code="01"),
+        "region": _person("region.aura", Role.REGION_REVIEWER, region_code="84"),
+    }
+    today = timezone.localdate()
+    campaign = campaign_open(
+        name="Mise à jour 2026",
+        phase=Phase.objects.get(slug=PHASE),
+        territories=list(Territory.objects.filter(phase__slug=PHASE)),
+        submission_deadline=today + datetime.timedelta(days=10),
+        opinion_deadline=today + datetime.timedelta(days=20),
+        actor=people["anct"],
+    )
+    file = campaign.files.get(territory=territory)
+    return {"territory": territory, "fiche": fiche, "campaign": campaign, "file": file}
+
+
+def test_a_file_goes_from_the_team_to_validation_and_the_public_page_shows_the_new_perimeter(
+    browser, live_server, world
+):
+    audited: dict[str, list[str]] = {}
+    territory, file = world["territory"], world["file"]
+    plan_path = f"/espace/plans/{PHASE}/ti-8401/"
+
+    # --- the territory team --------------------------------------------------------------------------------------
+    team = Visit(browser, live_server.url, audited)
+    team.sign_in("equipe.ain")
+    team.page.get_by_role("link", name="Plan d'actions", exact=True).click()
+    assert team.page.url.endswith(plan_path)
+    assert "Ain industriel" in team.text()
+    team.check("plan d'actions")
+    team.page.get_by_role("link", name="École de production").click()
+    team.check("fiche action")
+    team.page.get_by_role("link", name="Modifier la fiche").click()
+    assert team.heading() == "Modifier la fiche « École de production »"
+    team.check("formulaire de fiche")
+    team.page.locator("#id_total_cost").fill("150000")
+    team.page.locator("#id_lead_organisation").fill("CA Beta")
+    team.page.get_by_role("button", name="Enregistrer").click()
+    assert re.search(r"Coût total\s+150[\s\u202f]?000", team.text("#fiche")), team.text("#fiche")
+    assert "CA Beta" in team.text()
+
+    team.page.get_by_role("link", name="Gouvernance").first.click()
+    assert team.heading().startswith("Gouvernance")
+    team.check("gouvernance")
+    team.page.get_by_role("link", name="Modifier le binôme, le comité et les partenaires").click()
+    team.check("formulaire de gouvernance")
+    team.page.locator("#id_elected_name").fill("Nadia Benali")
+    team.page.locator("#id_comite-1-name").fill("Sophie Girard")
+    team.page.locator("#id_comite-1-organisation").fill("Région Auvergne-Rhône-Alpes")
+    team.page.get_by_role("button", name="Enregistrer").click()
+    assert "Nadia Benali" in team.text()
+    assert "Sophie Girard" in team.text()
+
+    team.goto("/espace/campagnes/")
+    team.page.get_by_role("link", name="Ain industriel (ti-8401)").click()
+    assert team.heading() == "Dossier de Ain industriel (ti-8401)"
+    assert team.text("#file-state") == "Brouillon"
+    team.check("dossier (équipe)")
+    team.page.get_by_role("link", name="Proposer ou modifier une demande").click()
+    assert team.heading() == "Modification du périmètre de Ain industriel"
+    team.page.get_by_label("EPCI à retirer (SIREN)").fill("20000000")
+    team.page.get_by_role("button", name="Vérifier").click()
+    assert "SIREN mal formé(s) : 20000000." in team.text()
+    team.check("demande de périmètre (erreur)")
+    team.page.get_by_label("EPCI à retirer (SIREN)").fill("200000002")
+    team.page.get_by_label("Motif de la demande").fill("CA Beta rejoint le territoire voisin.")
+    team.page.get_by_role("button", name="Vérifier").click()
+    assert "Avant / après" in team.text()
+    team.check("demande de périmètre (vérification)")
+    team.page.get_by_role("button", name="Enregistrer la demande").click()
+    assert "Demande de modification du périmètre enregistrée." in team.text()
+    assert "Motif : CA Beta rejoint le territoire voisin." in team.text()
+    team.page.get_by_role("button", name="Déposer le dossier").click()
+    assert team.text("#file-state") == "Déposé"
+    team.check("dossier déposé (équipe)")
+    team.close()
+
+    # --- ANCT starts the review ----------------------------------------------------------------------------------
+    anct = Visit(browser, live_server.url, audited)
+    anct.sign_in("anct.national")
+    anct.page.get_by_role("link", name="Campagnes de mise à jour").first.click()
+    anct.page.get_by_role("link", name="Mise à jour 2026").click()
+    assert anct.heading().startswith("Mise à jour 2026")
+    anct.check("tableau de bord")
+    anct.page.get_by_role("link", name="Ain industriel (ti-8401)").first.click()
+    anct.page.get_by_role("button", name="Commencer l'instruction").click()
+    assert anct.text("#file-state") == "En instruction"
+    opinions = anct.text("#opinions")
+    assert "en attente" in opinions
+    anct.check("dossier en instruction (ANCT)")
+
+    # --- the préfecture and the région give their opinions -------------------------------------------------------
+    for username, kind, motive in (
+        ("prefecture.ain", "Favorable", "Le retrait de CA Beta est cohérent avec le SCoT."),
+        ("region.aura", "Réservé", "Vérifier le financement régional de la fiche modifiée."),
+    ):
+        reviewer = Visit(browser, live_server.url, audited)
+        reviewer.sign_in(username)
+        reviewer.goto("/espace/campagnes/")
+        reviewer.page.get_by_role("link", name="Ain industriel (ti-8401)").click()
+        reviewer.check(f"dossier et formulaire d'avis ({username})")
+        form = reviewer.page.locator("#opinions form")
+        assert form.count() == 1
+        assert form.get_by_label("Motivation").get_attribute("required") is not None
+        form.get_by_text(kind, exact=True).click()  # DSFR draws the radio on its label
+        assert form.get_by_label(kind, exact=True).is_checked()
+        form.get_by_label("Motivation").fill(motive)
+        form.get_by_role("button", name="Rendre l'avis").click()
+        assert "Avis enregistré." in reviewer.text()
+        assert motive in reviewer.text("#opinions")
+        reviewer.close()
+
+    # --- ANCT sees the differences and validates -----------------------------------------------------------------
+    anct.page.reload()
+    opinions = anct.text("#opinions")
+    assert "Le retrait de CA Beta est cohérent avec le SCoT." in opinions
+    assert "Vérifier le financement régional de la fiche modifiée." in opinions
+    modified = anct.text("#fiches-modified")
+    assert "École de production" in modified
+    assert re.search(r"120\s?000.* → 150\s?000", modified), modified
+    assert "CA Beta" in modified
+    changes = anct.text("#governance-changes")
+    assert "Anne Durand → Nadia Benali" in changes
+    assert "Comité de pilotage, arrivée : Sophie Girard (Région Auvergne-Rhône-Alpes)" in changes
+    perimeter = anct.text("main")
+    assert "Motif : CA Beta rejoint le territoire voisin." in perimeter
+    assert "39001" in perimeter  # Epsilon leaves with CA Beta
+    anct.check("dossier avec avis (ANCT)")
+    anct.page.get_by_role("button", name="Valider le dossier").click()
+    assert anct.text("#file-state") == "Validé"
+    assert "Appliquée : version 2 du périmètre." in anct.text("#applied-version")
+    anct.check("dossier validé (ANCT)")
+    anct.close()
+
+    # --- the public page of the territory ------------------------------------------------------------------------
+    public = Visit(browser, live_server.url, audited)
+    public.goto(f"/territoires/{PHASE}/ti-8401/")
+    assert public.heading().startswith("Ain industriel")
+    assert "Composition déclarée (version 2" in public.text()
+    versions = public.text("#versions")
+    assert "CA Beta rejoint le territoire voisin." in versions
+    public.check("page publique du territoire")
+    public.close()
+
+    assert type(file).objects.get(pk=file.pk).state == "valide"
+    assert territory.versions.count() == 2
+
+    failures = [line for lines in audited.values() for line in lines]
+    assert not failures, "axe-core, serious or critical violations:\n" + "\n".join(failures)
