@@ -31,6 +31,14 @@ class Org:
     departement_code: str = ""
     operator: str = ""
 
+    @property
+    def lookup(self) -> dict:
+        return {"kind": self.kind, "name": self.name}
+
+    @property
+    def defaults(self) -> dict:
+        return {"region_code": self.region_code, "departement_code": self.departement_code, "operator": self.operator}
+
 
 ORGANISATIONS = {
     "anct": Org(OrganisationKind.ANCT, "ANCT – délégation Territoires d'industrie (démo)"),
@@ -85,9 +93,13 @@ def seed(*, log=print) -> int:
         raise RuntimeError("Le mode démonstration n'est pas activé (PILOTE_DEMO=1).")
     with transaction.atomic():
         teams = _demo_territories()
-        organisations = {key: _organisation(org) for key, org in ORGANISATIONS.items()}
-        organisations.update({key: _organisation(_team_organisation(t)) for key, t in teams.items()})
-        written = sum(org._demo_created for org in organisations.values())
+        specs = ORGANISATIONS | {key: _team_organisation(territory) for key, territory in teams.items()}
+        rows = {
+            key: Organisation.objects.get_or_create(**spec.lookup, defaults=spec.defaults)
+            for key, spec in specs.items()
+        }
+        organisations = {key: organisation for key, (organisation, _) in rows.items()}
+        written = sum(created for _, created in rows.values())
         for account in ACCOUNTS:
             written += _account(account, organisations[account.organisation], teams.get(account.territory))
     log(f"Démonstration : {written} ligne(s) écrite(s), comptes {', '.join(a.username for a in ACCOUNTS)}.")
@@ -120,16 +132,6 @@ def _team_organisation(territory) -> Org:
     epci = Epci.objects.of(settings.DEFAULT_EDITION).filter(siren__in=list(sirens)).order_by("siren").first()
     name = epci.name if epci else f"Intercommunalité de {territory.name}"
     return Org(OrganisationKind.EPCI, f"{name} (démo)", territory.region_code)
-
-
-def _organisation(org: Org) -> Organisation:
-    organisation, created = Organisation.objects.get_or_create(
-        kind=org.kind,
-        name=org.name,
-        defaults={"region_code": org.region_code, "departement_code": org.departement_code, "operator": org.operator},
-    )
-    organisation._demo_created = created
-    return organisation
 
 
 def _account(account: Account, organisation: Organisation, territory) -> int:
