@@ -3,8 +3,10 @@
 (a) importing edition 2026 into an empty database (parse, then write), against a bare `sqlite3.executemany` of the
     same rows into the same schema; always on scratch SQLite files under var/bench/, since the bare baseline is SQLite;
 (b) resolving every perimeter version of both phases on 2026 with population and geometry;
-(c) comparing the two phases; (d) the size of the national map of phase 2; (e) the server time of the main pages.
-(b)–(e) run on the database of PILOTE_DATABASE_URL when it is set, else on var/bench/bench.sqlite3, built (once)
+(c) comparing the two phases; (d) the size of the national map of phase 2; (e) the server time of the main pages;
+(f) the server time of the campaign dashboard and of a file page, with one file per phase-2 territory (183) of about
+    25 fiches each, built inside a transaction that is rolled back at the end (the database is left as it was).
+(b)–(f) run on the database of PILOTE_DATABASE_URL when it is set, else on var/bench/bench.sqlite3, built (once)
 by migrate + bootstrap.
 """
 
@@ -15,6 +17,9 @@ import sqlite3
 import statistics
 import time
 from contextlib import contextmanager
+from datetime import timedelta
+from decimal import Decimal
+from itertools import cycle
 from pathlib import Path
 
 import dj_database_url
@@ -23,15 +28,25 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db import connections
+from django.db import connections, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
 
+from pilote.campaigns.enums import FileState, OpinionKind
+from pilote.campaigns.models import Opinion, OpinionRequest, PerimeterChangeRequest, TerritoryFile
+from pilote.campaigns.perimeter import current_communes
+from pilote.campaigns.services import campaign_open
+from pilote.core.enums import Role
+from pilote.core.models import RoleAssignment, User
 from pilote.geography.importer import TABLES, read_edition, write_edition
 from pilote.geography.models import Edition
 from pilote.geography.projection import edition_index
+from pilote.plans.enums import FicheStatus, Priority
+from pilote.plans.models import FicheAction, Funder, Indicator
 from pilote.territories.comparison import compare_phases
-from pilote.territories.models import PerimeterVersion, Phase, Resolution
+from pilote.territories.models import Binome, CommitteeMember, Partner, PerimeterVersion, Phase, Resolution, Territory
 from pilote.territories.resolution import resolve_all
 
 EDITION = 2026
@@ -49,6 +64,23 @@ PAGES = (
 )
 MAP_URLS = ("/api/phases/2023-2027/territories.geojson", "/carte/2023-2027.geojson")
 PAGE_TARGET_MS = 100
+CAMPAIGN_TARGET_MS = 150
+FICHES_PER_TERRITORY = 25
+# (f) files move along the workflow in this rotation (the timed file page is one in review)
+ROTATION = [FileState.DRAFT, FileState.SUBMITTED, FileState.IN_REVIEW, FileState.TO_COMPLETE, FileState.VALIDATED]
+STEPS = {
+    FileState.DRAFT: [],
+    FileState.SUBMITTED: ["submit"],
+    FileState.IN_REVIEW: ["submit", "start_review"],
+    FileState.TO_COMPLETE: ["submit", "start_review", "send_back"],
+    FileState.VALIDATED: ["submit", "start_review", "validate"],
+}
+
+
+class Rollback(Exception):
+    """Raised at the end of (f) to roll its data back."""
+
+
 MAP_TARGET_BYTES = 1_000_000
 
 
@@ -94,17 +126,25 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--runs", type=int, default=5, help="timed runs per page, after one warm-up")
+        parser.add_argument("--only", default="abcdef", help="the sections to run, e.g. --only f (default: all)")
 
-    def handle(self, *args, runs, **options):
+    def handle(self, *args, runs, only, **options):
         self.bench_dir = Path(settings.VAR_DIR) / "bench"
         self.bench_dir.mkdir(parents=True, exist_ok=True)
         self.lines = []
-        self.bench_import()
+        if "a" in only:
+            self.bench_import()
         self.prepare_real_database()
-        self.bench_resolution()
-        self.bench_comparison()
-        self.bench_map()
-        self.bench_pages(runs)
+        steps = {
+            "b": self.bench_resolution,
+            "c": self.bench_comparison,
+            "d": self.bench_map,
+            "e": lambda: self.bench_pages(runs),
+            "f": lambda: self.bench_campaign(runs),
+        }
+        for key, step in steps.items():
+            if key in only:
+                step()
         self.stdout.write("\n" + "\n".join(self.lines))
 
     def row(self, label: str, value: str, target: str = "", ok: bool | None = None):
@@ -275,3 +315,143 @@ class Command(BaseCommand):
                 f"target ≤ {PAGE_TARGET_MS} ms",
                 median <= PAGE_TARGET_MS and response.status_code == 200,
             )
+
+    # (f) --------------------------------------------------------------------------------------------------------
+
+    def bench_campaign(self, runs: int):
+        self.section(
+            f"(f) campaign pages, one file per phase-2 territory of ~{FICHES_PER_TERRITORY} fiches "
+            f"(Django test client as ANCT, median of {runs} after 1 warm-up, DEBUG off; data rolled back)"
+        )
+        settings.DEBUG = False
+        try:
+            with transaction.atomic():
+                with timer() as build:
+                    anct, campaign, file = self.build_campaign()
+                files = campaign.files.count()
+                fiches = FicheAction.objects.filter(territory__in=campaign.files.values("territory")).count()
+                self.row(
+                    f"built: {files} files, {fiches} fiches ({fiches / files:.1f} per file), states in rotation",
+                    f"{build():.1f} s",
+                )
+                client = self.client()
+                client.force_login(anct)
+                for label, url in (
+                    ("dashboard", reverse("campaigns:dashboard", args=[campaign.pk])),
+                    (f"file page, {file.territory.code} in review", reverse("campaigns:file", args=[file.pk])),
+                ):
+                    self.time_page(client, label, url, runs)
+                raise Rollback
+        except Rollback:
+            pass
+        edition_index.cache_clear()
+
+    def time_page(self, client: Client, label: str, url: str, runs: int):
+        cache.clear()
+        with timer() as cold:
+            response = client.get(url)
+        self.row(f"{label}: GET {url} first request, empty cache", f"{cold() * 1000:.1f} ms")
+        times = []
+        for _ in range(runs):
+            with CaptureQueriesContext(connections["default"]) as queries, timer() as elapsed:
+                response = client.get(url)
+            times.append(elapsed() * 1000)
+        median = statistics.median(times)
+        self.row(
+            f"{label} [{response.status_code}, {len(queries)} queries]",
+            f"{median:.1f} ms",
+            f"target ≤ {CAMPAIGN_TARGET_MS} ms",
+            median <= CAMPAIGN_TARGET_MS and response.status_code == 200,
+        )
+
+    def build_campaign(self) -> tuple[User, object, TerritoryFile]:
+        """ANCT, fiches with funders and indicators, governance, a campaign over every phase-2 territory, files in
+        every state with plan and governance changes, perimeter requests and opinions. Returns the timed file."""
+        anct = User.objects.create(username="bench-anct", first_name="Banc", last_name="d'essai")
+        RoleAssignment.objects.create(user=anct, role=Role.NATIONAL)
+        phase = Phase.objects.get(slug="2023-2027")
+        territories = list(Territory.objects.filter(phase=phase, withdrawn_on=None).order_by("code"))
+        priorities, statuses = cycle(Priority.values), cycle(FicheStatus.values)
+        fiches = FicheAction.objects.bulk_create(
+            FicheAction(
+                territory=t,
+                title=f"Fiche {n + 1} de {t.code} : plateau technique partagé",
+                description="Fiche du banc d'essai.",
+                priority=next(priorities),
+                status=next(statuses),
+                lead_organisation="Intercommunalité",
+                total_cost=Decimal(100_000 + 1_000 * n),
+            )
+            for t in territories
+            for n in range(FICHES_PER_TERRITORY)
+        )
+        Funder.objects.bulk_create(
+            Funder(fiche=f, organisation=name, amount=Decimal(20_000), is_secured=n == 0)
+            for f in fiches
+            for n, name in enumerate(("Banque des Territoires", "Région"))
+        )
+        Indicator.objects.bulk_create(
+            Indicator(fiche=f, name=name, unit="personnes", target=Decimal(30), value=Decimal(10))
+            for f in fiches
+            for name in ("Emplois créés", "Jeunes formés")
+        )
+        with_binome = set(Binome.objects.values_list("territory_id", flat=True))
+        Binome.objects.bulk_create(
+            Binome(
+                territory=t,
+                elected_name="Élue du banc",
+                elected_function="Présidente",
+                elected_organisation="Intercommunalité",
+                industrialist_name="Industriel du banc",
+                industrialist_company="Usinage SA",
+            )
+            for t in territories
+            if t.pk not in with_binome
+        )
+        CommitteeMember.objects.bulk_create(
+            CommitteeMember(territory=t, name=f"Membre {n}", organisation="Préfecture")
+            for t in territories
+            for n in (1, 2)
+        )
+        Partner.objects.bulk_create(Partner(territory=t, name="Bpifrance") for t in territories)
+        today = timezone.localdate()
+        campaign = campaign_open(
+            name="Banc d'essai",
+            phase=phase,
+            territories=territories,
+            submission_deadline=today + timedelta(days=30),
+            opinion_deadline=today + timedelta(days=60),
+            actor=anct,
+        )
+        # What the teams change before submitting: 3 fiches, one arrival on the steering committee.
+        changed = [f for i, f in enumerate(fiches) if i % FICHES_PER_TERRITORY < 3]
+        for f in changed:
+            f.total_cost += 50_000
+            f.lead_organisation = "Agence de développement économique"
+        FicheAction.objects.bulk_update(changed, ["total_cost", "lead_organisation"])
+        CommitteeMember.objects.bulk_create(
+            CommitteeMember(territory=t, name="Nouvelle venue", organisation="Région") for t in territories
+        )
+        states, timed = cycle(ROTATION), None
+        files = campaign.files.select_related("territory__phase", "campaign").order_by("territory__code")
+        for file in files:
+            target = next(states)
+            if target in (FileState.IN_REVIEW, FileState.SUBMITTED):
+                # remove one commune: a valid request, checked at submission and on the file page
+                communes = sorted(current_communes(file.territory, settings.DEFAULT_EDITION))
+                if len(communes) > 1:
+                    PerimeterChangeRequest.objects.create(
+                        file=file, remove_communes=communes[-1:], reason="Banc d'essai", updated_by=anct
+                    )
+                    if timed is None and target == FileState.IN_REVIEW:
+                        timed = file
+            for step in STEPS[target]:
+                getattr(file, step)(by=anct, comment="Banc d'essai")
+                file.save()
+        kinds = cycle(OpinionKind.values)
+        Opinion.objects.bulk_create(
+            Opinion(request=r, kind=next(kinds), text="Avis du banc d'essai.", author=anct)
+            for i, r in enumerate(OpinionRequest.objects.filter(file__campaign=campaign).order_by("id"))
+            if i % 2 == 0
+        )
+        return anct, campaign, timed
