@@ -230,10 +230,10 @@ def test_a_file_goes_from_the_team_to_validation_and_the_public_page_shows_the_n
     assert "Vérifier le financement régional de la fiche modifiée." in opinions
     modified = anct.text("#fiches-modified")
     assert "École de production" in modified
-    assert re.search(r"120\s?000.* → 150\s?000", modified), modified
-    assert "CA Beta" in modified
+    assert "Coût total (€) : 120\xa0000 → 150\xa0000" in modified, modified
+    assert "Porteur : CC Alpha → CA Beta" in modified, modified
     changes = anct.text("#governance-changes")
-    assert "Anne Durand → Nadia Benali" in changes
+    assert "Binôme (élu·e : nom) : Anne Durand → Nadia Benali" in changes, changes
     assert "Comité de pilotage, arrivée : Sophie Girard (Région Auvergne-Rhône-Alpes)" in changes
     perimeter = anct.text("main")
     assert "Motif : CA Beta rejoint le territoire voisin." in perimeter

@@ -48,8 +48,8 @@ def test_reviewers_see_what_changed_against_the_last_validated_version(client, p
     assert "Fiche nouvelle" in page.split('id="fiches-added"')[1].split("</ul>")[0]
     assert "Fiche abandonnée" in page.split('id="fiches-removed"')[1].split("</ul>")[0]
     modified = page.split('id="fiches-modified"')[1].split("</div>")[0]
-    assert "Fiche gardée" in modified and "total_cost : 100000.00 → 150000.00" in modified
-    assert "Binôme, elected_name : — → Anne Durand" in page
+    assert "Fiche gardée" in modified and "Coût total (€) : 100\xa0000 → 150\xa0000" in modified
+    assert "Binôme (élu·e : nom) : — → Anne Durand" in page
     assert "Comité de pilotage, arrivée : Marc Roux" in page
     assert "4 → 3" in page and "perimeter-map" in page
 
