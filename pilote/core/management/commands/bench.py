@@ -223,7 +223,7 @@ class Command(BaseCommand):
     def prepare_real_database(self):
         url = os.environ.get("PILOTE_DATABASE_URL") or f"sqlite:///{self.bench_dir / 'bench.sqlite3'}"
         use_database(url)
-        self.section(f"database for (b)–(e): {url}")
+        self.section(f"database for (b)–(f): {url}")
         with timer() as build:
             call_command("migrate", verbosity=0)
             call_command("bootstrap", verbosity=0)
