@@ -17,9 +17,10 @@ Adding a URL is one line in EXPECTATIONS, keyed by the name given to `reverse()`
     "core:login": by_role(302, anonymous=200),                # one answer per role, a default for the others
 
 `kwargs` is a dict, or a function of the target Territory returning the URL's kwargs (it may build the objects it
-needs); with a function the URL is requested once per target territory. Expected answers: a status, LOGIN (302 to
-the login page with ?next=) or ADMIN_LOGIN. `contains` (text, or a function of (role, territory code)) is checked in
-every 200 answer. `team()` and `post_only()` also send an empty POST (refused as invalid, so nothing is written;
+needs); with a function the URL is requested once per target territory. `setup` builds what a page without kwargs
+shows. Expected answers: a status, LOGIN (302 to the login page with ?next=) or ADMIN_LOGIN. `contains` (text, or a
+function of (role, territory code)) must be in every 200 answer and `excludes` must not (a list shows nothing outside
+the scope). `team()` and `post_only()` also send an empty POST (refused as invalid, so nothing is written;
 `answer=None` skips the roles whose POST would act). A pattern without a name is keyed by its route and needs
 `url=`; "admin:*" covers Django's admin. Who sees, edits and reviews each territory is written out in SEES / EDITS /
 REVIEWS — never computed by the code under test.
@@ -66,6 +67,8 @@ class Rule:
     url: str = ""
     # Answer to an empty POST, per role (None: not posted). Empty forms are refused, so nothing is written.
     post: Callable[[str, str | None], object] | None = None
+    excludes: str | Callable = ""  # text that a 200 answer must not hold (what a list must not show to this role)
+    setup: Callable[[], object] | None = None  # builds the objects a page without kwargs shows
 
     @property
     def per_territory(self) -> bool:
@@ -193,8 +196,20 @@ def _espace_shows(role: str, code) -> list[str]:
     return ["<h1>Mon espace</h1>"] + [f">{name}</a>" for c, name in NAMES.items() if role in SEES[c]]
 
 
+def _espace_hides(role: str, code) -> list[str]:
+    return [f">{name}</a>" for c, name in NAMES.items() if role not in SEES[c]]
+
+
 def _name(role: str, code: str) -> str:
     return NAMES[code]
+
+
+def _names_seen(role: str, code) -> list[str]:
+    return [f"{name} ({c})" for c, name in NAMES.items() if role in SEES[c]]
+
+
+def _names_unseen(role: str, code) -> list[str]:
+    return [f"{name} ({c})" for c, name in NAMES.items() if role not in SEES[c]]
 
 
 API_EDITION = {"edition": "2026"}
@@ -202,7 +217,7 @@ EXPECTATIONS: dict[str, Rule] = {
     # --- people (core) ---
     "core:login": by_role(302, anonymous=200, contains="Connexion à Pilote TI"),  # signed in: on to Mon espace
     "core:logout": by_role(200, anonymous=302, contains="<h1>Déconnexion</h1>"),  # GET confirms, POST signs out
-    "core:espace": signed_in(contains=_espace_shows),
+    "core:espace": signed_in(contains=_espace_shows, excludes=_espace_hides),
     "core:proconnect_login": public(status=404),  # ProConnect is off unless configured (tests/core/test_proconnect.py)
     "core:proconnect_callback": public(status=404),
     # --- public pages of the map (issue 2): the same for everyone ---
@@ -246,9 +261,11 @@ EXPECTATIONS: dict[str, Rule] = {
     "plans:project_lead": team(TERRITORY),
     "plans:project_lead_change": team(TERRITORY),
     # --- campaigns ---
-    "campaigns:list": signed_in(),
+    "campaigns:list": signed_in(setup=campaign, contains=_names_seen, excludes=_names_unseen),
     "campaigns:create": only(NATIONAL),
-    "campaigns:dashboard": only(REVIEWERS, lambda t: {"pk": campaign().pk}),
+    "campaigns:dashboard": only(
+        REVIEWERS, lambda t: {"pk": campaign().pk}, contains=_names_seen, excludes=_names_unseen
+    ),
     "campaigns:export_csv": only(REVIEWERS, lambda t: {"pk": campaign().pk}),
     "campaigns:export_xlsx": only(REVIEWERS, lambda t: {"pk": campaign().pk}),
     "campaigns:file": scoped(lambda t: {"pk": file_of(t).pk}, contains=_name),

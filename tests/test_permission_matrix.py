@@ -85,7 +85,7 @@ def _url(key: str, rule, kwargs: dict) -> str:
     return reverse(key, kwargs=kwargs)
 
 
-def _mismatch(response, expected, contains: list[str]) -> str:
+def _mismatch(response, expected, contains: list[str], excludes: list[str] = ()) -> str:
     status, location = response.status_code, response.get("Location", "")
     if expected == p.LOGIN:
         ok = status == 302 and location.startswith("/connexion/?next=")
@@ -97,18 +97,19 @@ def _mismatch(response, expected, contains: list[str]) -> str:
         ok = status == expected
     if not ok:
         return f"got {status} {location}".strip() + f", expected {expected}"
-    if status == 200 and contains:
+    if status == 200 and (contains or excludes):
         body = response.content.decode(errors="replace")
         absent = [text for text in contains if text not in body]
-        if absent:
-            return f"200 without {absent}"
+        present = [text for text in excludes if text in body]
+        if absent or present:
+            return f"200 {'without ' + str(absent) if absent else ''} {'with ' + str(present) if present else ''}"
     return ""
 
 
-def _contains(rule, role, code) -> list[str]:
-    if not rule.contains:
+def _texts(texts, role, code) -> list[str]:
+    if not texts:
         return []
-    found = rule.contains(role, code) if callable(rule.contains) else rule.contains
+    found = texts(role, code) if callable(texts) else texts
     return [found] if isinstance(found, str) else list(found)
 
 
@@ -117,6 +118,8 @@ def test_url_answers_each_role_as_expected(key, people, client):
     rule = _rule(key)
     if rule is None:
         pytest.fail(f"{key!r} has no entry in tests/permissions.py (see test_every_url_pattern_has_an_expectation)")
+    if rule.setup:
+        rule.setup()
     targets = [Territory.objects.select_related("phase").get(phase__slug=p.PHASE, code=c) for c in p.TARGETS]
     cases = [(t.code, rule.kwargs(t)) for t in targets] if rule.per_territory else [(None, rule.kwargs)]
     problems = []
@@ -127,7 +130,8 @@ def test_url_answers_each_role_as_expected(key, people, client):
             if role != "anonymous":
                 client.force_login(people[role])
             expected = rule.expect(role, code)
-            problem = _mismatch(client.get(url), expected, _contains(rule, role, code))
+            texts = _texts(rule.contains, role, code), _texts(rule.excludes, role, code)
+            problem = _mismatch(client.get(url), expected, *texts)
             if problem:
                 problems.append(f"{role:15} GET {url}: {problem}")
             expected_post = rule.post(role, code) if rule.post else None

@@ -32,6 +32,7 @@ def browser():
 @pytest.fixture
 def page(browser):
     context = browser.new_context(locale="fr-FR")
+    context.set_default_timeout(60_000)  # the suite may run beside others on a loaded machine
     yield context.new_page()
     context.close()
 
