@@ -7,6 +7,7 @@ the geography or the territories, so that `core` depends on no other app.
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Lower
 
 from .enums import Operator, OrganisationKind, Role
 
@@ -42,6 +43,15 @@ class User(AbstractUser):
 
     class Meta:
         verbose_name = "utilisateur"
+        constraints = [
+            # ProConnect signs a person in to the account with their e-mail address: one account per address.
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="user_unique_email",
+                violation_error_message=("Un compte utilise déjà cette adresse e-mail."),
+            ),
+        ]
 
     def __str__(self):
         return self.get_full_name() or self.username

@@ -54,3 +54,25 @@ def test_a_role_without_its_scope_is_refused(admin_client, db):
 def test_audit_trail_is_read_only(admin_client, db):
     assert admin_client.get("/admin/core/auditevent/").status_code == 200
     assert admin_client.get("/admin/core/auditevent/add/").status_code == 403
+
+
+def test_one_account_per_email_address_whatever_its_case(admin_client, db):
+    User.objects.create_user("premier", email="agent@example.gouv.fr")
+    User.objects.create_user("sans.adresse.1")
+    User.objects.create_user("sans.adresse.2")  # accounts without an address are not concerned
+    second = User.objects.create_user("second")
+    response = admin_client.post(
+        f"/admin/core/user/{second.pk}/change/",
+        {
+            "username": "second",
+            "email": "Agent@Example.gouv.fr",
+            "is_active": "on",
+            "date_joined_0": "01/01/2025",
+            "date_joined_1": "10:00:00",
+            "roles-TOTAL_FORMS": "0",
+            "roles-INITIAL_FORMS": "0",
+        },
+    )
+    assert "Un compte utilise déjà cette adresse e-mail." in response.content.decode()
+    second.refresh_from_db()
+    assert second.email == ""
