@@ -97,11 +97,16 @@ def scoped(kwargs, unseen=404, **options) -> Rule:
     return Rule(lambda role, code: _signed(role) or (200 if role in SEES[code] else unseen), kwargs, **options)
 
 
-def team(kwargs, **options) -> Rule:
+def team(kwargs, invalid=200, **options) -> Rule:
     """Changes made by the territory's team (and ANCT): 403 for the rest of its scope, 404 outside — on GET, and on
-    an empty POST (the form comes back with its errors: 200 for the team)."""
+    an empty POST (the form comes back with its errors: `invalid`, 200 by default, for the team)."""
     expect = lambda role, code: _signed(role) or _team(role, code)  # noqa: E731
-    return Rule(expect, kwargs, **({"post": expect} | options))
+
+    def post(role, code):
+        answer = expect(role, code)
+        return invalid if answer == 200 else answer
+
+    return Rule(expect, kwargs, **({"post": post} | options))
 
 
 def review(kwargs, **options) -> Rule:
@@ -250,12 +255,10 @@ EXPECTATIONS: dict[str, Rule] = {
     "plans:plan": scoped(TERRITORY, contains=_name),
     "plans:fiche": scoped(lambda t: {**TERRITORY(t), "pk": fiche_of(t).pk}, contains=_name),
     "plans:fiche_create": team(TERRITORY),
-    # GET only for now: an empty POST answers 500 (FicheActionForm._is_stale reads cleaned_data of an unbound form).
-    # Back to team(...) once fixed.
-    "plans:fiche_edit": team(lambda t: {**TERRITORY(t), "pk": fiche_of(t).pk}, post=None),
+    "plans:fiche_edit": team(lambda t: {**TERRITORY(t), "pk": fiche_of(t).pk}),
     "plans:export_xlsx": scoped(TERRITORY),
     "plans:export_csv": scoped(TERRITORY),
-    "plans:import": team(TERRITORY),
+    "plans:import": team(TERRITORY, invalid=400),  # no workbook: 400 with the reason
     "plans:governance": scoped(TERRITORY, contains=_name),
     "plans:governance_edit": team(TERRITORY),
     "plans:project_lead": team(TERRITORY),

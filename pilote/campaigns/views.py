@@ -71,7 +71,7 @@ def campaign_list(request):
 def campaign_create(request):
     if not perms.can_open_campaign(request.user):
         raise PermissionDenied("Seule l'ANCT ouvre une campagne.")
-    form = CampaignForm(request.POST or None)
+    form = CampaignForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         campaign = campaign_open(
@@ -210,7 +210,7 @@ def file_perimeter(request, pk: int):
     instance = PerimeterChangeRequest.objects.filter(file=file).first() or PerimeterChangeRequest(file=file)
     if request.method == "POST" and not perms.can_edit_file(request.user, file):
         raise PermissionDenied("Seule l'équipe du territoire modifie sa demande, tant que le dossier n'est pas déposé.")
-    form = PerimeterRequestForm(request.POST or None, instance=instance)
+    form = PerimeterRequestForm(request.POST if request.method == "POST" else None, instance=instance)
     result = None
     if request.method == "POST" and form.is_valid():
         proposal = form.save(commit=False)

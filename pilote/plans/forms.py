@@ -126,6 +126,7 @@ class FicheActionForm(ModelForm):
         self.territory, self.actor, self.conflict = territory, actor, None
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+            self.fields["version"].required = True  # an edit says which version it was made from
         data = self.data if self.is_bound else None
         self.funders = FunderFormSet(data, instance=self.instance, prefix="financeurs")
         self.indicators = IndicatorFormSet(data, instance=self.instance, prefix="indicateurs")
@@ -138,10 +139,11 @@ class FicheActionForm(ModelForm):
         return all(results)
 
     def _is_stale(self) -> bool:
-        if not self.instance.pk:
+        version = getattr(self, "cleaned_data", {}).get("version")
+        if not self.instance.pk or version is None:  # an unbound or incomplete form is invalid, not stale
             return False
         saved = FicheAction.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
-        return saved != self.cleaned_data.get("version")
+        return saved != version
 
     def clean_total_cost(self):
         cost = self.cleaned_data["total_cost"]

@@ -67,7 +67,9 @@ def fiche_detail(request, phase, code, pk):
 def fiche_edit(request, phase, code, pk=None):
     territory = _territory(request, phase, code, edit=True)
     fiche = _fiche(territory, pk) if pk else FicheAction(territory=territory)
-    form = FicheActionForm(request.POST or None, instance=fiche, territory=territory, actor=request.user)
+    form = FicheActionForm(
+        request.POST if request.method == "POST" else None, instance=fiche, territory=territory, actor=request.user
+    )
     if request.method == "POST" and form.is_valid():
         saved = form.save()
         if saved is not None:
@@ -101,7 +103,11 @@ def export_csv(request, phase, code):
 @require_http_methods(["GET", "POST"])
 def plan_import(request, phase, code):
     territory = _territory(request, phase, code, edit=True)
-    form = PlanImportForm(request.POST or None, request.FILES or None, territory=territory, actor=request.user)
+    form = PlanImportForm(
+        *((request.POST, request.FILES) if request.method == "POST" else (None, None)),
+        territory=territory,
+        actor=request.user,
+    )
     counts = None
     if request.method == "POST" and form.is_valid():
         counts = form.save()
@@ -133,7 +139,7 @@ def governance(request, phase, code):
 
 def _governance_form(request, phase, code, form_class, template: str):
     territory = _territory(request, phase, code, edit=True)
-    form = form_class(request.POST or None, territory=territory, actor=request.user)
+    form = form_class(request.POST if request.method == "POST" else None, territory=territory, actor=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         return redirect("plans:governance", phase=phase, code=code)
