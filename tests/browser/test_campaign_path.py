@@ -55,7 +55,7 @@ class Visit:
     def __init__(self, browser, base_url: str, audited: dict):
         self.context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="fr-FR")
         self.page = self.context.new_page()
-        self.page.set_default_timeout(10_000)
+        self.page.set_default_timeout(30_000)  # a loaded machine may be slow; a missing element still fails
         self.base_url, self.audited, self.errors = base_url, audited, []
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
 
