@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from pilote.core.enums import OrganisationKind
+from pilote.core.forms import DsfrForm, DsfrModelForm
 from pilote.core.models import Organisation
 from pilote.territories.models import Phase, Territory
 
@@ -13,7 +14,7 @@ from .models import Opinion, PerimeterChangeRequest
 CODES = re.compile(r"[\s,;]+")
 
 
-class CampaignForm(forms.Form):
+class CampaignForm(DsfrForm):
     name = forms.CharField(label="Nom de la campagne", max_length=200)
     phase = forms.ModelChoiceField(label="Phase", queryset=Phase.objects.all(), empty_label=None)
     all_territories = forms.BooleanField(label="Tous les territoires de la phase", required=False, initial=True)
@@ -67,7 +68,7 @@ class CodesField(forms.CharField):
         return " ".join(value) if isinstance(value, list) else value
 
 
-class PerimeterRequestForm(forms.ModelForm):
+class PerimeterRequestForm(DsfrModelForm):
     add_epcis = CodesField(label="EPCI à ajouter (SIREN)", pattern=r"\d{9}", what="SIREN")
     remove_epcis = CodesField(label="EPCI à retirer (SIREN)", pattern=r"\d{9}", what="SIREN")
     add_communes = CodesField(label="Communes à ajouter (code INSEE)", pattern=r"\d[\dAB]\d{3}", what="Code(s) INSEE")
@@ -82,11 +83,11 @@ class PerimeterRequestForm(forms.ModelForm):
         widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(DsfrForm):
     comment = forms.CharField(label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(DsfrForm):
     until = forms.DateField(label="Rouvrir le dépôt jusqu'au", widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean_until(self):
@@ -96,7 +97,7 @@ class ReopenForm(forms.Form):
         return until
 
 
-class AskOpinionForm(forms.Form):
+class AskOpinionForm(DsfrForm):
     organisation = forms.ModelChoiceField(
         label="Opérateur", queryset=Organisation.objects.filter(kind=OrganisationKind.OPERATOR)
     )
@@ -109,7 +110,7 @@ class AskOpinionForm(forms.Form):
         return deadline
 
 
-class OpinionForm(forms.ModelForm):
+class OpinionForm(DsfrModelForm):
     kind = forms.ChoiceField(label="Avis", choices=OpinionKind.choices, widget=forms.RadioSelect)
 
     class Meta:

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from dsfr.forms import DsfrBaseForm
 
 
 class LoginForm(AuthenticationForm):
@@ -13,3 +14,11 @@ class LoginForm(AuthenticationForm):
     password = forms.CharField(
         label="Mot de passe", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
+
+
+class DsfrForm(DsfrBaseForm):
+    """The base of plain forms: DSFR classes on the widgets, so templates may render `{{ field }}` as is."""
+
+
+class DsfrModelForm(DsfrBaseForm, forms.ModelForm):
+    """The base of model forms, for the same reason."""

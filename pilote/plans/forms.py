@@ -7,9 +7,9 @@ from django import forms
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from dsfr.forms import DsfrBaseForm
 
 from pilote.core.audit import field_changes, record
+from pilote.core.forms import DsfrForm, DsfrModelForm
 from pilote.core.models import AuditEvent
 
 from .enums import FicheStatus, Priority
@@ -20,7 +20,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATES_ORDERED = "La date de fin doit être égale ou postérieure à la date de début."
 
 
-class ModelForm(DsfrBaseForm, forms.ModelForm):
+class ModelForm(DsfrModelForm):
     """DSFR rendering; French number input ("0,5", "12 000"); money and shares rounded as the database stores them,
     so that the audit trail says "0.60" both when it is written and when it is read back."""
 
@@ -42,7 +42,7 @@ class ModelForm(DsfrBaseForm, forms.ModelForm):
         return data
 
 
-class PlanFilterForm(DsfrBaseForm):
+class PlanFilterForm(DsfrForm):
     priority = forms.ChoiceField(label="Priorité", required=False, choices=[("", "Toutes"), *Priority.choices])
     status = forms.ChoiceField(label="Statut", required=False, choices=[("", "Tous"), *FicheStatus.choices])
     q = forms.CharField(label="Intitulé ou porteur", required=False, max_length=100)
@@ -250,7 +250,7 @@ def _submitted_lines(form: FicheActionForm, relation: str) -> list[str]:
     return [LINE[relation](data) for data in kept]
 
 
-class PlanImportForm(DsfrBaseForm):
+class PlanImportForm(DsfrForm):
     """Imports a plan from the XLSX template: every row is checked first, and nothing is written when one is wrong.
 
     Fiches named by their number are updated (only when something differs, so re-importing an export changes
