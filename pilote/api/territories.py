@@ -6,7 +6,6 @@ Figures are read from the stored resolutions; a map state never resolved on the 
 
 from datetime import date
 
-import orjson
 from django.conf import settings
 from django.http import HttpResponse
 from ninja import Router
@@ -16,6 +15,7 @@ from pilote.geography.enums import CommuneKind
 from pilote.geography.models import Commune, Departement, Epci, Region
 from pilote.territories.comparison import compare_phases_cached
 from pilote.territories.enums import MemberKind
+from pilote.territories.figures import phase_geojson, region_names
 from pilote.territories.models import PerimeterMember, PerimeterVersion, Phase, Resolution, Territory
 from pilote.territories.resolution import ensure_resolved
 
@@ -59,10 +59,6 @@ def stored_resolutions(versions: list[PerimeterVersion], edition: int, *, light:
     rows = Resolution.objects.filter(version__in=versions, edition_id=edition).defer("geometry")
     rows = rows if light else rows.defer("geometry_light")
     return {r.version_id: r for r in rows}
-
-
-def region_names(edition: int) -> dict[str, str]:
-    return dict(Region.objects.filter(edition_id=edition).values_list("code", "name"))
 
 
 def _phase_out(phase: Phase) -> dict:
@@ -157,22 +153,8 @@ def territories_geojson(request, phase: PhaseSlug, edition: Year | None = None, 
     edition (contours exist for the platform's edition) has a null geometry."""
     found, edition = get_phase(phase), get_edition(edition)
     versions = PerimeterVersion.objects.state_of(found, on)
-    resolutions = stored_resolutions(versions, edition, light=True)
-    features = b",".join(_feature(v, resolutions[v.pk]) for v in versions)
-    body = b'{"type":"FeatureCollection","features":[' + features + b"]}"
-    return HttpResponse(body, content_type=GEOJSON)
-
-
-def _feature(version: PerimeterVersion, resolution: Resolution) -> bytes:
-    properties = {
-        "code": version.territory.code,
-        "name": version.territory.name,
-        "population": resolution.population,
-        "communes_count": resolution.communes_count,
-    }
-    # The stored string is already GeoJSON: concatenated, never parsed again.
-    geometry = resolution.geometry_light.encode() or b"null"
-    return b'{"type":"Feature","properties":' + orjson.dumps(properties) + b',"geometry":' + geometry + b"}"
+    ensure_resolved(versions, edition)
+    return HttpResponse(phase_geojson(versions, edition), content_type=GEOJSON)
 
 
 @router.get(

@@ -11,7 +11,7 @@ from django.db.models import Count, Max, OuterRef, Subquery, Sum
 from pilote.geography.enums import CommuneKind
 from pilote.geography.models import Commune, Departement, Region
 
-from .models import PerimeterVersion, Phase, Resolution, ResolvedCommune, ResolvedEpci
+from .models import PerimeterVersion, Resolution, ResolvedCommune, ResolvedEpci
 
 
 def current_versions():
@@ -64,12 +64,11 @@ def phase_figures(versions: list[PerimeterVersion], edition: int) -> PhaseFigure
     return PhaseFigures(len(versions), communes, population, epcis)
 
 
-def phase_geojson(phase: Phase, edition: int) -> bytes:
-    """FeatureCollection of the phase's current map, from the stored light contours (concatenated, not parsed)."""
-    versions = PerimeterVersion.objects.state_of(phase)
+def phase_geojson(versions, edition: int) -> bytes:
+    """FeatureCollection of a map state from the stored light contours (concatenated, not parsed); a territory
+    without a stored contour on `edition` (contours are computed on the platform's edition) has a null geometry."""
     rows = (
-        resolutions_of(versions, edition)
-        .exclude(geometry_light="")
+        Resolution.objects.filter(version__in=versions, edition_id=edition)
         .values_list(
             "version__territory__code",
             "version__territory__name",
@@ -81,17 +80,20 @@ def phase_geojson(phase: Phase, edition: int) -> bytes:
     )
     features = [
         b'{"type":"Feature","properties":'
-        + orjson.dumps({"code": code, "name": name, "communes": communes, "population": population})
+        + orjson.dumps({"code": code, "name": name, "communes_count": communes, "population": population})
         + b',"geometry":'
-        + geometry.encode()
+        + (geometry.encode() or b"null")
         + b"}"
         for code, name, communes, population, geometry in rows
     ]
     return b'{"type":"FeatureCollection","features":[' + b",".join(features) + b"]}"
 
 
+def region_names(edition: int) -> dict[str, str]:
+    """Names of the régions of an edition, by code. One query."""
+    return dict(Region.objects.of(edition).values_list("code", "name"))
+
+
 def place_names(edition: int) -> tuple[dict[str, str], dict[str, str]]:
     """Names of régions and départements of an edition, by code. Two queries."""
-    regions = dict(Region.objects.of(edition).values_list("code", "name"))
-    departements = dict(Departement.objects.of(edition).values_list("code", "name"))
-    return regions, departements
+    return region_names(edition), dict(Departement.objects.of(edition).values_list("code", "name"))

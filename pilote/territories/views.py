@@ -69,7 +69,8 @@ def home(request):
 @require_GET
 def phase_geojson_view(request, phase: str):
     phase = get_object_or_404(Phase, slug=phase)
-    response = HttpResponse(phase_geojson(phase, settings.DEFAULT_EDITION), content_type="application/geo+json")
+    versions = PerimeterVersion.objects.state_of(phase)
+    response = HttpResponse(phase_geojson(versions, settings.DEFAULT_EDITION), content_type="application/geo+json")
     response["Cache-Control"] = "public, max-age=300"
     return response
 

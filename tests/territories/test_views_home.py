@@ -40,7 +40,7 @@ def test_phase_geojson_has_one_feature_per_territory_with_its_contour(client, mi
     data = json.loads(response.content)
     by_code = {f["properties"]["code"]: f for f in data["features"]}
     assert set(by_code) == {"ti-8401", "ti-2701"}
-    expected = {"code": "ti-2701", "name": "Nouveau Jura", "communes": 1, "population": 610}
+    expected = {"code": "ti-2701", "name": "Nouveau Jura", "communes_count": 1, "population": 610}
     assert by_code["ti-2701"]["properties"] == expected
     assert by_code["ti-2701"]["geometry"]["type"] == "Polygon"  # Zeta's unit square x = 5..6
     xs = [x for x, _ in by_code["ti-2701"]["geometry"]["coordinates"][0]]

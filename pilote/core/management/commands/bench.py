@@ -23,7 +23,6 @@ from itertools import cycle
 from pathlib import Path
 
 import dj_database_url
-import orjson
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
@@ -46,7 +45,8 @@ from pilote.geography.projection import edition_index
 from pilote.plans.enums import FicheStatus, Priority
 from pilote.plans.models import FicheAction, Funder, Indicator
 from pilote.territories.comparison import compare_phases
-from pilote.territories.models import Binome, CommitteeMember, Partner, PerimeterVersion, Phase, Resolution, Territory
+from pilote.territories.figures import phase_geojson
+from pilote.territories.models import Binome, CommitteeMember, Partner, PerimeterVersion, Phase, Territory
 from pilote.territories.resolution import resolve_all
 
 EDITION = 2026
@@ -254,23 +254,11 @@ class Command(BaseCommand):
         self.section("(d) national map of phase 2 (GeoJSON)")
         phase = Phase.objects.get(slug="2023-2027")
         versions = PerimeterVersion.objects.state_of(phase)
-        light = dict(
-            Resolution.objects.filter(version__in=versions, edition_id=EDITION).values_list(
-                "version_id", "geometry_light"
-            )
-        )
-        features = [
-            {
-                "type": "Feature",
-                "properties": {"code": v.territory.code, "name": v.territory.name},
-                "geometry": orjson.loads(light[v.pk]) if light.get(v.pk) else None,
-            }
-            for v in versions
-        ]
-        size = len(orjson.dumps({"type": "FeatureCollection", "features": features}))
+        size = len(phase_geojson(versions, EDITION))
+        features = versions
         target = f"≤ {MAP_TARGET_BYTES:,} B"
         self.row(
-            f"FeatureCollection of Resolution.geometry_light ({len(features)} territories)",
+            f"figures.phase_geojson ({len(features)} territories)",
             f"{size:,} B",
             target,
             size <= MAP_TARGET_BYTES,
