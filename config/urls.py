@@ -7,5 +7,6 @@ urlpatterns = [
     path("", include("pilote.core.urls")),
     path("espace/plans/", include("pilote.plans.urls")),
     path("espace/campagnes/", include("pilote.campaigns.urls")),
+    path("espace/budget/", include("pilote.budget.urls")),
     path("", include("pilote.territories.urls")),
 ]

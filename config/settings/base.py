@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "pilote.territories",
     "pilote.plans",
     "pilote.campaigns",
+    "pilote.budget",
     "pilote.api",
 ]
 

@@ -1,0 +1,21 @@
+from django import template
+
+from pilote.budget.money import euros, percent
+
+register = template.Library()
+
+
+@register.filter(name="euros")
+def euros_filter(amount):
+    """`{{ amount|euros }}` → « 1 234 567 € »."""
+    return euros(amount)
+
+
+@register.filter(name="euros_cents")
+def euros_cents_filter(amount):
+    return euros(amount, cents=True)
+
+
+@register.filter(name="percent")
+def percent_filter(value):
+    return percent(value)
