@@ -13,6 +13,7 @@ from pilote.core.models import AuditEvent
 from .factories import anct, budget_year, euros, territory
 
 D = datetime.date
+MARCH_1ST = D(2024, 3, 1)
 
 
 @pytest.fixture
@@ -25,7 +26,7 @@ def actor(tree):
     return anct()
 
 
-def commit(envelope, actor, amount, *, code="ti-8401", on=D(2024, 3, 1), lines=(), **fields):
+def commit(envelope, actor, amount, *, code="ti-8401", on=MARCH_1ST, lines=(), **fields):
     fields.setdefault("label", "Aide")
     fields.setdefault("beneficiary_name", "Entreprise")
     return Commitment.objects.create_for(
