@@ -287,3 +287,8 @@ EXPECTATIONS: dict[str, Rule] = {
     "admin:logout": by_role(302, admin=405),  # POST only for staff; others are sent back to the admin
     "admin:*": staff(),  # every other admin URL, named or not
 }
+
+# --- the budget: one file of entries per part of the app -------------------------------------------------------------
+from tests.budget import perm_envelopes, perm_follow, perm_scenarios  # noqa: E402
+
+EXPECTATIONS |= perm_envelopes.EXPECTATIONS | perm_scenarios.EXPECTATIONS | perm_follow.EXPECTATIONS

@@ -131,7 +131,10 @@ USE_THOUSAND_SEPARATOR = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 NODE_MODULES_DIR = Path(os.environ.get("PILOTE_NODE_MODULES", BASE_DIR / "node_modules"))
-STATICFILES_DIRS = [("vendor/leaflet", NODE_MODULES_DIR / "leaflet" / "dist")]
+STATICFILES_DIRS = [
+    ("vendor/leaflet", NODE_MODULES_DIR / "leaflet" / "dist"),
+    ("vendor/dsfr-chart", NODE_MODULES_DIR / "@gouvfr" / "dsfr-chart" / "dist"),
+]
 WHITENOISE_USE_FINDERS = True
 
 # Reference data: a mirror folder is tried before each file's official URL (see data/manifest.toml).
