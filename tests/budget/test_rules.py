@@ -232,3 +232,17 @@ def test_money_is_written_in_french():
 
     assert fmt(Decimal("1234567.5")) == "1\u202f234\u202f568 €"
     assert fmt(Decimal("1234567.5"), cents=True) == "1\u202f234\u202f567,50 €"
+
+
+def test_stored_used_amounts_equal_the_recount_after_every_kind_of_operation(tree, actor):
+    from pilote.budget.consistency import inconsistencies
+
+    region = tree.regions[ActionType.INVESTMENTS, "84"]
+    c = commit(region, actor, 300_000)
+    c.pay(actor=actor, amount=euros(100_000), paid_on=D(2024, 6, 1))
+    c.change(actor=actor, version=c.version, values={"amount": euros("250000.00")}, lines=[])
+    commit(region, actor, 10).cancel(actor=actor)
+    region.delegate(actor=actor, ae=euros(1_000), cp=euros(1_000), departement_code="01")
+    assert inconsistencies() == []
+    Envelope.objects.filter(pk=region.pk).update(ae_used=euros(1))  # a drift is reported
+    assert len(inconsistencies()) == 1
