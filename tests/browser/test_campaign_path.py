@@ -9,95 +9,20 @@ Every page of the path also goes through axe-core (from npm): no violation of im
 """
 
 import datetime
-import os
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
 from pilote.campaigns.services import campaign_open
 from pilote.core.enums import Role
-from pilote.core.models import RoleAssignment
 from pilote.territories.models import Phase, Territory
 
-from ..core.factories import UserFactory
 from ..plans.factories import FicheFactory, FunderFactory, IndicatorFactory, governance
+from .support import PHASE, Visit, person
 
 pytestmark = pytest.mark.browser
-# Playwright's sync API runs an event loop in the test thread; the tests' own database reads are still synchronous.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"]
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-PASSWORD = "un-mot-de-passe-solide"
-PHASE = "2023-2027"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"Chromium not found at {CHROMIUM}")
-    if not AXE.exists():
-        pytest.skip(f"axe-core not installed at {AXE} (npm ci)")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-class Visit:
-    """One person's browser window: signs in through the form, checks every page it reaches with axe-core."""
-
-    def __init__(self, browser, base_url: str, audited: dict):
-        self.context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="fr-FR")
-        self.page = self.context.new_page()
-        self.page.set_default_timeout(30_000)  # a loaded machine may be slow; a missing element still fails
-        self.base_url, self.audited, self.errors = base_url, audited, []
-        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
-
-    def goto(self, path: str):
-        self.page.goto(self.base_url + path)
-
-    def sign_in(self, username: str):
-        self.goto("/connexion/")
-        self.check("connexion")
-        self.page.get_by_role("textbox", name="Identifiant").fill(username)
-        self.page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
-        self.page.get_by_role("button", name="Se connecter").click()
-        self.page.wait_for_url(f"{self.base_url}/espace/")
-        assert self.page.get_by_role("heading", level=1).inner_text() == "Mon espace"
-
-    def heading(self) -> str:
-        return self.page.get_by_role("heading", level=1).inner_text()
-
-    def text(self, selector: str = "main") -> str:
-        return self.page.locator(selector).first.inner_text()
-
-    def check(self, name: str):
-        """axe-core on the page as it stands; the serious and critical violations are kept with their nodes."""
-        self.page.wait_for_load_state("load")
-        self.page.add_script_tag(path=str(AXE))
-        result = self.page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-        self.audited[name] = [
-            f"{name} — {v['id']} ({v['impact']}): {v['help']}\n"
-            + "\n".join(f"    {node['target']}: {node['html'][:200]}" for node in v["nodes"])
-            for v in result["violations"]
-            if v["impact"] in ("serious", "critical")
-        ]
-
-    def close(self):
-        self.context.close()
-        assert not self.errors, f"JavaScript errors: {self.errors}"
-
-
-def _person(username: str, role: Role, **scope):
-    user = UserFactory(username=username, password=PASSWORD, first_name="Camille", last_name=username)
-    RoleAssignment.objects.create(user=user, role=role, **scope)
-    return user
 
 
 @pytest.fixture
@@ -109,10 +34,10 @@ def world(mini_world, transactional_db):
     IndicatorFactory(fiche=fiche)
     governance(territory)
     people = {
-        "team": _person("equipe.ain", Role.TERRITORY_TEAM, phase_slug=PHASE, territory_code="ti-8401"),
-        "anct": _person("anct.national", Role.NATIONAL),
-        "prefecture": _person("prefecture.ain", Role.DEPARTEMENT_REVIEWER, departement_code="01"),
-        "region": _person("region.aura", Role.REGION_REVIEWER, region_code="84"),
+        "team": person("equipe.ain", Role.TERRITORY_TEAM, phase_slug=PHASE, territory_code="ti-8401"),
+        "anct": person("anct.national", Role.NATIONAL),
+        "prefecture": person("prefecture.ain", Role.DEPARTEMENT_REVIEWER, departement_code="01"),
+        "region": person("region.aura", Role.REGION_REVIEWER, region_code="84"),
     }
     today = timezone.localdate()
     campaign = campaign_open(
