@@ -20,7 +20,7 @@ PASSWORD = "demo"
 PREFIX = "demo-"
 PHASE = "2023-2027"
 PREFERRED_TERRITORY = "ti-8401"  # Ardèche Drôme Nord in the real data, Ain industriel in the tests' tiny France
-APP_SEEDS = ["pilote.plans.demo", "pilote.campaigns.demo"]
+APP_SEEDS = ["pilote.plans.demo", "pilote.campaigns.demo", "pilote.budget.demo"]
 
 
 @dataclass(frozen=True)
