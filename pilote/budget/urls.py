@@ -7,6 +7,22 @@ from .views import dashboards, envelopes, scenarios  # noqa: F401
 app_name = "budget"
 urlpatterns = [
     # --- envelopes, commitments, payments, parameters, Rebond designations (views/envelopes.py) ---
+    path("enveloppes/", envelopes.years, name="years"),
+    path("enveloppes/ouvrir/", envelopes.year_open, name="year_open"),
+    path("enveloppes/<int:year>/", envelopes.year, name="year"),
+    path("enveloppes/e/<int:pk>/", envelopes.envelope, name="envelope"),
+    path("enveloppes/e/<int:pk>/deleguer/", envelopes.envelope_delegate, name="envelope_delegate"),
+    path("enveloppes/e/<int:pk>/modifier/", envelopes.envelope_edit, name="envelope_edit"),
+    path("enveloppes/e/<int:pk>/engager/", envelopes.commitment_create, name="commitment_create"),
+    path("engagements/", envelopes.commitments, name="commitments"),
+    path("engagements/<int:pk>/", envelopes.commitment, name="commitment"),
+    path("engagements/<int:pk>/modifier/", envelopes.commitment_edit, name="commitment_edit"),
+    path("engagements/<int:pk>/engager/", envelopes.commitment_commit, name="commitment_commit"),
+    path("engagements/<int:pk>/annuler/", envelopes.commitment_cancel, name="commitment_cancel"),
+    path("engagements/<int:pk>/paiement/", envelopes.payment_create, name="payment_create"),
+    path("parametres/", envelopes.parameters, name="parameters"),
+    path("rebond/", envelopes.shocks, name="shocks"),
+    path("rebond/<int:pk>/fin/", envelopes.shock_end, name="shock_end"),
     # --- end of envelopes ---
     # --- scenarios (views/scenarios.py) ---
     # --- end of scenarios ---

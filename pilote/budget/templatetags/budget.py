@@ -19,3 +19,12 @@ def euros_cents_filter(amount):
 @register.filter(name="percent")
 def percent_filter(value):
     return percent(value)
+
+
+@register.simple_tag(takes_context=True)
+def budget_viewer(context) -> bool:
+    """`{% budget_viewer as show_budget %}`: may the signed-in person open the budget pages?"""
+    from pilote.budget.perms import can_view_budget
+
+    request = context.get("request")
+    return bool(request is not None and can_view_budget(request.user))

@@ -1,1 +1,609 @@
-"""(to be written)"""
+"""Pages that allocate, commit and pay: the years and their envelope trees, an envelope (delegate, change its
+amounts, commit on it), the commitments (list, detail, edit, commit, cancel, pay), the rules' parameters and the
+territories designated for Rebond industriel.
+
+Only people who may view the budget reach them (403 for the others); envelopes and commitments are read through
+their `visible_to(user)` (outside it: 404); what the role may not do answers 403; a refused rule re-displays the
+form with its French reason (400, nothing written); a stale edit answers 409 with the saved values."""
+
+import functools
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from pilote.core.enums import Role
+from pilote.core.models import AuditEvent
+from pilote.core.perms import has_role
+from pilote.territories.figures import place_names
+
+from .. import perms
+from ..enums import CofinancerKind, CommitmentStatus, EnvelopeLevel
+from ..forms import (
+    CancelForm,
+    CommitForm,
+    CommitmentCreateForm,
+    CommitmentEditForm,
+    CommitmentFilterForm,
+    DelegateForm,
+    EnvelopeAmountsForm,
+    ParametersForm,
+    PaymentForm,
+    ShockEndForm,
+    ShockForm,
+    YearOpenForm,
+    territories_for,
+)
+from ..models import ZERO, Commitment, Envelope, Parameters, ShockDesignation
+from ..money import euros, ratio
+
+PAGE_SIZE = 50
+ENVELOPE_COMMITMENTS_SHOWN = 100
+
+
+def budget_page(view):
+    """Signed in (else the login page) and allowed to view the budget (else 403)."""
+
+    @login_required
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not perms.can_view_budget(request.user):
+            raise PermissionDenied("Le budget est réservé à l'ANCT, aux opérateurs et aux services instructeurs.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _deny_unless(allowed: bool, reason: str) -> None:
+    if not allowed:
+        raise PermissionDenied(reason)
+
+
+def _crumbs(current: str, *links: tuple[str, str]) -> dict:
+    return {"links": [{"url": url, "title": title} for url, title in links], "current": current}
+
+
+def _years_crumb() -> tuple[str, str]:
+    return reverse("budget:years"), "Enveloppes"
+
+
+def _commitments_crumb() -> tuple[str, str]:
+    return reverse("budget:commitments"), "Engagements"
+
+
+def _names() -> tuple[dict[str, str], dict[str, str]]:
+    return place_names(settings.DEFAULT_EDITION)
+
+
+def envelope_name(envelope: Envelope, regions: dict[str, str], departements: dict[str, str]) -> str:
+    """« Investissements productifs · Bourgogne-Franche-Comté » — the name users read (régions by their name)."""
+    if envelope.level == EnvelopeLevel.PROGRAMME:
+        return f"Programme {envelope.year}"
+    parts = [envelope.get_action_type_display()]
+    if envelope.departement_code:
+        name = departements.get(envelope.departement_code, "")
+        parts.append(f"{name} ({envelope.departement_code})".strip())
+    elif envelope.region_code:
+        parts.append(regions.get(envelope.region_code, f"région {envelope.region_code}"))
+    return " · ".join(parts)
+
+
+def _share(used: Decimal, amount: Decimal) -> Decimal | None:
+    return (used * 100 / amount).quantize(Decimal("0.1")) if amount else None
+
+
+@dataclass
+class Row:
+    """An envelope as a line of a table: its name, its depth in the tree, the share of AE and CP used."""
+
+    envelope: Envelope
+    name: str
+    depth: int = 0
+
+    @property
+    def ae_share(self):
+        return _share(self.envelope.ae_used, self.envelope.ae_amount)
+
+    @property
+    def cp_share(self):
+        return _share(self.envelope.cp_used, self.envelope.cp_amount)
+
+    @property
+    def indent(self) -> int:
+        return min(self.depth, 3) * 3
+
+
+def tree_rows(envelopes: list[Envelope], names) -> list[Row]:
+    """Depth-first rows: each envelope followed by its children; envelopes whose parent is not in the list are roots
+    (a regional reviewer's tree starts at their régions)."""
+    ids = {e.pk for e in envelopes}
+    children: dict[int | None, list[Envelope]] = {}
+    for envelope in envelopes:
+        children.setdefault(envelope.parent_id if envelope.parent_id in ids else None, []).append(envelope)
+    rows: list[Row] = []
+
+    def walk(envelope: Envelope, depth: int) -> None:
+        rows.append(Row(envelope, envelope_name(envelope, *names), depth))
+        for child in children.get(envelope.pk, []):
+            walk(child, depth + 1)
+
+    for root in children.get(None, []):
+        walk(root, 0)
+    return rows
+
+
+# --- years ----------------------------------------------------------------------------------------------------------
+
+
+def _years_context(request, form: YearOpenForm | None = None) -> dict:
+    visible = Envelope.objects.visible_to(request.user)
+    # The tops of what the user sees: the programme for ANCT, their régions' envelopes for a regional reviewer…
+    tops = (
+        visible.exclude(parent__in=visible)
+        .values("year")
+        .annotate(
+            ae_amount=Sum("ae_amount"),
+            ae_used=Sum("ae_used"),
+            cp_amount=Sum("cp_amount"),
+            cp_used=Sum("cp_used"),
+            count=Count("id"),
+        )
+        .order_by("-year")
+    )
+    years = [
+        y
+        | {"ae_remaining": y["ae_amount"] - y["ae_used"], "cp_remaining": y["cp_amount"] - y["cp_used"]}
+        | {"ae_share": _share(y["ae_used"], y["ae_amount"]), "cp_share": _share(y["cp_used"], y["cp_amount"])}
+        for y in tops
+    ]
+    can_steer = perms.can_steer(request.user)
+    return {
+        "years": years,
+        "sees_everything": _sees_everything(request.user),
+        "can_steer": can_steer,
+        "form": form or (YearOpenForm() if can_steer else None),
+        "section": "envelopes",
+        "breadcrumb_data": _crumbs("Enveloppes"),
+    }
+
+
+def _sees_everything(user) -> bool:
+    return perms.is_national(user) or has_role(user, Role.OPERATOR)
+
+
+@budget_page
+@require_GET
+def years(request):
+    return render(request, "budget/years.html", _years_context(request))
+
+
+@budget_page
+@require_POST
+def year_open(request):
+    _deny_unless(perms.can_steer(request.user), "Seule l'ANCT ouvre le budget d'une année.")
+    form = YearOpenForm(request.POST)
+    if form.is_valid() and form.save(request.user) is not None:
+        messages.success(request, f"Budget {form.cleaned_data['year']} ouvert.")
+        return redirect("budget:year", year=form.cleaned_data["year"])
+    return render(request, "budget/years.html", _years_context(request, form), status=400)
+
+
+@budget_page
+@require_GET
+def year(request, year: int):
+    if not Envelope.objects.filter(year=year, level=EnvelopeLevel.PROGRAMME).exists():
+        raise Http404("Aucun budget ouvert pour cette année.")
+    envelopes = list(Envelope.objects.visible_to(request.user).of_year(year))
+    context = {
+        "year": year,
+        "rows": tree_rows(envelopes, _names()),
+        "section": "envelopes",
+        "breadcrumb_data": _crumbs(str(year), _years_crumb()),
+    }
+    return render(request, "budget/year.html", context)
+
+
+# --- one envelope ---------------------------------------------------------------------------------------------------
+
+
+def _envelope_or_404(user, pk: int) -> Envelope:
+    return get_object_or_404(Envelope.objects.visible_to(user).select_related("parent"), pk=pk)
+
+
+def _envelope_crumbs(envelope: Envelope, names, current: str | None = None) -> dict:
+    links = [_years_crumb(), (reverse("budget:year", args=[envelope.year]), str(envelope.year))]
+    name = envelope_name(envelope, *names)
+    if current is None:
+        return _crumbs(name, *links)
+    return _crumbs(current, *links, (reverse("budget:envelope", args=[envelope.pk]), name))
+
+
+@budget_page
+@require_GET
+def envelope(request, pk: int):
+    envelope = _envelope_or_404(request.user, pk)
+    names = _names()
+    user = request.user
+    commitments = envelope.commitments.select_related("territory__phase").order_by("-created_at", "-id")
+    children = Envelope.objects.visible_to(user).filter(parent=envelope)
+    events = AuditEvent.objects.filter(object_type="budget.envelope", object_id=str(envelope.pk))
+    context = {
+        "envelope": envelope,
+        "row": Row(envelope, envelope_name(envelope, *names)),
+        "row_list": [Row(envelope, envelope_name(envelope, *names))],
+        "parent": Row(envelope.parent, envelope_name(envelope.parent, *names)) if envelope.parent_id else None,
+        "parent_visible": Envelope.objects.visible_to(user).filter(pk=envelope.parent_id).exists(),
+        "children": [Row(child, envelope_name(child, *names)) for child in children],
+        "commitments": with_region_names(commitments[:ENVELOPE_COMMITMENTS_SHOWN], names[0]),
+        "commitments_count": commitments.count(),
+        "shown": ENVELOPE_COMMITMENTS_SHOWN,
+        "history": history_rows(events.select_related("actor")[:100]),
+        "can_delegate": perms.can_delegate(user, envelope),
+        "can_change_amounts": perms.can_change_amounts(user, envelope),
+        "can_commit": perms.can_commit(user, envelope),
+        "section": "envelopes",
+        "breadcrumb_data": _envelope_crumbs(envelope, names),
+    }
+    return render(request, "budget/envelope.html", context)
+
+
+@budget_page
+@require_http_methods(["GET", "POST"])
+def envelope_delegate(request, pk: int):
+    envelope = _envelope_or_404(request.user, pk)
+    _deny_unless(perms.can_delegate(request.user, envelope), "Vous ne pouvez pas déléguer cette enveloppe.")
+    names = _names()
+    form = DelegateForm(request.POST if request.method == "POST" else None, envelope=envelope, regions=names[0])
+    if request.method == "POST" and form.is_valid() and (child := form.save(request.user)) is not None:
+        messages.success(request, f"Enveloppe déléguée : {envelope_name(child, *names)}.")
+        return redirect("budget:envelope", pk=envelope.pk)
+    context = {
+        "envelope": envelope,
+        "row": Row(envelope, envelope_name(envelope, *names)),
+        "row_list": [Row(envelope, envelope_name(envelope, *names))],
+        "form": form,
+        "section": "envelopes",
+        "breadcrumb_data": _envelope_crumbs(envelope, names, "Déléguer"),
+    }
+    return render(request, "budget/envelope_delegate.html", context, status=form.status)
+
+
+@budget_page
+@require_http_methods(["GET", "POST"])
+def envelope_edit(request, pk: int):
+    envelope = _envelope_or_404(request.user, pk)
+    _deny_unless(
+        perms.can_change_amounts(request.user, envelope),
+        "Seul qui a délégué cette enveloppe en modifie les montants.",
+    )
+    names = _names()
+    form = EnvelopeAmountsForm(request.POST if request.method == "POST" else None, envelope=envelope)
+    if request.method == "POST" and form.is_valid() and form.save(request.user):
+        messages.success(request, "Montants de l'enveloppe enregistrés.")
+        return redirect("budget:envelope", pk=envelope.pk)
+    saved = Envelope.objects.get(pk=envelope.pk) if form.conflict else None
+    context = {
+        "envelope": envelope,
+        "row": Row(envelope, envelope_name(envelope, *names)),
+        "saved": saved,
+        "form": EnvelopeAmountsForm(envelope=saved) if saved else form,
+        "errors": form.non_field_errors(),
+        "section": "envelopes",
+        "breadcrumb_data": _envelope_crumbs(envelope, names, "Modifier les montants"),
+    }
+    return render(request, "budget/envelope_edit.html", context, status=form.status)
+
+
+# --- commitments ------------------------------------------------------------------------------------------------------
+
+
+@budget_page
+@require_GET
+def commitments(request):
+    names = _names()
+    years = list(Envelope.objects.filter(level=EnvelopeLevel.PROGRAMME).values_list("year", flat=True))
+    form = CommitmentFilterForm(request.GET or None, years=sorted(years, reverse=True), regions=names[0])
+    rows = form.filter(Commitment.objects.visible_to(request.user))
+    page = Paginator(rows.select_related("territory", "envelope").order_by("-year", "-id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "rows": with_region_names(page.object_list, names[0]),
+        "query": query.urlencode(),
+        "section": "commitments",
+        "breadcrumb_data": _crumbs("Engagements"),
+    }
+    return render(request, "budget/commitments.html", context, status=400 if form.errors else 200)
+
+
+def with_region_names(commitments, regions: dict[str, str]) -> list[tuple[Commitment, str]]:
+    return [(c, regions.get(c.region_code, c.region_code)) for c in commitments]
+
+
+def _commitment_or_404(user, pk: int) -> Commitment:
+    rows = Commitment.objects.visible_to(user).select_related("envelope__parent", "territory__phase", "fiche")
+    return get_object_or_404(rows, pk=pk)
+
+
+def _commitment_crumbs(commitment: Commitment, current: str | None = None) -> dict:
+    title = f"Engagement n° {commitment.pk}"
+    if current is None:
+        return _crumbs(title, _commitments_crumb())
+    return _crumbs(current, _commitments_crumb(), (reverse("budget:commitment", args=[commitment.pk]), title))
+
+
+@budget_page
+@require_http_methods(["GET", "POST"])
+def commitment_create(request, pk: int):
+    envelope = _envelope_or_404(request.user, pk)
+    _deny_unless(perms.can_commit(request.user, envelope), "Vous ne pouvez pas engager sur cette enveloppe.")
+    names = _names()
+    form = CommitmentCreateForm(
+        request.POST if request.method == "POST" else None, envelope=envelope, territory_ids=territories_for(envelope)
+    )
+    if request.method == "POST" and form.is_valid() and (commitment := form.save(request.user)) is not None:
+        done = "engagé" if commitment.status == CommitmentStatus.COMMITTED else "enregistré comme proposé"
+        messages.success(request, f"Engagement {done} : {euros(commitment.amount)} pour {commitment.territory}.")
+        return redirect("budget:commitment", pk=commitment.pk)
+    context = {
+        "envelope": envelope,
+        "row": Row(envelope, envelope_name(envelope, *names)),
+        "row_list": [Row(envelope, envelope_name(envelope, *names))],
+        "form": form,
+        "section": "envelopes",
+        "breadcrumb_data": _envelope_crumbs(envelope, names, "Nouvel engagement"),
+    }
+    return render(request, "budget/commitment_create.html", context, status=form.status)
+
+
+def _commitment_context(request, commitment: Commitment, **forms) -> dict:
+    user = request.user
+    names = _names()
+    lines = list(commitment.cofinancing.all())
+    state = commitment.amount + sum((c.amount for c in lines if c.kind == CofinancerKind.STATE), ZERO)
+    partners = sum((c.amount for c in lines if c.kind != CofinancerKind.STATE), ZERO)
+    events = AuditEvent.objects.filter(object_type="budget.commitment", object_id=str(commitment.pk))
+    can_edit = perms.can_edit_commitment(user, commitment)
+    return {
+        "commitment": commitment,
+        "envelope_row": Row(commitment.envelope, envelope_name(commitment.envelope, *names)),
+        "region_name": names[0].get(commitment.region_code, commitment.region_code),
+        "lines": lines,
+        "state_total": state,
+        "partners_total": partners,
+        "leverage": ratio(partners, state),
+        "payments": list(commitment.payments.all()),
+        "history": history_rows(events.select_related("actor")[:200]),
+        "can_edit": can_edit,
+        "can_pay": perms.can_pay(user, commitment),
+        "commit_form": forms.get("commit_form") or CommitForm(),
+        "cancel_form": forms.get("cancel_form") or CancelForm(),
+        "is_proposed": commitment.status == CommitmentStatus.PROPOSED,
+        "section": "commitments",
+        "breadcrumb_data": _commitment_crumbs(commitment),
+    }
+
+
+@budget_page
+@require_GET
+def commitment(request, pk: int):
+    commitment = _commitment_or_404(request.user, pk)
+    return render(request, "budget/commitment.html", _commitment_context(request, commitment))
+
+
+@budget_page
+@require_http_methods(["GET", "POST"])
+def commitment_edit(request, pk: int):
+    commitment = _commitment_or_404(request.user, pk)
+    _deny_unless(perms.can_edit_commitment(request.user, commitment), "Vous ne pouvez pas modifier cet engagement.")
+    ids = territories_for(commitment.envelope, also=commitment.territory_id)
+    data = request.POST if request.method == "POST" else None
+    form = CommitmentEditForm(data, commitment=commitment, territory_ids=ids)
+    if request.method == "POST" and form.is_valid() and form.save(request.user):
+        messages.success(request, "Engagement modifié.")
+        return redirect("budget:commitment", pk=commitment.pk)
+    saved = _commitment_or_404(request.user, pk) if form.conflict else None
+    context = {
+        "commitment": commitment,
+        "saved": saved,
+        "saved_lines": list(saved.cofinancing.all()) if saved else [],
+        "form": form,
+        "section": "commitments",
+        "breadcrumb_data": _commitment_crumbs(commitment, "Modifier"),
+    }
+    if saved is not None:  # start again from what is saved, with its version
+        context["form"] = CommitmentEditForm(commitment=saved, territory_ids=ids)
+        context["errors"] = form.non_field_errors()
+    return render(request, "budget/commitment_edit.html", context, status=form.status)
+
+
+def _commitment_action(request, pk: int, form_class, key: str, done: str):
+    commitment = _commitment_or_404(request.user, pk)
+    _deny_unless(perms.can_edit_commitment(request.user, commitment), "Vous ne pouvez pas modifier cet engagement.")
+    form = form_class(request.POST)
+    if form.is_valid() and form.save(commitment, request.user):
+        messages.success(request, done)
+        return redirect("budget:commitment", pk=commitment.pk)
+    commitment = _commitment_or_404(request.user, pk)
+    context = _commitment_context(request, commitment, **{key: form})
+    context["refusal"] = form.non_field_errors()
+    return render(request, "budget/commitment.html", context, status=form.status)
+
+
+@budget_page
+@require_POST
+def commitment_commit(request, pk: int):
+    return _commitment_action(request, pk, CommitForm, "commit_form", "Engagement engagé : les AE sont consommées.")
+
+
+@budget_page
+@require_POST
+def commitment_cancel(request, pk: int):
+    return _commitment_action(request, pk, CancelForm, "cancel_form", "Engagement annulé.")
+
+
+@budget_page
+@require_http_methods(["GET", "POST"])
+def payment_create(request, pk: int):
+    commitment = _commitment_or_404(request.user, pk)
+    _deny_unless(perms.can_pay(request.user, commitment), "Seul un engagement engagé se paie, par qui peut engager.")
+    form = PaymentForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid() and (payment := form.save(commitment, request.user)):
+        messages.success(request, f"Paiement enregistré : {payment}.")
+        return redirect("budget:commitment", pk=commitment.pk)
+    context = {
+        "commitment": commitment,
+        "form": form,
+        "section": "commitments",
+        "breadcrumb_data": _commitment_crumbs(commitment, "Paiement"),
+    }
+    return render(request, "budget/payment_create.html", context, status=form.status)
+
+
+# --- parameters and Rebond industriel ---------------------------------------------------------------------------------
+
+
+@budget_page
+@require_http_methods(["GET", "POST"])
+def parameters(request):
+    can_edit = perms.can_steer(request.user)
+    if request.method == "POST":
+        _deny_unless(can_edit, "Seule l'ANCT modifie les paramètres des règles.")
+    current = Parameters.current()
+    form = ParametersForm(request.POST if request.method == "POST" else None, parameters=current)
+    if request.method == "POST" and form.is_valid() and form.save(request.user):
+        messages.success(request, "Paramètres enregistrés.")
+        return redirect("budget:parameters")
+    saved = Parameters.objects.get(pk=current.pk) if form.conflict else None
+    events = AuditEvent.objects.filter(object_type="budget.parameters").select_related("actor")[:50]
+    context = {
+        "parameters": saved or current,
+        "fields": [
+            Parameters._meta.get_field(name) for name in ("project_lead_state_share_max", "project_lead_yearly_cap")
+        ],
+        "form": (ParametersForm(parameters=saved) if saved else form) if can_edit else None,
+        "errors": form.non_field_errors(),
+        "conflict": form.conflict,
+        "history": history_rows(events),
+        "section": "parameters",
+        "breadcrumb_data": _crumbs("Paramètres des règles"),
+    }
+    return render(request, "budget/parameters.html", context, status=form.status)
+
+
+def _shocks_context(request, form=None, end_form=None, ending: int | None = None) -> dict:
+    can_steer = perms.can_steer(request.user)
+    shocks = list(ShockDesignation.objects.select_related("territory__phase", "decided_by"))
+    today = timezone.localdate()
+    return {
+        "active": [s for s in shocks if s.ended_on is None or s.ended_on >= today],
+        "ended": [s for s in shocks if s.ended_on is not None and s.ended_on < today],
+        "can_steer": can_steer,
+        "form": form or (ShockForm() if can_steer else None),
+        "end_form": end_form or ShockEndForm(),
+        "ending": ending,
+        "section": "shocks",
+        "breadcrumb_data": _crumbs("Rebond industriel"),
+    }
+
+
+@budget_page
+@require_http_methods(["GET", "POST"])
+def shocks(request):
+    if request.method == "GET":
+        return render(request, "budget/shocks.html", _shocks_context(request))
+    _deny_unless(perms.can_steer(request.user), "Seule l'ANCT désigne les territoires touchés par un choc industriel.")
+    form = ShockForm(request.POST)
+    if form.is_valid():
+        shock = form.save(request.user)
+        messages.success(request, f"{shock.territory} désigné pour Rebond industriel.")
+        return redirect("budget:shocks")
+    return render(request, "budget/shocks.html", _shocks_context(request, form=form), status=400)
+
+
+@budget_page
+@require_POST
+def shock_end(request, pk: int):
+    _deny_unless(perms.can_steer(request.user), "Seule l'ANCT met fin à une désignation.")
+    shock = get_object_or_404(ShockDesignation.objects.select_related("territory__phase"), pk=pk)
+    form = ShockEndForm(request.POST, shock=shock)
+    if form.is_valid():
+        form.save(request.user)
+        messages.success(request, f"Fin de la désignation de {shock.territory} enregistrée.")
+        return redirect("budget:shocks")
+    context = _shocks_context(request, end_form=form, ending=shock.pk)
+    return render(request, "budget/shocks.html", context, status=400)
+
+
+# --- history, in French -----------------------------------------------------------------------------------------------
+
+ACTIONS = {
+    "budget.year_open": "Ouverture de l'année",
+    "budget.envelope_delegate": "Délégation",
+    "budget.envelope_amounts": "Montants modifiés",
+    "budget.commitment_create": "Engagement créé (proposé)",
+    "budget.commitment_commit": "Engagé",
+    "budget.commitment_cancel": "Annulé",
+    "budget.commitment_change": "Engagement modifié",
+    "budget.payment": "Paiement",
+    "budget.parameters": "Paramètres modifiés",
+}
+LABELS = {
+    "territory_id": "Territoire",
+    "fiche_id": "Fiche action",
+    "cofinancing": "Cofinancements",
+    "payment": "Paiement",
+}
+for _model in (Commitment, Envelope, Parameters):
+    for _field in _model._meta.fields:
+        LABELS.setdefault(_field.name, str(_field.verbose_name).capitalize())
+MONEY_FIELDS = {"amount", "paid_amount", "ae_amount", "cp_amount", "project_lead_yearly_cap"}
+CHOICES = {
+    "status": dict(CommitmentStatus.choices),
+    "level": dict(EnvelopeLevel.choices),
+}
+
+
+@dataclass
+class Change:
+    label: str
+    before: str
+    after: str
+
+
+def _text(name: str, value) -> str:
+    if value is None or value == "" or value == []:
+        return "–"
+    if name == "cofinancing":
+        return " ; ".join(
+            f"{dict(CofinancerKind.choices).get(k, k)} {f} {euros(Decimal(a))}".strip() for k, f, a in value
+        )
+    if name in MONEY_FIELDS:
+        return euros(Decimal(str(value)), cents=True)
+    return str(CHOICES.get(name, {}).get(value, value))
+
+
+def history_rows(events) -> list[tuple]:
+    """(event, French action label, [Change]) for each audit event, as `plans/_history.html` shows them."""
+    return [
+        (
+            event,
+            ACTIONS.get(event.action, event.action),
+            [Change(LABELS.get(n, n), _text(n, old), _text(n, new)) for n, (old, new) in event.changes.items()],
+        )
+        for event in events
+    ]

@@ -1,0 +1,517 @@
+"""Forms of the budget pages. Each `save()` calls the model method that moves the money (and writes the audit row);
+a budget rule that refuses the change becomes a non-field error in French (`RuleForm`), and nothing is written."""
+
+from datetime import date
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from pilote.core.audit import field_changes, record
+from pilote.core.forms import DsfrForm
+from pilote.geography.models import Departement
+from pilote.plans.models import FicheAction
+from pilote.territories.models import Resolution, Territory
+
+from .enums import ActionType, CofinancerKind, CommitmentStatus, EnvelopeLevel, Sector, SkillsKind
+from .models import Commitment, EditConflict, Envelope, Parameters, RuleBroken, ShockDesignation
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+CENT = Decimal("0.01")
+DEFAULT_YEAR_AMOUNT = Decimal("100000000")
+
+
+def money(
+    label: str, *, required: bool = True, minimum: Decimal = Decimal("0"), max_digits: int = 14, **options
+) -> forms.DecimalField:
+    """Euros (or a percentage) typed the French way (« 1 500 000,50 »), stored with cents."""
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        max_digits=max_digits,
+        decimal_places=2,
+        min_value=minimum,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        **options,
+    )
+
+
+def siren_is_valid(siren: str) -> bool:
+    """Nine digits whose Luhn key is right (La Poste's 356000000 is the one known exception)."""
+    if len(siren) != 9 or not siren.isdigit():
+        return False
+    if siren == "356000000":
+        return True
+    total = 0
+    for index, char in enumerate(reversed(siren)):
+        digit = int(char) * (2 if index % 2 else 1)
+        total += digit - 9 if digit > 9 else digit
+    return total % 10 == 0
+
+
+class RuleForm(DsfrForm):
+    """A form whose `save()` runs a model method: a refused rule (or a stale edit) becomes a non-field error."""
+
+    conflict = False
+
+    def apply(self, action):
+        """`action()`'s result (True when it returns nothing), or None when a budget rule refused it: the form then
+        holds the French reason."""
+        try:
+            result = action()
+            return True if result is None else result
+        except EditConflict as error:
+            self.conflict = True
+            self.add_error(None, error.messages)
+        except RuleBroken as error:
+            self.add_error(None, error.messages)
+        return None
+
+    @property
+    def status(self) -> int:
+        """HTTP status of the page showing this form: 409 after a stale edit, 400 with errors."""
+        if self.conflict:
+            return 409
+        return 400 if self.errors else 200
+
+
+# --- envelopes ----------------------------------------------------------------------------------------------------
+
+
+class YearOpenForm(RuleForm):
+    year = forms.IntegerField(label="Année", min_value=2018, max_value=2100)
+    ae = money("Autorisations d'engagement (€)", initial=DEFAULT_YEAR_AMOUNT)
+    cp = money("Crédits de paiement (€)", initial=DEFAULT_YEAR_AMOUNT)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = timezone.localdate().year + 1
+
+    def save(self, actor) -> Envelope | None:
+        data = self.cleaned_data
+        return self.apply(
+            lambda: Envelope.objects.open_year(year=data["year"], ae=data["ae"], cp=data["cp"], actor=actor)
+        )
+
+
+class DelegateForm(RuleForm):
+    """A sub-envelope: an action type (from the programme), a région (from an action type) or a département (from a
+    région), whichever the envelope's child level is; places already delegated are not offered."""
+
+    PLACE_LABELS = {
+        EnvelopeLevel.NATIONAL: "Type d'action",
+        EnvelopeLevel.REGION: "Région",
+        EnvelopeLevel.DEPARTEMENT: "Département",
+    }
+
+    place = forms.ChoiceField(label="Type d'action")
+    ae = money("Autorisations d'engagement (€)")
+    cp = money("Crédits de paiement (€)")
+    label = forms.CharField(label="Libellé", max_length=200, required=False)
+
+    def __init__(self, *args, envelope: Envelope, regions: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.envelope = envelope
+        level = envelope.child_level
+        self.fields["place"].label = self.PLACE_LABELS.get(level, "Lieu")
+        self.fields["place"].choices = [("", "— Choisir —"), *self._places(level, regions)]
+
+    def _places(self, level: str, regions: dict[str, str]) -> list[tuple[str, str]]:
+        taken = set(self.envelope.children.values_list(self._key(level), flat=True))
+        if level == EnvelopeLevel.NATIONAL:
+            places = ActionType.choices
+        elif level == EnvelopeLevel.REGION:
+            places = [(code, f"{name} ({code})") for code, name in sorted(regions.items(), key=lambda r: r[1])]
+        else:
+            departements = Departement.objects.filter(
+                edition_id=settings.DEFAULT_EDITION, region__code=self.envelope.region_code
+            ).order_by("code")
+            places = [(d.code, f"{d.name} ({d.code})") for d in departements]
+        return [(value, label) for value, label in places if value not in taken]
+
+    @staticmethod
+    def _key(level: str) -> str:
+        return {EnvelopeLevel.NATIONAL: "action_type", EnvelopeLevel.REGION: "region_code"}.get(
+            level, "departement_code"
+        )
+
+    def save(self, actor) -> Envelope | None:
+        data = self.cleaned_data
+        place = {self._key(self.envelope.child_level): data["place"]}
+        return self.apply(
+            lambda: self.envelope.delegate(actor=actor, ae=data["ae"], cp=data["cp"], label=data["label"], **place)
+        )
+
+
+class EnvelopeAmountsForm(RuleForm):
+    ae = money("Autorisations d'engagement (€)")
+    cp = money("Crédits de paiement (€)")
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, envelope: Envelope, **kwargs):
+        initial = {"ae": envelope.ae_amount, "cp": envelope.cp_amount, "version": envelope.version}
+        super().__init__(*args, initial=initial, **kwargs)
+        self.envelope = envelope
+
+    def save(self, actor) -> bool:
+        data = self.cleaned_data
+        version = data["version"]
+        return bool(
+            self.apply(lambda: self.envelope.set_amounts(actor=actor, ae=data["ae"], cp=data["cp"], version=version))
+        )
+
+
+# --- commitments ----------------------------------------------------------------------------------------------------
+
+
+def territories_for(envelope: Envelope, also: int | None = None) -> list[int]:
+    """Ids of the territories a commitment on `envelope` may name: of a phase covering its year, not withdrawn
+    before it, whose current perimeter (default edition) touches the envelope's région or département. Two queries,
+    whatever the number of territories."""
+    territories = dict(
+        Territory.objects.filter(phase__starts_on_year__lte=envelope.year, phase__ends_on_year__gte=envelope.year)
+        .exclude(withdrawn_on__lt=date(envelope.year, 1, 1))
+        .values_list("pk", "region_code")
+    )
+    if not envelope.region_code:
+        return sorted({*territories, *([also] if also else [])})
+    areas: dict[int, tuple[set, set]] = {}
+    rows = (
+        Resolution.objects.filter(version__territory_id__in=territories, edition_id=settings.DEFAULT_EDITION)
+        .order_by("version__territory_id", "version__number")
+        .values_list("version__territory_id", "regions", "departements")
+    )
+    for pk, regions, departements in rows:  # the last (highest) version number wins, as in `territory_area`
+        areas[pk] = (set(regions), set(departements))
+    ids = []
+    for pk, region_code in territories.items():
+        regions, departements = areas.get(pk, (set(), set()))
+        inside = (
+            envelope.departement_code in departements
+            if envelope.departement_code
+            else envelope.region_code in regions | {region_code}
+        )
+        if inside:
+            ids.append(pk)
+    return sorted({*ids, *([also] if also else [])})
+
+
+class FicheChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, fiche):
+        return f"{fiche.territory.code} — {fiche.title}"
+
+
+class CoFinancingLineForm(DsfrForm):
+    """A partner's money; a line left empty is ignored."""
+
+    kind = forms.ChoiceField(label="Cofinanceur", choices=[("", "—"), *CofinancerKind.choices], required=False)
+    funder = forms.CharField(label="Nom du cofinanceur", max_length=200, required=False)
+    amount = money("Montant (€)", required=False, minimum=CENT)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("funder") or data.get("amount") is not None or data.get("kind"):
+            if not data.get("kind"):
+                self.add_error("kind", "Choisissez le type de cofinanceur.")
+            if data.get("amount") is None and "amount" not in self.errors:
+                self.add_error("amount", "Indiquez le montant de ce cofinancement.")
+        return data
+
+    def line(self) -> tuple[str, str, Decimal] | None:
+        data = getattr(self, "cleaned_data", {})
+        if not data.get("kind") or data.get("amount") is None:
+            return None
+        return data["kind"], data["funder"], data["amount"]
+
+
+CoFinancingFormSet = forms.formset_factory(CoFinancingLineForm, extra=3, max_num=20, validate_max=True)
+
+
+class CommitmentForm(RuleForm):
+    """The fields of a commitment and its co-financing lines (a formset). The territory is one of the envelope's area
+    whose phase covers the year; the filière is asked for investments only, the nature for skills only."""
+
+    territory = forms.ModelChoiceField(label="Territoire", queryset=Territory.objects.none())
+    fiche = FicheChoiceField(
+        label="Fiche action du territoire",
+        queryset=FicheAction.objects.none(),
+        required=False,
+        help_text="Facultatif : la fiche du plan d'actions que cet engagement finance.",
+    )
+    label = forms.CharField(label="Objet", max_length=300)
+    beneficiary_name = forms.CharField(label="Bénéficiaire", max_length=200)
+    beneficiary_siren = forms.CharField(
+        label="SIREN du bénéficiaire", max_length=11, required=False, help_text="9 chiffres, facultatif."
+    )
+    amount = money("Montant (AE, €)", minimum=CENT)
+    sector = forms.ChoiceField(label="Filière", choices=[("", "—"), *Sector.choices], required=False)
+    skills_kind = forms.ChoiceField(
+        label="Nature", choices=[("", "—"), *SkillsKind.choices], required=False, help_text="École de production…"
+    )
+
+    def __init__(self, *args, envelope: Envelope, territory_ids: list[int], lines=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.envelope = envelope
+        self.fields["territory"].queryset = Territory.objects.filter(pk__in=territory_ids).order_by("code")
+        self.fields["fiche"].queryset = (
+            FicheAction.objects.filter(territory_id__in=territory_ids)
+            .select_related("territory")
+            .order_by("territory__code", "id")
+        )
+        if envelope.action_type != ActionType.INVESTMENTS:
+            del self.fields["sector"]
+        if envelope.action_type != ActionType.SKILLS:
+            del self.fields["skills_kind"]
+        self.lines = CoFinancingFormSet(self.data if self.is_bound else None, initial=lines, prefix="cofinancement")
+
+    def is_valid(self) -> bool:
+        results = [super().is_valid(), self.lines.is_valid()]
+        return all(results)
+
+    def clean_beneficiary_siren(self):
+        siren = "".join(self.cleaned_data["beneficiary_siren"].split())
+        if siren and not siren_is_valid(siren):
+            raise forms.ValidationError(
+                "Ce SIREN n'est pas valide : 9 chiffres dont le dernier est une clé de contrôle."
+            )
+        return siren
+
+    def clean(self):
+        data = super().clean()
+        fiche, territory = data.get("fiche"), data.get("territory")
+        if fiche and territory and fiche.territory_id != territory.pk:
+            self.add_error("fiche", "Cette fiche action appartient à un autre territoire.")
+        return data
+
+    def values(self) -> dict:
+        data = self.cleaned_data
+        names = ["territory", "fiche", "label", "beneficiary_name", "beneficiary_siren", "amount"]
+        return {name: data[name] for name in names} | {
+            "sector": data.get("sector", ""),
+            "skills_kind": data.get("skills_kind", ""),
+        }
+
+    def co_lines(self) -> list[tuple[str, str, Decimal]]:
+        return [line for form in self.lines.forms if (line := form.line()) is not None]
+
+
+class CommitmentCreateForm(CommitmentForm):
+    PROPOSE, COMMIT = "propose", "engage"
+
+    mode = forms.ChoiceField(
+        label="Enregistrement",
+        choices=[(PROPOSE, "Enregistrer comme proposé"), (COMMIT, "Engager maintenant")],
+        initial=PROPOSE,
+        widget=forms.RadioSelect,
+    )
+    decided_on = forms.DateField(
+        label="Date de décision", required=False, widget=DATE, help_text="Obligatoire pour engager maintenant."
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("mode") == self.COMMIT and not data.get("decided_on"):
+            self.add_error("decided_on", "Indiquez la date de la décision d'engagement.")
+        return data
+
+    def save(self, actor) -> Commitment | None:
+        commit_on = self.cleaned_data["decided_on"] if self.cleaned_data["mode"] == self.COMMIT else None
+        return self.apply(
+            lambda: Commitment.objects.create_for(
+                self.envelope, actor=actor, lines=self.co_lines(), commit_on=commit_on, **self.values()
+            )
+        )
+
+
+class CommitmentEditForm(CommitmentForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, commitment: Commitment, **kwargs):
+        initial = {
+            "territory": commitment.territory_id,
+            "fiche": commitment.fiche_id,
+            "label": commitment.label,
+            "beneficiary_name": commitment.beneficiary_name,
+            "beneficiary_siren": commitment.beneficiary_siren,
+            "amount": commitment.amount,
+            "sector": commitment.sector,
+            "skills_kind": commitment.skills_kind,
+            "version": commitment.version,
+        }
+        lines = [{"kind": c.kind, "funder": c.funder, "amount": c.amount} for c in commitment.cofinancing.all()]
+        super().__init__(*args, envelope=commitment.envelope, initial=initial, lines=lines, **kwargs)
+        self.commitment = commitment
+
+    def save(self, actor) -> bool:
+        version = self.cleaned_data["version"]
+        change = self.commitment.change
+        lines = self.co_lines()
+        return bool(self.apply(lambda: change(actor=actor, version=version, values=self.values(), lines=lines)))
+
+
+class CommitForm(RuleForm):
+    decided_on = forms.DateField(label="Date de décision", widget=DATE)
+
+    def save(self, commitment: Commitment, actor) -> bool:
+        decided_on = self.cleaned_data["decided_on"]
+        return bool(self.apply(lambda: commitment.commit(actor=actor, decided_on=decided_on)))
+
+
+class CancelForm(RuleForm):
+    confirm = forms.BooleanField(
+        label="Je confirme l'annulation de cet engagement (les autorisations d'engagement reviennent à l'enveloppe)"
+    )
+
+    def save(self, commitment: Commitment, actor) -> bool:
+        return bool(self.apply(lambda: commitment.cancel(actor=actor)))
+
+
+class PaymentForm(RuleForm):
+    paid_on = forms.DateField(label="Date du paiement", widget=DATE)
+    amount = money("Montant (CP, €)", minimum=CENT)
+    reference = forms.CharField(label="Référence", max_length=100, required=False, help_text="N° de mandat, etc.")
+
+    def save(self, commitment: Commitment, actor):
+        data = self.cleaned_data
+        return self.apply(
+            lambda: commitment.pay(
+                actor=actor, amount=data["amount"], paid_on=data["paid_on"], reference=data["reference"]
+            )
+        )
+
+
+class CommitmentFilterForm(DsfrForm):
+    year = forms.TypedChoiceField(label="Année", required=False, coerce=int, empty_value=None)
+    action_type = forms.ChoiceField(label="Type d'action", required=False, choices=[("", "Tous"), *ActionType.choices])
+    region = forms.ChoiceField(label="Région", required=False)
+    status = forms.ChoiceField(label="Statut", required=False, choices=[("", "Tous"), *CommitmentStatus.choices])
+    territory = forms.CharField(label="Territoire (nom ou code)", required=False, max_length=100)
+    siren = forms.CharField(label="SIREN du bénéficiaire", required=False, max_length=11)
+
+    def __init__(self, *args, years: list[int], regions: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", "Toutes"), *((y, y) for y in years)]
+        by_name = sorted(regions.items(), key=lambda r: r[1])
+        self.fields["region"].choices = [("", "Toutes"), *((code, name) for code, name in by_name)]
+
+    def filter(self, commitments):
+        if not self.is_valid():
+            return commitments
+        data = self.cleaned_data
+        exact = {"year": data["year"], "action_type": data["action_type"], "region_code": data["region"]}
+        exact["status"] = data["status"]
+        commitments = commitments.filter(**{k: v for k, v in exact.items() if v})
+        if data["territory"]:
+            found = Territory.objects.search(data["territory"].strip())
+            commitments = commitments.filter(territory__in=found)
+        if siren := "".join(data["siren"].split()):
+            commitments = commitments.filter(beneficiary_siren__startswith=siren)
+        return commitments
+
+
+# --- rules' parameters and Rebond industriel --------------------------------------------------------------------------
+
+PARAMETER_FIELDS = ["project_lead_state_share_max", "project_lead_yearly_cap"]
+
+
+class ParametersForm(RuleForm):
+    """The rules' parameters, saved with optimistic concurrency (UPDATE … WHERE version = the form's)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, parameters: Parameters, **kwargs):
+        initial = {name: getattr(parameters, name) for name in PARAMETER_FIELDS} | {"version": parameters.version}
+        super().__init__(*args, initial=initial, **kwargs)
+        self.parameters = parameters
+        for name in PARAMETER_FIELDS:
+            model_field = Parameters._meta.get_field(name)
+            self.fields[name] = money(
+                model_field.verbose_name.capitalize(),
+                help_text=model_field.help_text,
+                max_digits=model_field.max_digits,
+                max_value=Decimal(100) if name == "project_lead_state_share_max" else None,
+            )
+        self.order_fields([*PARAMETER_FIELDS, "version"])
+
+    def save(self, actor) -> bool:
+        return bool(self.apply(lambda: self._update(actor)))
+
+    @transaction.atomic
+    def _update(self, actor) -> Parameters:
+        before = Parameters.objects.select_for_update().get(pk=self.parameters.pk)
+        values = {name: self.cleaned_data[name] for name in PARAMETER_FIELDS}
+        matched = Parameters.objects.filter(pk=before.pk, version=self.cleaned_data["version"]).update(
+            **values, version=F("version") + 1, updated_at=timezone.now()
+        )
+        if not matched:
+            raise EditConflict(
+                "Les paramètres ont été modifiés entre-temps par une autre personne : vos valeurs n'ont pas été "
+                "enregistrées. Les valeurs enregistrées sont affichées ci-dessous."
+            )
+        after = Parameters.objects.get(pk=before.pk)
+        changes = field_changes(before, after, PARAMETER_FIELDS)
+        record(actor=actor, action="budget.parameters", obj=after, changes=changes)
+        self.parameters = after
+        return after
+
+
+def current_phase_territories():
+    """Territories of the phase that covers this year, still in the programme."""
+    year = timezone.localdate().year
+    return (
+        Territory.objects.filter(phase__starts_on_year__lte=year, phase__ends_on_year__gte=year, withdrawn_on=None)
+        .select_related("phase")
+        .order_by("code")
+    )
+
+
+class ShockForm(DsfrForm):
+    territory = forms.ModelChoiceField(label="Territoire", queryset=Territory.objects.none())
+    decided_on = forms.DateField(label="Décidé le", widget=DATE)
+    decision = forms.CharField(
+        label="Référence de la décision", max_length=300, help_text="Comité, arrêté, courrier de l'ANCT…"
+    )
+    reason = forms.CharField(label="Choc industriel constaté", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["territory"].queryset = current_phase_territories()
+
+    @transaction.atomic
+    def save(self, actor) -> ShockDesignation:
+        shock = ShockDesignation.objects.create(decided_by=actor, **self.cleaned_data)
+        changes = field_changes(None, shock, ["territory_id", "decided_on", "decision", "reason"])
+        record(actor=actor, action="budget.shock_designate", obj=shock, changes=changes, **_shock_scope(shock))
+        return shock
+
+
+class ShockEndForm(DsfrForm):
+    ended_on = forms.DateField(label="Fin de la désignation le", widget=DATE)
+
+    def __init__(self, *args, shock: ShockDesignation | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.shock = shock
+
+    def clean_ended_on(self):
+        ended_on = self.cleaned_data["ended_on"]
+        if self.shock is not None and ended_on < self.shock.decided_on:
+            raise forms.ValidationError(f"La fin ne peut précéder la décision du {self.shock.decided_on:%d/%m/%Y}.")
+        return ended_on
+
+    @transaction.atomic
+    def save(self, actor) -> ShockDesignation:
+        shock = self.shock
+        before = shock.ended_on
+        shock.ended_on = self.cleaned_data["ended_on"]
+        shock.save(update_fields=["ended_on"])
+        changes = {"ended_on": [before and str(before), str(shock.ended_on)]}
+        record(actor=actor, action="budget.shock_end", obj=shock, changes=changes, **_shock_scope(shock))
+        return shock
+
+
+def _shock_scope(shock: ShockDesignation) -> dict:
+    return {"phase_slug": shock.territory.phase.slug, "territory_code": shock.territory.code}
