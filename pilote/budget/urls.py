@@ -25,6 +25,12 @@ urlpatterns = [
     path("rebond/<int:pk>/fin/", envelopes.shock_end, name="shock_end"),
     # --- end of envelopes ---
     # --- scenarios (views/scenarios.py) ---
+    path("scenarios/", scenarios.scenario_list, name="scenarios"),
+    path("scenarios/nouveau/", scenarios.scenario_create, name="scenario_create"),
+    path("scenarios/comparer/", scenarios.scenario_compare, name="scenario_compare"),
+    path("scenarios/<int:pk>/", scenarios.scenario_detail, name="scenario"),
+    path("scenarios/<int:pk>/modifier/", scenarios.scenario_edit, name="scenario_edit"),
+    path("scenarios/<int:pk>/appliquer/", scenarios.scenario_application, name="scenario_apply"),
     # --- end of scenarios ---
     # --- dashboards and exports (views/dashboards.py) ---
     # --- end of dashboards ---

@@ -1,0 +1,269 @@
+"""Forms of the allocation scenarios: writing one (with a line per action type and the régions' fixed amounts),
+choosing scenarios to compare, confirming an application. Writes happen in `save()`, with their audit row."""
+
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+
+from pilote.core.audit import field_changes, record
+from pilote.core.forms import DsfrForm, DsfrModelForm
+from pilote.territories.figures import region_names
+from pilote.territories.models import Phase
+
+from .enums import ActionType
+from .models import RuleBroken, Scenario, ScenarioFixedAmount, ScenarioLine, ScenarioRule
+from .money import euros, percent
+from .scenarios import MEASURE_LABELS, check_shares
+
+SCENARIO_FIELDS = ["year", "name", "ae_total", "cp_total", "notes"]
+LINE_FIELDS = ["share_percent", "share_amount", "rule", "reserve_percent"]
+WHOLE_EUROS = "Indiquez un montant en euros, sans centimes."
+
+
+def _french_number(field: forms.DecimalField) -> None:
+    """French input ("12 000", "0,5") on a text input: a number input would refuse the comma."""
+    field.localize = True
+    attrs = {k: v for k, v in field.widget.attrs.items() if k not in ("step", "min", "max")}
+    field.widget = forms.TextInput(attrs={"class": "fr-input", **attrs, "inputmode": "decimal"})
+    field.widget.is_localized = True
+
+
+def _whole(amount: Decimal | None) -> Decimal | None:
+    """Amounts are whole euros: shown without ",00"."""
+    return None if amount is None else amount.quantize(Decimal(1))
+
+
+def _percent_field(label: str, **options) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label, max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False, **options
+    )
+
+
+def _money_field(label: str, **options) -> forms.DecimalField:
+    return forms.DecimalField(label=label, max_digits=14, decimal_places=2, min_value=0, required=False, **options)
+
+
+class ScenarioForm(DsfrModelForm):
+    """A scenario with one line per action type (share, rule, national reserve) and, for the lines split by fixed
+    amounts, an amount per région. Fields of a line are named `<action type>-<field>`, fixed amounts
+    `<action type>-fixe-<région>`.
+
+    Optimistic concurrency: an edit carries the `version` it was made from and is refused (`conflict`) when the
+    scenario was saved since."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Scenario
+        fields = SCENARIO_FIELDS
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, actor, source: Scenario | None = None, **kwargs):
+        """`source`: a scenario whose values fill a new one (a copy)."""
+        if source is not None:
+            kwargs["initial"] = {name: getattr(source, name) for name in SCENARIO_FIELDS}
+            kwargs["initial"]["name"] = f"{source.name} (copie)"
+        super().__init__(*args, **kwargs)
+        self.actor, self.conflict = actor, None
+        self.regions = sorted(region_names(settings.DEFAULT_EDITION).items(), key=lambda item: (item[1], item[0]))
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+            self.fields["version"].required = True
+        self._add_line_fields(source or (self.instance if self.instance.pk else None))
+        for name in ("ae_total", "cp_total"):
+            self.fields[name].required = True
+            self.initial[name] = _whole(self.initial.get(name, self.fields[name].initial))
+        for field in self.fields.values():
+            if isinstance(field, forms.DecimalField):
+                _french_number(field)
+
+    def _add_line_fields(self, filled_from: Scenario | None) -> None:
+        lines = {line.action_type: line for line in filled_from.lines.all()} if filled_from else {}
+        for action_type, label in ActionType.choices:
+            line = lines.get(action_type)
+            fixed = {f.region_code: f.amount for f in line.fixed_amounts.all()} if line else {}
+            prefix = f"{action_type}-"
+            # Short labels: the fieldset's legend names the action type.
+            self.fields[prefix + "share_percent"] = _percent_field("Part du total (%)")
+            self.fields[prefix + "share_amount"] = _money_field("ou montant (€, AE)")
+            self.fields[prefix + "rule"] = forms.ChoiceField(
+                label="Répartition entre régions", choices=ScenarioRule.choices
+            )
+            self.fields[prefix + "reserve_percent"] = _percent_field(
+                "Réserve nationale (% de la part)", initial=Decimal(0)
+            )
+            for code, name in self.regions:
+                self.fields[f"{prefix}fixe-{code}"] = _money_field(f"{label} — {name} (€, AE)")
+                self.fields[f"{prefix}fixe-{code}"].initial = _whole(fixed.get(code))
+            if line:
+                for name in LINE_FIELDS:
+                    self.fields[prefix + name].initial = getattr(line, name)
+                self.fields[prefix + "share_amount"].initial = _whole(line.share_amount)
+
+    # --- what the template shows ---
+    def line_groups(self) -> list[dict]:
+        return [
+            {"label": label, "fields": [self[f"{action_type}-{name}"] for name in LINE_FIELDS]}
+            for action_type, label in ActionType.choices
+        ]
+
+    def fixed_rows(self) -> list[dict]:
+        return [
+            {"name": name, "fields": [self[f"{action_type}-fixe-{code}"] for action_type in ActionType.values]}
+            for code, name in self.regions
+        ]
+
+    # --- validation ---
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if not Phase.objects.filter(starts_on_year__lte=year, ends_on_year__gte=year).exists():
+            raise forms.ValidationError(f"Aucune phase du programme ne couvre l'année {year}.")
+        return year
+
+    def clean(self):
+        data = super().clean()
+        for name, field in self.fields.items():
+            value = data.get(name)
+            is_money = isinstance(field, forms.DecimalField) and "percent" not in name
+            if is_money and value is not None and value != value.to_integral_value():
+                self.add_error(name, WHOLE_EUROS)
+        for action_type, label in ActionType.choices:
+            self._clean_share(action_type, label, data)
+        year, name = data.get("year"), data.get("name")
+        if year and name and Scenario.objects.filter(year=year, name=name).exclude(pk=self.instance.pk).exists():
+            self.add_error("name", f"Un scénario « {name} » existe déjà pour {year} : choisissez un autre nom.")
+        if not self.errors:
+            try:
+                check_shares(
+                    data["ae_total"], [(line, sum(fixed.values(), Decimal(0))) for line, fixed in self.lines()]
+                )
+            except RuleBroken as error:
+                self.add_error(None, error.messages)
+        return data
+
+    def _clean_share(self, action_type: str, label: str, data: dict) -> None:
+        share_percent, share_amount = data.get(f"{action_type}-share_percent"), data.get(f"{action_type}-share_amount")
+        if share_percent is None and share_amount is None:
+            self.add_error(f"{action_type}-share_percent", f"Indiquez la part de « {label} » en % ou en euros.")
+        elif share_percent is not None and share_amount is not None:
+            self.add_error(
+                f"{action_type}-share_percent", f"Indiquez la part de « {label} » en % ou en euros, pas les deux."
+            )
+        if data.get(f"{action_type}-reserve_percent") is None:
+            data[f"{action_type}-reserve_percent"] = Decimal(0)
+
+    def lines(self) -> list[tuple[ScenarioLine, dict[str, Decimal]]]:
+        """The lines as cleaned, unsaved, with their fixed amounts per région (only for the « montants fixés » rule)."""
+        data, result = self.cleaned_data, []
+        for action_type in ActionType.values:
+            line = ScenarioLine(action_type=action_type, **{n: data[f"{action_type}-{n}"] for n in LINE_FIELDS})
+            fixed = {}
+            if line.rule == ScenarioRule.FIXED:
+                fixed = {code: data[f"{action_type}-fixe-{code}"] for code, _ in self.regions}
+                fixed = {code: amount for code, amount in fixed.items() if amount}
+            result.append((line, fixed))
+        return result
+
+    # --- writing ---
+    def save(self, commit=True) -> Scenario | None:
+        """Create or update the scenario and its lines; None (and `conflict` set) when the edit was made on a stale
+        version or the scenario has been applied since."""
+        with transaction.atomic():
+            before = self._update() if self.instance.pk else None
+            if self.instance.pk and before is None:
+                return None
+            before_lines = _lines_summary(self.instance) if before else None
+            if before is None:
+                self.instance.created_by = self.actor
+                self.instance.save()
+            scenario = Scenario.objects.get(pk=self.instance.pk)
+            scenario.lines.all().delete()
+            for line, fixed in self.lines():
+                line.scenario = scenario
+                line.save()
+                ScenarioFixedAmount.objects.bulk_create(
+                    ScenarioFixedAmount(line=line, region_code=code, amount=amount) for code, amount in fixed.items()
+                )
+            self._record(scenario, before, before_lines)
+        return scenario
+
+    def _update(self) -> Scenario | None:
+        """The scenario as saved before this edit, after the edit is written; None when refused."""
+        before = Scenario.objects.select_for_update().get(pk=self.instance.pk)
+        values = {name: self.cleaned_data[name] for name in SCENARIO_FIELDS}
+        saved = Scenario.objects.filter(pk=before.pk, version=self.cleaned_data["version"], applied_at=None)
+        if before.version == self.cleaned_data["version"] and saved.update(**values, version=F("version") + 1):
+            return before
+        current = Scenario.objects.get(pk=before.pk)
+        self.conflict = (
+            f"Le scénario « {current} » a été appliqué : il ne se modifie plus."
+            if current.is_applied
+            else f"Le scénario « {current} » a été modifié entre-temps : vos modifications n'ont pas été "
+            "enregistrées. Rechargez la page pour repartir de la version enregistrée."
+        )
+        self.add_error(None, self.conflict)
+        return None
+
+    def _record(self, scenario: Scenario, before: Scenario | None, before_lines: list[str] | None) -> None:
+        after_lines = _lines_summary(scenario)
+        if before is None:
+            changes = scenario.audit_values() | {"lines": [None, after_lines]}
+            record(actor=self.actor, action="budget.scenario_create", obj=scenario, changes=changes)
+            return
+        changes = field_changes(before, scenario, SCENARIO_FIELDS)
+        if before_lines != after_lines:
+            changes["lines"] = [before_lines, after_lines]
+        record(actor=self.actor, action="budget.scenario_change", obj=scenario, changes=changes)
+
+
+def _lines_summary(scenario: Scenario) -> list[str]:
+    """The lines of a scenario in French, for its audit trail."""
+    lines = ScenarioLine.objects.filter(scenario=scenario).prefetch_related("fixed_amounts").order_by("id")
+    return [_line_summary(line) for line in lines]
+
+
+def _line_summary(line: ScenarioLine) -> str:
+    share = percent(line.share_percent, 2) if line.share_amount is None else euros(line.share_amount)
+    text = f"{line.get_action_type_display()} : {share}, {line.get_rule_display().lower()}"
+    text += f", réserve nationale {percent(line.reserve_percent, 2)}"
+    fixed = [f"{f.region_code} {euros(f.amount)}" for f in line.fixed_amounts.all()]
+    return text + (f" ({', '.join(fixed)})" if fixed else "")
+
+
+class CompareForm(DsfrForm):
+    """Scenarios to put side by side (`?s=<pk>&s=<pk>`), in the order given: the first one is the reference."""
+
+    s = forms.ModelMultipleChoiceField(
+        label="Scénarios à comparer",
+        queryset=Scenario.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "Scénario inconnu : « %(value)s ».",
+            "invalid_pk_value": "« %(pk)s » n'est pas un numéro de scénario.",
+            "required": "Choisissez au moins deux scénarios à comparer.",
+        },
+    )
+    mesure = forms.ChoiceField(label="Montants comparés", choices=list(MEASURE_LABELS.items()), required=False)
+
+    def clean_s(self):
+        chosen = self.cleaned_data["s"]
+        if len(chosen) < 2:
+            raise forms.ValidationError("Choisissez au moins deux scénarios à comparer.")
+        order = [str(pk) for pk in self.data.getlist("s")]
+        return sorted(chosen, key=lambda scenario: order.index(str(scenario.pk)))
+
+    def clean_mesure(self):
+        return self.cleaned_data["mesure"] or "ae"
+
+
+class ApplyForm(DsfrForm):
+    """The confirmation of an application, made on a given version of the scenario."""
+
+    confirm = forms.BooleanField(
+        label="Je confirme : les enveloppes de l'année seront créées ou ajustées selon ce scénario.",
+        error_messages={"required": "Cochez la case pour confirmer l'application du scénario."},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
