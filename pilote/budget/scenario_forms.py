@@ -36,6 +36,12 @@ def _whole(amount: Decimal | None) -> Decimal | None:
     return None if amount is None else amount.quantize(Decimal(1))
 
 
+def _not_negative(amount: Decimal) -> Decimal:
+    if amount < 0:
+        raise forms.ValidationError("Le total ne peut être négatif.")
+    return amount
+
+
 def _percent_field(label: str, **options) -> forms.DecimalField:
     return forms.DecimalField(
         label=label, max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False, **options
@@ -122,6 +128,12 @@ class ScenarioForm(DsfrModelForm):
         if not Phase.objects.filter(starts_on_year__lte=year, ends_on_year__gte=year).exists():
             raise forms.ValidationError(f"Aucune phase du programme ne couvre l'année {year}.")
         return year
+
+    def clean_ae_total(self):
+        return _not_negative(self.cleaned_data["ae_total"])
+
+    def clean_cp_total(self):
+        return _not_negative(self.cleaned_data["cp_total"])
 
     def clean(self):
         data = super().clean()

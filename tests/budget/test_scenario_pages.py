@@ -9,9 +9,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from pilote.budget.enums import ActionType, EnvelopeLevel
 from pilote.budget.models import Commitment, Envelope, Scenario, ScenarioFixedAmount, ScenarioRule
+from pilote.budget.scenario_forms import ScenarioForm
 from pilote.core.enums import Role
 from pilote.core.models import AuditEvent
 from tests.core.factories import user_with_role
@@ -87,6 +89,7 @@ def test_fixed_amounts_are_kept_only_for_lines_split_by_fixed_amounts(client, na
         ({f"{INV}-share_amount": "1000"}, "Indiquez la part de « Investissements productifs » en % ou en euros, pas"),
         ({f"{INV}-share_percent": ""}, "Indiquez la part de « Investissements productifs » en % ou en euros."),
         ({"ae_total": "100 000 000,50"}, "Indiquez un montant en euros, sans centimes."),
+        ({"cp_total": "-5"}, "Le total ne peut être négatif."),
         ({"year": "2031"}, "Aucune phase du programme ne couvre l'année 2031."),
         ({f"{INV}-reserve_percent": "120"}, "inférieure ou égale à 100"),
         (
@@ -315,3 +318,16 @@ def test_apply_after_an_edit_made_since_the_confirmation_is_refused_with_409(cli
     response = client.post(reverse("budget:scenario_apply", args=[scenario.pk]), {"confirm": "on", "version": "2"})
     assert response.status_code == 409
     assert not Envelope.objects.exists()
+
+
+def test_an_edit_of_a_scenario_applied_since_the_form_was_opened_is_refused_with_409(client, national):
+    scenario = make_scenario(lines=four_lines())
+    url = reverse("budget:scenario_edit", args=[scenario.pk])
+    client.get(url)
+    Scenario.objects.filter(pk=scenario.pk).update(applied_at=timezone.now(), applied_by=national)
+    # The edit page itself now refuses (403); a form posted from the page opened before is refused by its save.
+    form = ScenarioForm(form_data(version="1"), instance=scenario, actor=national)
+    assert form.is_valid(), form.errors
+    assert form.save() is None
+    assert "a été appliqué : il ne se modifie plus" in form.conflict
+    assert Scenario.objects.get(pk=scenario.pk).name == "Scénario"
