@@ -142,6 +142,9 @@ DATA_MIRROR_DIR = os.environ.get("PILOTE_DATA_MIRROR", "")
 DATA_CACHE_DIR = Path(os.environ.get("PILOTE_DATA_CACHE", VAR_DIR / "cache"))
 # The edition (millésime) on which figures are computed when a request names none.
 DEFAULT_EDITION = int(os.environ.get("PILOTE_DEFAULT_EDITION", "2026"))
+# Sections other apps add to a territory's public page: callables (territory) → {"template": …, **context}. The
+# territories app knows nothing of them (no import cycle between apps).
+TERRITORY_PAGE_SECTIONS = ["pilote.budget.dashboard.territory_money_section"]
 
 LOGGING = {
     "version": 1,

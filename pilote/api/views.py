@@ -9,7 +9,7 @@ import logging
 from django.http import HttpResponse
 from ninja import NinjaAPI
 
-from . import geography, territories
+from . import budget, geography, territories
 
 logger = logging.getLogger(__name__)
 
@@ -21,6 +21,7 @@ api = NinjaAPI(
 )
 api.add_router("/geography", geography.router)
 api.add_router("", territories.router)
+api.add_router("", budget.router)
 
 
 @api.exception_handler(Exception)

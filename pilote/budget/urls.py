@@ -33,5 +33,8 @@ urlpatterns = [
     path("scenarios/<int:pk>/appliquer/", scenarios.scenario_application, name="scenario_apply"),
     # --- end of scenarios ---
     # --- dashboards and exports (views/dashboards.py) ---
+    path("", dashboards.budget_dashboard, name="dashboard"),
+    path("export.csv", dashboards.export_csv, name="export_csv"),
+    path("export.xlsx", dashboards.export_xlsx, name="export_xlsx"),
     # --- end of dashboards ---
 ]

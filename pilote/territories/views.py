@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.module_loading import import_string
 from django.views.decorators.http import require_GET
 
 from pilote.geography.enums import CommuneKind
@@ -167,6 +168,11 @@ def _resolved_communes(resolution, edition: int) -> list[Commune]:
     return list(Commune.objects.of(edition).filter(kind=CommuneKind.CURRENT, code__in=codes).order_by("name"))
 
 
+def _sections(territory: Territory) -> list[dict]:
+    """What other apps show on the territory's page (settings.TERRITORY_PAGE_SECTIONS), each with its template."""
+    return [import_string(path)(territory) for path in settings.TERRITORY_PAGE_SECTIONS]
+
+
 @require_GET
 def territory_detail(request, phase: str, code: str):
     edition = settings.DEFAULT_EDITION
@@ -190,6 +196,7 @@ def territory_detail(request, phase: str, code: str):
         "departements": [(c, departements.get(c, c)) for c in (resolution.departements if resolution else [])],
         "regions": [(c, regions.get(c, c)) for c in (resolution.regions if resolution else [])],
         "edition": edition,
+        "sections": _sections(territory),
         "breadcrumb_data": _crumbs(territory.name, (reverse("territories:list"), "Territoires")),
     }
     return render(request, "territories/detail.html", context)

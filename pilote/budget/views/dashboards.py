@@ -1,1 +1,107 @@
-"""(to be written)"""
+"""Following the money: the dashboard (by action type, région, territory and year) and its CSV/XLSX exports, for
+ANCT, operators and reviewers (each in their scope). Territory teams see their money on the territory's page."""
+
+import csv
+import io
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from pilote.plans.spreadsheet import _inert
+from pilote.territories.figures import region_names
+
+from .. import perms
+from ..dashboard import (
+    EXPORT_HEADER,
+    MONEY_COLUMNS,
+    Filters,
+    FollowFilterForm,
+    dashboard,
+    dashboard_tables,
+    export_rows,
+    table_rows,
+)
+
+EURO_FORMAT = '#,##0.00\\ "€"'
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _filters(request) -> tuple[FollowFilterForm, Filters, dict[str, str]]:
+    """The filters of the query string; 403 for who may not follow the money."""
+    if not perms.can_view_budget(request.user):
+        raise PermissionDenied("Le suivi du budget est réservé à l'ANCT, aux opérateurs et aux services instructeurs.")
+    names = region_names(settings.DEFAULT_EDITION)
+    form = FollowFilterForm(request.GET, regions=names)
+    form.is_valid()  # an invalid field is left out of the filters and shown next to its field
+    return form, form.filters(), names
+
+
+@login_required
+@require_GET
+def budget_dashboard(request):
+    form, filters, names = _filters(request)
+    context = {"form": form, "filters": filters, "query": filters.query()}
+    context |= dashboard(request.user, filters, regions=names)
+    context["breadcrumb_data"] = {"links": [], "current": "Suivi du budget"}
+    return render(request, "budget/dashboard.html", context, status=400 if form.errors else 200)
+
+
+def _filename(filters: Filters, extension: str) -> str:
+    parts = ["budget", str(filters.year or "toutes-annees"), filters.action_type, filters.region]
+    return "_".join(p for p in parts if p) + f".{extension}"
+
+
+@login_required
+@require_GET
+def export_csv(request):
+    _, filters, names = _filters(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(filters, "csv")}"'
+    response.write("\ufeff")  # Excel in French opens UTF-8 with a byte order mark
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(EXPORT_HEADER)
+    for row in export_rows(request.user, filters, names):
+        writer.writerow([_inert(value) for value in row])
+    return response
+
+
+def _sheet(book: Workbook, title: str, rows: list[list], money: range, *, first: bool = False):
+    sheet = book.active if first else book.create_sheet()
+    sheet.title = title
+    for row in rows:
+        sheet.append(row)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # text typed by a user is never a formula
+            elif cell.column in money:
+                cell.number_format = EURO_FORMAT
+    return sheet
+
+
+@login_required
+@require_GET
+def export_xlsx(request):
+    _, filters, names = _filters(request)
+    book = Workbook()
+    commitments = _sheet(
+        book, "Engagements", [EXPORT_HEADER, *export_rows(request.user, filters, names)], MONEY_COLUMNS, first=True
+    )
+    decided = EXPORT_HEADER.index("date de décision") + 1
+    for (cell,) in commitments.iter_rows(min_row=2, min_col=decided, max_col=decided):
+        cell.number_format = "DD/MM/YYYY"
+    for table in dashboard_tables(request.user, filters, regions=names):
+        _sheet(book, table.title, table_rows(table), range(2, 11))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{_filename(filters, "xlsx")}"'
+    return response

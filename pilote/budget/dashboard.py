@@ -1,0 +1,461 @@
+"""Following the money: the dashboard's tables (by action type, région, territory and year), the commitments of the
+exports, and the money a territory received (its public page and the API).
+
+A fixed number of queries whatever the data: every sum is a SQL GROUP BY; Python only rolls up the envelopes (a few
+hundred a year) and the groups the database returns, never the commitments one by one.
+
+What the columns mean:
+- allocated: the AE of the highest envelopes of a group in the user's scope and filters (an action type: its
+  national envelope; a région: its région envelopes; a year: its action types' national envelopes), less what those
+  envelopes delegated to another group (the national row of the table by région keeps what was not delegated). So
+  `remaining = allocated − committed` is what the group can still commit.
+- committed / proposed: the AE of commitments committed / proposed (cancelled ones count nowhere);
+- paid: the payments on those commitments, whatever the year they were made;
+- CP: the payment appropriations of the same envelopes, and the payments drawn on them (made in their year);
+- leverage: partners' euros (co-financing lines other than "etat") per State euro (commitment + "etat" lines).
+"""
+
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django import forms
+from django.db.models import Count, Q, QuerySet, Sum
+from django.urls import reverse
+
+from pilote.core.forms import DsfrForm
+from pilote.territories.models import Territory
+
+from .enums import ActionType, CofinancerKind, CommitmentStatus, EnvelopeLevel
+from .models import CoFinancing, Commitment, Envelope
+from .money import euros, ratio
+
+ZERO = Decimal("0.00")
+COMMITTED = Q(status=CommitmentStatus.COMMITTED)
+DEMO = Q(is_demo=True)
+NATIONAL_ROW = "Crédits nationaux non délégués"
+
+
+# --- filters --------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    year: int | None = None
+    action_type: str = ""
+    region: str = ""
+
+    def query(self) -> str:
+        """The filters as a query string (exports keep the dashboard's filters)."""
+        pairs = [("annee", self.year), ("type", self.action_type), ("region", self.region)]
+        return "&".join(f"{name}={value}" for name, value in pairs if value)
+
+
+class FollowFilterForm(DsfrForm):
+    """The dashboard's and exports' filters, read from the query string. Default: every year, type and région."""
+
+    annee = forms.TypedChoiceField(label="Année", required=False, coerce=int, empty_value=None)
+    type = forms.ChoiceField(label="Type d'action", required=False)
+    region = forms.ChoiceField(label="Région", required=False)
+
+    def __init__(self, data, *, regions: dict[str, str]):
+        super().__init__(data)
+        years = Envelope.objects.filter(level=EnvelopeLevel.PROGRAMME).values_list("year", flat=True).order_by("year")
+        self.fields["annee"].choices = [("", "Toutes")] + [(y, str(y)) for y in years]
+        self.fields["type"].choices = [("", "Tous"), *ActionType.choices]
+        self.fields["region"].choices = [("", "Toutes")] + sorted(regions.items(), key=lambda item: item[1])
+
+    def filters(self) -> Filters:
+        """The valid filters (call after is_valid(): an invalid field is left out)."""
+        data = getattr(self, "cleaned_data", {})
+        return Filters(data.get("annee"), data.get("type") or "", data.get("region") or "")
+
+
+def filter_envelopes(envelopes: QuerySet, filters: Filters) -> QuerySet:
+    """Envelopes below the programme, of the year, action type and région (its départements' included) asked."""
+    envelopes = envelopes.exclude(level=EnvelopeLevel.PROGRAMME)
+    if filters.year:
+        envelopes = envelopes.filter(year=filters.year)
+    if filters.action_type:
+        envelopes = envelopes.filter(action_type=filters.action_type)
+    if filters.region:
+        envelopes = envelopes.filter(region_code=filters.region)
+    return envelopes
+
+
+def filter_commitments(commitments: QuerySet, filters: Filters) -> QuerySet:
+    """Commitments of the year, action type and région asked. A commitment's région, here, is the one of the
+    envelope it draws on (its départements' included): those drawn on a national envelope belong to no région, so
+    that a région's allocated, committed and remaining amounts always add up."""
+    if filters.year:
+        commitments = commitments.filter(year=filters.year)
+    if filters.action_type:
+        commitments = commitments.filter(action_type=filters.action_type)
+    if filters.region:
+        commitments = commitments.filter(envelope__region_code=filters.region)
+    return commitments
+
+
+def envelopes_of(user, filters: Filters) -> QuerySet:
+    return filter_envelopes(Envelope.objects.visible_to(user), filters)
+
+
+def commitments_of(user, filters: Filters) -> QuerySet:
+    """The commitments (every status) in the user's scope and the filters."""
+    return filter_commitments(Commitment.objects.visible_to(user), filters)
+
+
+# --- tables ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    key: object
+    label: str
+    url: str = ""
+    allocated: Decimal | None = None
+    cp_allocated: Decimal | None = None
+    cp_paid: Decimal | None = None
+    proposed: Decimal = ZERO
+    committed: Decimal = ZERO
+    paid: Decimal = ZERO
+    state: Decimal = ZERO  # State euros: the commitments' amounts and the "etat" co-financing lines
+    partners: Decimal = ZERO
+    count: int = 0
+    demo: int = 0  # commitments of demonstration data
+
+    @property
+    def remaining(self) -> Decimal | None:
+        return None if self.allocated is None else self.allocated - self.committed
+
+    @property
+    def leverage(self) -> Decimal | None:
+        return ratio(self.partners, self.state)
+
+    def add(self, other: "Row") -> None:
+        for name in ("allocated", "cp_allocated", "cp_paid"):
+            mine, theirs = getattr(self, name), getattr(other, name)
+            if theirs is not None:
+                setattr(self, name, (mine or ZERO) + theirs)
+        for name in ("proposed", "committed", "paid", "state", "partners", "count", "demo"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def cells(self, *, with_envelopes: bool) -> list[str]:
+        """The row's figures as the table shows them (formatted here: a template filter per cell of 200 rows is
+        most of the page's time)."""
+        figures = [self.proposed, self.committed, self.paid]
+        if with_envelopes:
+            figures = [self.allocated, *figures, self.remaining, self.cp_allocated, self.cp_paid]
+        cells = [euros(value) for value in figures]
+        if not with_envelopes:
+            cells.append(str(self.count))
+        leverage = self.leverage
+        cells.append(euros(self.partners))
+        cells.append("—" if leverage is None else f"{leverage}".replace(".", ",") + " € / € de l'État")
+        return cells
+
+
+@dataclass
+class Table:
+    slug: str
+    title: str
+    heading: str  # the first column's header
+    rows: list[Row]
+    has_envelopes: bool = True  # a territory has no envelope: no allocated nor CP columns
+    total: Row = field(init=False)
+
+    def __post_init__(self):
+        self.total = Row("total", "Total")
+        for row in self.rows:
+            self.total.add(row)
+
+    def lines(self) -> list[tuple[Row, list[str]]]:
+        """Each row with its formatted cells, for the template."""
+        return [(row, row.cells(with_envelopes=self.has_envelopes)) for row in self.rows]
+
+    def total_cells(self) -> list[str]:
+        return self.total.cells(with_envelopes=self.has_envelopes)
+
+
+def money_by(commitments: QuerySet, *fields: str) -> dict[object, Row]:
+    """Proposed, committed, paid and co-financing amounts of `commitments` grouped by `fields` (a tuple key when
+    several), cancelled commitments left out. Two queries: grouping on the commitment's own columns keeps SQL from
+    sorting joined rows."""
+    key = (lambda r: r[fields[0]]) if len(fields) == 1 else (lambda r: tuple(r[f] for f in fields))
+    rows: dict[object, Row] = {}
+    sums = (
+        commitments.exclude(status=CommitmentStatus.CANCELLED)
+        .values(*fields, "status")
+        .annotate(amount=Sum("amount"), paid=Sum("paid_amount"), count=Count("pk"), demo=Count("pk", filter=DEMO))
+        .order_by()  # the model's ordering would join the GROUP BY
+    )
+    for group in sums:
+        row = rows.setdefault(key(group), Row(key(group), ""))
+        row.demo += group["demo"]
+        if group["status"] == CommitmentStatus.COMMITTED:
+            row.committed, row.paid, row.count = group["amount"], group["paid"], group["count"]
+            row.state += group["amount"]
+        else:
+            row.proposed = group["amount"]
+    lines = (
+        CoFinancing.objects.filter(commitment__in=commitments.filter(COMMITTED).values("pk"))
+        .values(*(f"commitment__{name}" for name in fields), "kind")
+        .annotate(amount=Sum("amount"))
+        .order_by()
+    )
+    for line in lines:
+        row = rows[key({name: line[f"commitment__{name}"] for name in fields})]
+        if line["kind"] == CofinancerKind.STATE:
+            row.state += line["amount"]
+        else:
+            row.partners += line["amount"]
+    return rows
+
+
+def _envelope_rows(envelopes: QuerySet) -> dict[int, dict]:
+    """Each envelope's place, amounts and the CP paid on it, by id (one query, a few hundred rows a year)."""
+    rows = envelopes.values("id", "parent_id", "year", "action_type", "region_code", "ae_amount", "cp_amount")
+    return {row["id"]: row for row in rows.annotate(cp_paid=Sum("payments__amount")).order_by()}
+
+
+def _allocations(envelopes: dict[int, dict], key: str) -> dict[object, Row]:
+    """Allocated AE and CP by group: each envelope whose parent is not in the same group adds its amounts to its
+    group and takes them from its parent's (a région envelope leaves the national row)."""
+    rows: dict[object, Row] = {}
+
+    def row(group) -> Row:
+        return rows.setdefault(group, Row(group, "", allocated=ZERO, cp_allocated=ZERO, cp_paid=ZERO))
+
+    for envelope in envelopes.values():
+        mine = row(envelope[key])
+        mine.cp_paid += envelope["cp_paid"] or ZERO
+        parent = envelopes.get(envelope["parent_id"])
+        if parent is not None and parent[key] == envelope[key]:
+            continue
+        mine.allocated += envelope["ae_amount"]
+        mine.cp_allocated += envelope["cp_amount"]
+        if parent is not None:
+            row(parent[key]).allocated -= envelope["ae_amount"]
+            row(parent[key]).cp_allocated -= envelope["cp_amount"]
+    return rows
+
+
+def _rolled_up(by_envelope: dict[int, Row], envelopes: dict[int, dict], key: str) -> dict[object, Row]:
+    """The groups of envelopes sharing `key` (year, action type, région): their allocations and their money."""
+    rows = _allocations(envelopes, key)
+    for envelope_id, money in by_envelope.items():
+        group = envelopes[envelope_id][key]
+        rows.setdefault(group, Row(group, "")).add(money)
+    return rows
+
+
+def _action_type_table(by_envelope, envelopes) -> Table:
+    rows = _rolled_up(by_envelope, envelopes, "action_type")
+    for key, row in rows.items():
+        row.label = ActionType(key).label
+    order = {value: i for i, value in enumerate(ActionType.values)}
+    return Table("types", "Par type d'action", "Type d'action", sorted(rows.values(), key=lambda r: order[r.key]))
+
+
+def _region_table(by_envelope, envelopes, names: dict[str, str]) -> Table:
+    rows = _rolled_up(by_envelope, envelopes, "region_code")
+    for key, row in rows.items():
+        row.label = names.get(key, key) if key else NATIONAL_ROW
+    ordered = sorted(rows.values(), key=lambda r: (not r.key, r.label))
+    return Table("regions", "Par région", "Région", ordered)
+
+
+def _year_table(by_envelope, envelopes) -> Table:
+    rows = _rolled_up(by_envelope, envelopes, "year")
+    for key, row in rows.items():
+        row.label = str(key)
+    return Table("annees", "Par année", "Année", sorted(rows.values(), key=lambda r: r.key))
+
+
+def _territory_table(commitments) -> Table:
+    rows = money_by(commitments, "territory_id")
+    territories = Territory.objects.filter(pk__in=list(rows)).values_list("pk", "code", "name", "phase__slug")
+    urls = {}  # one reverse() a phase, not one a territory
+    for pk, code, name, phase in territories:
+        urls.setdefault(phase, reverse("territories:detail", args=[phase, "__code__"]))
+        rows[pk].label = f"{name} ({code})"
+        rows[pk].url = urls[phase].replace("__code__", code)
+    ordered = sorted(rows.values(), key=lambda r: r.label)
+    return Table("territoires", "Par territoire", "Territoire", ordered, has_envelopes=False)
+
+
+def dashboard_tables(user, filters: Filters, *, regions: dict[str, str]) -> list[Table]:
+    """The four tables of the dashboard (and of the XLSX export), in a fixed number of queries."""
+    commitments = commitments_of(user, filters)
+    envelopes = _envelope_rows(envelopes_of(user, filters))
+    # Every commitment draws on an envelope of the same scope and filters: group the money by envelope once.
+    by_envelope = money_by(commitments, "envelope_id")
+    return [
+        _action_type_table(by_envelope, envelopes),
+        _region_table(by_envelope, envelopes, regions),
+        _territory_table(commitments),
+        _year_table(by_envelope, envelopes),
+    ]
+
+
+def chart(table: Table) -> dict:
+    """The `<bar-chart>` attributes (JSON) of a table: allocated, committed and paid per row, in whole euros."""
+
+    def whole(values):
+        return [int((v or ZERO).quantize(Decimal("1"))) for v in values]
+
+    rows = table.rows
+    series = {
+        "Alloué (AE)": [r.allocated for r in rows],
+        "Engagé": [r.committed for r in rows],
+        "Payé": [r.paid for r in rows],
+    }
+    return {
+        "has_data": bool(rows),
+        "x": json.dumps([[r.label for r in rows]], ensure_ascii=False),
+        "y": json.dumps([whole(values) for values in series.values()]),
+        "name": json.dumps(list(series), ensure_ascii=False),
+    }
+
+
+def dashboard(user, filters: Filters, *, regions: dict[str, str]) -> dict:
+    tables = dashboard_tables(user, filters, regions=regions)
+    return {
+        "tables": tables,
+        "charts": {"types": chart(tables[0]), "annees": chart(tables[3])},
+        "has_demo": tables[3].total.demo > 0,
+    }
+
+
+# --- exports --------------------------------------------------------------------------------------------------------
+
+EXPORT_HEADER = [
+    "phase",
+    "code territoire",
+    "territoire",
+    "code région",
+    "région",
+    "département (enveloppe)",
+    "année",
+    "type d'action",
+    "niveau de l'enveloppe",
+    "objet",
+    "bénéficiaire",
+    "SIREN",
+    "montant engagé (AE, €)",
+    "payé (€)",
+    "reste à payer (€)",
+    *(f"cofinancement {label} (€)" for label in CofinancerKind.labels),
+    "statut",
+    "date de décision",
+    "démonstration",
+]
+# Columns holding euros (1-based, for the XLSX number format).
+MONEY_COLUMNS = range(13, 16 + len(CofinancerKind.values))
+
+
+def export_commitments(user, filters: Filters) -> QuerySet:
+    """The commitments of the exports with their co-financing by kind, in one query."""
+    kinds = {
+        f"cofinancing_{kind}": Sum("cofinancing__amount", filter=Q(cofinancing__kind=kind))
+        for kind in CofinancerKind.values
+    }
+    return (
+        commitments_of(user, filters)
+        .select_related("territory__phase", "envelope")
+        .annotate(**kinds)
+        .order_by("year", "territory__phase__slug", "territory__code", "decided_on", "pk")
+    )
+
+
+def export_rows(user, filters: Filters, regions: dict[str, str]) -> list[list]:
+    rows = []
+    for c in export_commitments(user, filters):
+        rows.append(
+            [
+                c.territory.phase.slug,
+                c.territory.code,
+                c.territory.name,
+                c.region_code,
+                regions.get(c.region_code, ""),
+                c.envelope.departement_code,
+                c.year,
+                c.get_action_type_display(),
+                c.envelope.get_level_display(),
+                c.label,
+                c.beneficiary_name,
+                c.beneficiary_siren,
+                c.amount,
+                c.paid_amount,
+                c.remaining_to_pay,
+                *((getattr(c, f"cofinancing_{kind}") or ZERO).quantize(ZERO) for kind in CofinancerKind.values),
+                c.get_status_display(),
+                c.decided_on,
+                "oui" if c.is_demo else "non",
+            ]
+        )
+    return rows
+
+
+TABLE_HEADER = [
+    "alloué (AE, €)",
+    "proposé (€)",
+    "engagé (€)",
+    "payé (€)",
+    "reste à engager (€)",
+    "CP ouverts (€)",
+    "CP payés (€)",
+    "cofinancement des partenaires (€)",
+    "euros de l'État (€)",
+    "effet levier (€ de partenaires par € de l'État)",
+]
+
+
+def table_rows(table: Table) -> list[list]:
+    """A dashboard table as rows of a sheet (header first, total last)."""
+    rows = [[table.heading, *TABLE_HEADER]]
+    for row in [*table.rows, table.total]:
+        rows.append(
+            [
+                row.label,
+                row.allocated,
+                row.proposed,
+                row.committed,
+                row.paid,
+                row.remaining,
+                row.cp_allocated,
+                row.cp_paid,
+                row.partners,
+                row.state,
+                row.leverage,
+            ]
+        )
+    return rows
+
+
+# --- a territory's money (its public page and the API) --------------------------------------------------------------
+
+
+@dataclass
+class TerritoryMoney:
+    rows: list[Row]  # one per (year, action type), committed commitments only
+    total: Row
+    has_demo: bool
+
+
+def territory_money(territory) -> TerritoryMoney:
+    """What the territory received, by year and action type: committed commitments only (two queries)."""
+    rows = money_by(Commitment.objects.committed().filter(territory=territory), "year", "action_type")
+    for (_, action_type), row in rows.items():
+        row.label = ActionType(action_type).label
+    order = {value: i for i, value in enumerate(ActionType.values)}
+    ordered = sorted(rows.values(), key=lambda r: (r.key[0], order[r.key[1]]))
+    total = Row("total", "Total")
+    for row in ordered:
+        total.add(row)
+    return TerritoryMoney(ordered, total, total.demo > 0)
+
+
+def territory_money_section(territory) -> dict:
+    """« Financements du programme » on the territory's public page (see settings.TERRITORY_PAGE_SECTIONS)."""
+    return {"template": "budget/_territory_money.html", "money": territory_money(territory)}
