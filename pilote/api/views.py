@@ -17,7 +17,10 @@ api = NinjaAPI(
     title="Pilote TI",
     version="1",
     docs_url="/docs",
-    description="Géographie officielle par millésime et territoires d'industrie des deux phases du programme.",
+    description=(
+        "Géographie officielle par millésime, territoires d'industrie des deux phases du programme et financements "
+        "du programme (enveloppes, engagements)."
+    ),
 )
 api.add_router("/geography", geography.router)
 api.add_router("", territories.router)

@@ -13,6 +13,9 @@ What the columns mean:
 - paid: the payments on those commitments, whatever the year they were made;
 - CP: the payment appropriations of the same envelopes, and the payments drawn on them (made in their year);
 - leverage: partners' euros (co-financing lines other than "etat") per State euro (commitment + "etat" lines).
+A commitment's région is the one of the envelope it draws on: commitments on a national envelope are in the national
+row, so that every row's allocated, committed and remaining amounts add up. The money is grouped once by envelope in
+SQL, then rolled up by action type, région and year.
 """
 
 import json

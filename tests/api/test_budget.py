@@ -3,6 +3,7 @@ proposed and cancelled commitments stay internal; unknown codes are a 404 with a
 
 import pytest
 
+from tests.api.test_schema_fuzz import hypothesis, keep_test_connection, schema  # noqa: F401 — a fixture
 from tests.budget.test_dashboard import spend
 
 
@@ -118,3 +119,14 @@ def test_the_budget_routes_are_in_the_schema(client, db):
     assert {"/api/budget/envelopes", "/api/budget/commitments", "/api/phases/{phase}/territories/{code}/budget"} <= set(
         paths
     )
+
+
+# The project's fuzzing (tests/api/test_schema_fuzz.py) runs on a world without money: here, with some.
+BUDGET = schema.include(path_regex="budget")
+
+
+@BUDGET.parametrize()
+@pytest.mark.usefixtures("keep_test_connection")
+@hypothesis.settings(max_examples=30, deadline=None, suppress_health_check=list(hypothesis.HealthCheck))
+def test_budget_operations_answer_as_their_schema_says_with_money_in_the_database(case, spent):
+    case.call_and_validate()
