@@ -145,17 +145,15 @@ class Row:
 
     def cells(self, *, with_envelopes: bool) -> list[str]:
         """The row's figures as the table shows them (formatted here: a template filter per cell of 200 rows is
-        most of the page's time)."""
-        figures = [self.proposed, self.committed, self.paid]
-        if with_envelopes:
-            figures = [self.allocated, *figures, self.remaining, self.cp_allocated, self.cp_paid]
-        cells = [euros(value) for value in figures]
+        most of the page's time). A territory's row has no envelope nor co-financing: its commitments' count."""
         if not with_envelopes:
-            cells.append(str(self.count))
+            return [*(euros(v) for v in (self.proposed, self.committed, self.paid)), str(self.count)]
+        figures = [self.allocated, self.proposed, self.committed, self.paid, self.remaining, self.cp_allocated]
         leverage = self.leverage
-        cells.append(euros(self.partners))
-        cells.append("—" if leverage is None else f"{leverage}".replace(".", ",") + " € / € de l'État")
-        return cells
+        return [
+            *(euros(value) for value in (*figures, self.cp_paid, self.partners)),
+            "—" if leverage is None else f"{leverage}".replace(".", ",") + " € / € de l'État",
+        ]
 
 
 @dataclass
@@ -180,10 +178,10 @@ class Table:
         return self.total.cells(with_envelopes=self.has_envelopes)
 
 
-def money_by(commitments: QuerySet, *fields: str) -> dict[object, Row]:
-    """Proposed, committed, paid and co-financing amounts of `commitments` grouped by `fields` (a tuple key when
-    several), cancelled commitments left out. Two queries: grouping on the commitment's own columns keeps SQL from
-    sorting joined rows."""
+def money_by(commitments: QuerySet, *fields: str, cofinancing: bool = True) -> dict[object, Row]:
+    """Proposed, committed, paid and (unless not asked) co-financing amounts of `commitments` grouped by `fields` (a
+    tuple key when several), cancelled commitments left out. One query, two with the co-financing: grouping on the
+    commitment's own columns keeps SQL from sorting joined rows."""
     key = (lambda r: r[fields[0]]) if len(fields) == 1 else (lambda r: tuple(r[f] for f in fields))
     rows: dict[object, Row] = {}
     sums = (
@@ -200,6 +198,12 @@ def money_by(commitments: QuerySet, *fields: str) -> dict[object, Row]:
             row.state += group["amount"]
         else:
             row.proposed = group["amount"]
+    if cofinancing:
+        _add_cofinancing(rows, commitments, fields, key)
+    return rows
+
+
+def _add_cofinancing(rows: dict[object, Row], commitments: QuerySet, fields: tuple[str, ...], key) -> None:
     lines = (
         CoFinancing.objects.filter(commitment__in=commitments.filter(COMMITTED).values("pk"))
         .values(*(f"commitment__{name}" for name in fields), "kind")
@@ -212,7 +216,6 @@ def money_by(commitments: QuerySet, *fields: str) -> dict[object, Row]:
             row.state += line["amount"]
         else:
             row.partners += line["amount"]
-    return rows
 
 
 def _envelope_rows(envelopes: QuerySet) -> dict[int, dict]:
@@ -276,7 +279,9 @@ def _year_table(by_envelope, envelopes) -> Table:
 
 
 def _territory_table(commitments) -> Table:
-    rows = money_by(commitments, "territory_id")
+    # Committed, proposed and paid only: the co-financing of 183 territories would cost as much again (a territory's
+    # own page and the API give it).
+    rows = money_by(commitments, "territory_id", cofinancing=False)
     territories = Territory.objects.filter(pk__in=list(rows)).values_list("pk", "code", "name", "phase__slug")
     urls = {}  # one reverse() a phase, not one a territory
     for pk, code, name, phase in territories:
@@ -400,39 +405,28 @@ def export_rows(user, filters: Filters, regions: dict[str, str]) -> list[list]:
     return rows
 
 
-TABLE_HEADER = [
-    "alloué (AE, €)",
-    "proposé (€)",
-    "engagé (€)",
-    "payé (€)",
-    "reste à engager (€)",
-    "CP ouverts (€)",
-    "CP payés (€)",
-    "cofinancement des partenaires (€)",
-    "euros de l'État (€)",
-    "effet levier (€ de partenaires par € de l'État)",
-]
+# Sheet columns of a dashboard table: header → Row attribute (the territories' table has the first four).
+TABLE_COLUMNS = {
+    "proposé (€)": "proposed",
+    "engagé (€)": "committed",
+    "payé (€)": "paid",
+    "nombre d'engagements": "count",
+    "alloué (AE, €)": "allocated",
+    "reste à engager (€)": "remaining",
+    "CP ouverts (€)": "cp_allocated",
+    "CP payés (€)": "cp_paid",
+    "cofinancement des partenaires (€)": "partners",
+    "euros de l'État (€)": "state",
+    "effet levier (€ de partenaires par € de l'État)": "leverage",
+}
 
 
 def table_rows(table: Table) -> list[list]:
     """A dashboard table as rows of a sheet (header first, total last)."""
-    rows = [[table.heading, *TABLE_HEADER]]
+    columns = list(TABLE_COLUMNS.items())[: None if table.has_envelopes else 4]
+    rows = [[table.heading, *(header for header, _ in columns)]]
     for row in [*table.rows, table.total]:
-        rows.append(
-            [
-                row.label,
-                row.allocated,
-                row.proposed,
-                row.committed,
-                row.paid,
-                row.remaining,
-                row.cp_allocated,
-                row.cp_paid,
-                row.partners,
-                row.state,
-                row.leverage,
-            ]
-        )
+        rows.append([row.label, *(getattr(row, name) for _, name in columns)])
     return rows
 
 

@@ -82,10 +82,20 @@ def test_xlsx_has_numeric_euro_cells_and_a_sheet_per_dashboard_table(client, spe
     assert amount.data_type == "n" and "€" in amount.number_format
     assert row[header.index("date de décision")].value.date().isoformat() == "2024-03-01"
     types = list(book["Par type d'action"].values)
-    assert types[0][:4] == ("Type d'action", "alloué (AE, €)", "proposé (€)", "engagé (€)")
+    assert types[0][:6] == (
+        "Type d'action",
+        "proposé (€)",
+        "engagé (€)",
+        "payé (€)",
+        "nombre d'engagements",
+        "alloué (AE, €)",
+    )
     investments = next(r for r in types if r[0] == "Investissements productifs")
-    assert (investments[1], investments[3], investments[-1]) == (20_000_000, 500_000, 0.55)
-    assert types[-1][0] == "Total" and types[-1][3] == 550_000
+    assert (investments[5], investments[2], investments[-1]) == (20_000_000, 500_000, 0.55)
+    assert types[-1][0] == "Total" and types[-1][2] == 550_000
+    territories = list(book["Par territoire"].values)
+    assert territories[0] == ("Territoire", "proposé (€)", "engagé (€)", "payé (€)", "nombre d'engagements")
+    assert ("Ain industriel (ti-8401)", 100_000, 300_000, 120_000, 1) in territories
 
 
 def test_text_a_spreadsheet_would_run_is_kept_inert(client, spent):

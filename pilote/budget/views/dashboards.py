@@ -29,6 +29,7 @@ from ..dashboard import (
 )
 
 EURO_FORMAT = '#,##0.00\\ "€"'
+TABLE_MONEY_COLUMNS = {2, 3, 4, *range(6, 12)}  # of table_rows: not the count (5) nor the leverage (12)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -99,7 +100,7 @@ def export_xlsx(request):
     for (cell,) in commitments.iter_rows(min_row=2, min_col=decided, max_col=decided):
         cell.number_format = "DD/MM/YYYY"
     for table in dashboard_tables(request.user, filters, regions=names):
-        _sheet(book, table.title, table_rows(table), range(2, 11))
+        _sheet(book, table.title, table_rows(table), TABLE_MONEY_COLUMNS)
     buffer = io.BytesIO()
     book.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
