@@ -16,6 +16,7 @@ import pytest
 from django.db import connection
 from django.db.models import Sum
 
+from pilote.budget.consistency import inconsistencies
 from pilote.budget.enums import ActionType, CofinancerKind, Sector
 from pilote.budget.models import Commitment, Envelope, Parameters, Payment, RuleBroken
 
@@ -110,18 +111,21 @@ def test_concurrent_commitments_never_overspend_the_region_envelope(tree, actor)
     after = fresh(region)
     assert after.ae_used == committed_total(region) == euros(900_000) <= after.ae_amount
     assert Commitment.objects.count() == 3  # a refused commitment leaves no proposed row behind
+    assert inconsistencies() == []  # every stored used amount equals the recount
 
 
 def test_concurrent_payments_on_different_commitments_never_overspend_the_cp(tree, actor):
     region = tree.regions[ActionType.INVESTMENTS, "84"]
     commitments = [commit_in_thread(region.pk, actor, 100_000)() for _ in range(THREADS)]
-    Envelope.objects.filter(pk=region.pk).update(cp_amount=euros(250_000))  # two payments of 100 000 € fit
+    region = fresh(region)
+    region.set_amounts(actor=actor, ae=region.ae_amount, cp=euros(250_000), version=region.version)  # two payments fit
     results = race(lambda i: lambda: commitments[i].pay(actor=actor, amount=euros(100_000), paid_on=PAID_ON))
     successes, refusals = outcomes(results)
     assert (len(successes), len(refusals)) == (2, THREADS - 2)
     paid = Payment.objects.aggregate(total=Sum("amount"))["total"]
     assert fresh(region).cp_used == paid == euros(200_000)
     assert Commitment.objects.aggregate(total=Sum("paid_amount"))["total"] == paid
+    assert inconsistencies() == []  # every stored used amount equals the recount
 
 
 def test_concurrent_payments_on_one_commitment_never_exceed_it(tree, actor):
@@ -136,6 +140,7 @@ def test_concurrent_payments_on_one_commitment_never_exceed_it(tree, actor):
     assert (len(successes), len(refusals)) == (2, THREADS - 2)
     assert Commitment.objects.get(pk=commitment.pk).paid_amount == euros(400_000) == fresh(region).cp_used
     assert Payment.objects.count() == 2
+    assert inconsistencies() == []  # every stored used amount equals the recount
 
 
 def test_concurrent_project_leads_on_two_envelopes_respect_the_yearly_cap(tree, actor):
@@ -150,6 +155,7 @@ def test_concurrent_project_leads_on_two_envelopes_respect_the_yearly_cap(tree, 
     assert all("plafond annuel" in str(r) for r in refusals)
     total = sum((fresh(e).ae_used for e in envelopes), Decimal(0))
     assert total == Commitment.objects.committed().aggregate(total=Sum("amount"))["total"] == euros(25_000)
+    assert inconsistencies() == []  # every stored used amount equals the recount
 
 
 def test_the_database_check_alone_refuses_concurrent_overspending(tree):
