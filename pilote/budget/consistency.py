@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from .enums import CommitmentStatus
-from .models import Commitment, Envelope, Payment
+from .enums import CofinancerKind, CommitmentStatus
+from .models import CoFinancing, Commitment, Envelope, Payment
 
 ZERO = Decimal("0.00")
 
@@ -38,8 +38,8 @@ def recount() -> dict[int, tuple[Decimal, Decimal]]:
 
 
 def inconsistencies() -> list[str]:
-    """Envelopes whose stored used amounts differ from the recount, and commitments whose paid amount differs from
-    their payments — in words. Empty when everything holds."""
+    """Envelopes whose stored used amounts differ from the recount, and commitments whose paid amount or co-financing
+    sums differ from their payments or lines — in words. Empty when everything holds."""
     counted = recount()
     problems = [
         f"{envelope}: stored AE {envelope.ae_used} / CP {envelope.cp_used}, "
@@ -53,4 +53,17 @@ def inconsistencies() -> list[str]:
         for pk, stored in Commitment.objects.values_list("pk", "paid_amount")
         if stored != paid.get(pk, ZERO)
     ]
-    return problems
+    return problems + _cofinancing_inconsistencies()
+
+
+def _cofinancing_inconsistencies() -> list[str]:
+    """Commitments whose stored co-financing sums differ from their lines."""
+    lines: dict[int, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    for pk, kind, amount in CoFinancing.objects.values_list("commitment", "kind", "amount"):
+        lines[pk][0 if kind == CofinancerKind.STATE else 1] += amount
+    stored = Commitment.objects.values_list("pk", "cofinancing_state", "cofinancing_partners")
+    return [
+        f"commitment {pk}: stored co-financing {state} / {partners}, counted {lines[pk][0]} / {lines[pk][1]}"
+        for pk, state, partners in stored
+        if [state, partners] != lines[pk]
+    ]

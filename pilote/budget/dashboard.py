@@ -30,7 +30,7 @@ from pilote.core.forms import DsfrForm
 from pilote.territories.models import Territory
 
 from .enums import ActionType, CofinancerKind, CommitmentStatus, EnvelopeLevel
-from .models import CoFinancing, Commitment, Envelope
+from .models import Commitment, Envelope
 from .money import euros, ratio
 
 ZERO = Decimal("0.00")
@@ -178,16 +178,23 @@ class Table:
         return self.total.cells(with_envelopes=self.has_envelopes)
 
 
-def money_by(commitments: QuerySet, *fields: str, cofinancing: bool = True) -> dict[object, Row]:
-    """Proposed, committed, paid and (unless not asked) co-financing amounts of `commitments` grouped by `fields` (a
-    tuple key when several), cancelled commitments left out. One query, two with the co-financing: grouping on the
-    commitment's own columns keeps SQL from sorting joined rows."""
+def money_by(commitments: QuerySet, *fields: str) -> dict[object, Row]:
+    """Proposed, committed, paid and co-financing amounts of `commitments` grouped by `fields` (a tuple key when
+    several), cancelled commitments left out. One query on the commitments' own columns (their co-financing sums are
+    kept on them), so SQL neither joins nor sorts joined rows."""
     key = (lambda r: r[fields[0]]) if len(fields) == 1 else (lambda r: tuple(r[f] for f in fields))
     rows: dict[object, Row] = {}
     sums = (
         commitments.exclude(status=CommitmentStatus.CANCELLED)
         .values(*fields, "status")
-        .annotate(amount=Sum("amount"), paid=Sum("paid_amount"), count=Count("pk"), demo=Count("pk", filter=DEMO))
+        .annotate(
+            amount=Sum("amount"),
+            paid=Sum("paid_amount"),
+            state=Sum("cofinancing_state"),
+            partners=Sum("cofinancing_partners"),
+            count=Count("pk"),
+            demo=Count("pk", filter=DEMO),
+        )
         .order_by()  # the model's ordering would join the GROUP BY
     )
     for group in sums:
@@ -195,33 +202,25 @@ def money_by(commitments: QuerySet, *fields: str, cofinancing: bool = True) -> d
         row.demo += group["demo"]
         if group["status"] == CommitmentStatus.COMMITTED:
             row.committed, row.paid, row.count = group["amount"], group["paid"], group["count"]
-            row.state += group["amount"]
+            row.state += group["amount"] + group["state"]
+            row.partners += group["partners"]
         else:
             row.proposed = group["amount"]
-    if cofinancing:
-        _add_cofinancing(rows, commitments, fields, key)
     return rows
 
 
-def _add_cofinancing(rows: dict[object, Row], commitments: QuerySet, fields: tuple[str, ...], key) -> None:
-    lines = (
-        CoFinancing.objects.filter(commitment__in=commitments.filter(COMMITTED).values("pk"))
-        .values(*(f"commitment__{name}" for name in fields), "kind")
-        .annotate(amount=Sum("amount"))
-        .order_by()
-    )
-    for line in lines:
-        row = rows[key({name: line[f"commitment__{name}"] for name in fields})]
-        if line["kind"] == CofinancerKind.STATE:
-            row.state += line["amount"]
-        else:
-            row.partners += line["amount"]
-
-
 def _envelope_rows(envelopes: QuerySet) -> dict[int, dict]:
-    """Each envelope's place, amounts and the CP paid on it, by id (one query, a few hundred rows a year)."""
-    rows = envelopes.values("id", "parent_id", "year", "action_type", "region_code", "ae_amount", "cp_amount")
-    return {row["id"]: row for row in rows.annotate(cp_paid=Sum("payments__amount")).order_by()}
+    """Each envelope's place, amounts and the CP paid on it, by id (one query, a few hundred rows a year). The CP paid
+    on an envelope are what it used less what it delegated: its children are always in the same scope and filters."""
+    rows = envelopes.values(
+        "id", "parent_id", "year", "action_type", "region_code", "ae_amount", "cp_amount", "cp_used"
+    ).order_by()
+    by_id = {row["id"]: row | {"cp_paid": row["cp_used"]} for row in rows}
+    for row in by_id.values():
+        parent = by_id.get(row["parent_id"])
+        if parent is not None:
+            parent["cp_paid"] -= row["cp_amount"]
+    return by_id
 
 
 def _allocations(envelopes: dict[int, dict], key: str) -> dict[object, Row]:
@@ -279,9 +278,7 @@ def _year_table(by_envelope, envelopes) -> Table:
 
 
 def _territory_table(commitments) -> Table:
-    # Committed, proposed and paid only: the co-financing of 183 territories would cost as much again (a territory's
-    # own page and the API give it).
-    rows = money_by(commitments, "territory_id", cofinancing=False)
+    rows = money_by(commitments, "territory_id")
     territories = Territory.objects.filter(pk__in=list(rows)).values_list("pk", "code", "name", "phase__slug")
     urls = {}  # one reverse() a phase, not one a territory
     for pk, code, name, phase in territories:

@@ -385,6 +385,7 @@ class CommitmentQuerySet(models.QuerySet):
             commitment = Commitment(envelope=envelope, created_by=actor, **fields)
             commitment.take_place_of(envelope)
             commitment.check_fields()
+            commitment.total_cofinancing(lines)
             commitment.save()
             CoFinancing.objects.bulk_create(
                 CoFinancing(commitment=commitment, kind=kind, funder=funder, amount=amount)
@@ -437,6 +438,13 @@ class Commitment(models.Model):
     beneficiary_siren = models.CharField("SIREN du bénéficiaire", max_length=9, blank=True)
     amount = models.DecimalField("montant (AE, €)", **MONEY)
     paid_amount = models.DecimalField("montant payé (€)", default=ZERO, editable=False, **MONEY)
+    # The sums of the co-financing lines, kept with them (create_for, change) so that dashboards group without a join.
+    cofinancing_state = models.DecimalField(
+        "cofinancement État, autres crédits (€)", default=ZERO, editable=False, **MONEY
+    )
+    cofinancing_partners = models.DecimalField(
+        "cofinancement des partenaires (€)", default=ZERO, editable=False, **MONEY
+    )
     decided_on = models.DateField("date de décision", null=True, blank=True)
     sector = models.CharField("filière", max_length=20, choices=Sector.choices, blank=True)
     skills_kind = models.CharField("nature", max_length=20, choices=SkillsKind.choices, blank=True)
@@ -488,6 +496,11 @@ class Commitment(models.Model):
 
     def audit_values(self) -> dict:
         return field_changes(None, self, [*COMMITMENT_FIELDS, "status", "decided_on"])
+
+    def total_cofinancing(self, lines) -> None:
+        """Keep the sums of the co-financing `lines` ((kind, funder, amount), …): State's other money, partners'."""
+        self.cofinancing_state = sum((a for k, _, a in lines if k == CofinancerKind.STATE), ZERO)
+        self.cofinancing_partners = sum((a for k, _, a in lines if k != CofinancerKind.STATE), ZERO)
 
     @property
     def remaining_to_pay(self) -> Decimal:
@@ -573,7 +586,13 @@ class Commitment(models.Model):
         return Envelope.objects.lock(self.envelope_id)
 
     def _locked(self) -> "Commitment":
-        return Commitment.objects.select_for_update().select_related("territory__phase", "envelope").get(pk=self.pk)
+        # of=("self",): lock the commitment's row only, not the territory's and phase's it joins (on PostgreSQL every
+        # commitment of a phase would otherwise wait on the phase's row).
+        return (
+            Commitment.objects.select_for_update(of=("self",))
+            .select_related("territory__phase", "envelope")
+            .get(pk=self.pk)
+        )
 
     # --- transitions: each moves the money and writes its audit row in one transaction ---
     @transition(field=status, source=CommitmentStatus.PROPOSED, target=CommitmentStatus.COMMITTED)
@@ -657,6 +676,7 @@ class Commitment(models.Model):
                     f"{euros(current.paid_amount)} ont déjà été payés : le montant ne peut descendre en dessous."
                 )
             new_lines = [CoFinancing(commitment=current, kind=k, funder=f, amount=a) for k, f, a in lines]
+            current.total_cofinancing(lines)
             if current.status == CommitmentStatus.COMMITTED:
                 current.check_rules(current.decided_on, new_lines)
                 delta = current.amount - before.amount

@@ -324,7 +324,7 @@ def test_the_budget_is_in_the_menu_and_in_mon_espace_for_its_viewers_only(client
     for who, shown in (("region84", True), ("operator", True), ("team", False)):
         body = as_(client, people[who]).get(reverse("core:espace")).content.decode()
         assert ('id="budget-link"' in body) is shown, who
-        assert (f'href="{reverse("budget:years")}"' in body) is shown, who
+        assert (f'href="{reverse("budget:dashboard")}"' in body) is shown, who
 
 
 def test_the_budget_sub_navigation_names_every_page(client, tree, people):

@@ -549,8 +549,12 @@ class Command(BaseCommand):
     def build_budget_year(self, year: int, territories: list[Territory], anct: User) -> None:
         commitments, lines, payments = self.bench_commitments(year, territories, anct)
         envelopes = self.bench_envelopes(year, commitments, payments)
+        lines_of = defaultdict(list)
+        for c, k, f, a in lines:
+            lines_of[id(c)].append((k, f, a))
         for commitment in commitments:
             commitment.envelope = envelopes[commitment.action_type, commitment.region_code]
+            commitment.total_cofinancing(lines_of[id(commitment)])
         Commitment.objects.bulk_create(commitments)
         CoFinancing.objects.bulk_create(CoFinancing(commitment=c, kind=k, funder=f, amount=a) for c, k, f, a in lines)
         Payment.objects.bulk_create(
