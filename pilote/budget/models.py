@@ -172,17 +172,31 @@ class Envelope(models.Model):
             None, self, ["year", "level", "action_type", "region_code", "departement_code", "ae_amount", "cp_amount"]
         )
 
+    def named(self) -> str:
+        """The envelope in words, with the name of its région or département (one query): for messages."""
+        from pilote.geography.models import Departement, Region
+
+        parts = [str(self.year), self.get_action_type_display() or "Programme"]
+        edition = settings.DEFAULT_EDITION
+        if self.departement_code:
+            name = Departement.objects.filter(edition_id=edition, code=self.departement_code).values_list("name")
+            parts.append(f"{(name.first() or [self.departement_code])[0]} ({self.departement_code})")
+        elif self.region_code:
+            name = Region.objects.filter(edition_id=edition, code=self.region_code).values_list("name")
+            parts.append((name.first() or [f"région {self.region_code}"])[0])
+        return " · ".join(parts)
+
     def require(self, *, ae: Decimal = ZERO, cp: Decimal = ZERO, what: str = "Ce montant") -> None:
         """Refuse, in French, what this (locked) envelope cannot give."""
         if ae > self.ae_remaining:
             raise RuleBroken(
-                f"{what} dépasse l'enveloppe {self} : il reste {euros(self.ae_remaining)} en autorisations "
+                f"{what} dépasse l'enveloppe {self.named()} : il reste {euros(self.ae_remaining)} en autorisations "
                 f"d'engagement, {euros(ae)} demandés."
             )
         if cp > self.cp_remaining:
             raise RuleBroken(
-                f"{what} dépasse l'enveloppe {self} : il reste {euros(self.cp_remaining)} en crédits de paiement, "
-                f"{euros(cp)} demandés."
+                f"{what} dépasse l'enveloppe {self.named()} : il reste {euros(self.cp_remaining)} en crédits de "
+                f"paiement, {euros(cp)} demandés."
             )
 
     def delegate(
