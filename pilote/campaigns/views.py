@@ -1,22 +1,20 @@
 """Campaign pages: list and opening (ANCT), dashboard and exports, a territory's file, its perimeter change
 request, opinions and history. Out of scope → 404; in scope but not allowed → 403; bad input → the form again."""
 
-import csv
-import io
-
 import orjson
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from openpyxl import Workbook
 
 from pilote.core.audit import field_changes, record
+from pilote.core.exports import append_rows, csv_response, xlsx_response
 from pilote.core.models import AuditEvent
 from pilote.territories.figures import place_names
 
@@ -107,13 +105,7 @@ def _export(request, pk: int) -> tuple[Campaign, list[list]]:
 @require_GET
 def campaign_export_csv(request, pk: int):
     campaign, rows = _export(request, pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="campagne_{campaign.pk}_dossiers.csv"'
-    response.write("\ufeff")  # Excel in French opens UTF-8 with a byte order mark
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(EXPORT_HEADER)
-    writer.writerows(rows)
-    return response
+    return csv_response(f"campagne_{campaign.pk}_dossiers.csv", EXPORT_HEADER, rows)
 
 
 @login_required
@@ -123,16 +115,8 @@ def campaign_export_xlsx(request, pk: int):
     book = Workbook()
     sheet = book.active
     sheet.title = "Dossiers"
-    sheet.append(EXPORT_HEADER)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="campagne_{campaign.pk}_dossiers.xlsx"'
-    return response
+    append_rows(sheet, [EXPORT_HEADER, *rows])
+    return xlsx_response(book, f"campagne_{campaign.pk}_dossiers.xlsx")
 
 
 def _file_context(request, file: TerritoryFile) -> dict:

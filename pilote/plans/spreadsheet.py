@@ -5,7 +5,6 @@ other text such as "N1" for a new one), "Financeurs" and "Indicateurs" (one row 
 reference). Parsing collects every row-level error in French; the import form writes nothing when there is one.
 """
 
-import csv
 import datetime
 import io
 from dataclasses import dataclass, field
@@ -14,6 +13,8 @@ from decimal import Decimal, InvalidOperation
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
+
+from pilote.core.exports import append_rows, csv_text
 
 from .enums import FicheStatus, Priority
 from .models import FicheAction
@@ -78,11 +79,7 @@ def _sheet(workbook: Workbook, title: str, columns: dict, rows: list[list], firs
     sheet.append(list(columns))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"  # text typed by a user is never a formula
+    append_rows(sheet, rows)
     for letter, width in zip("ABCDEFGHI", (12, 50, 60, 36, 14, 30, 14, 14, 16), strict=True):
         sheet.column_dimensions[letter].width = width
     return sheet
@@ -121,24 +118,17 @@ def export_xlsx(territory) -> bytes:
 
 def export_csv(territory) -> str:
     """One row a fiche, with its funding totals: for a quick look in a spreadsheet (the XLSX is the full plan)."""
-    out = io.StringIO()
-    out.write("\ufeff")  # Excel in French opens UTF-8 with a byte order mark and semicolons directly
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow([*FICHE_COLUMNS, "Financements acquis (€)", "Financements attendus (€)", "Indicateurs"])
-    for fiche in fiches_of(territory):
-        row = _fiche_row(fiche)
-        row[6:8] = [d.strftime("%d/%m/%Y") if d else "" for d in row[6:8]]
-        funders = list(fiche.funders.all())
-        secured = sum((f.amount for f in funders if f.is_secured), Decimal(0))
-        expected = sum((f.amount for f in funders if not f.is_secured), Decimal(0))
-        row = [*row, secured, expected, " | ".join(i.name for i in fiche.indicators.all())]
-        writer.writerow([_inert(value) for value in row])
-    return out.getvalue()
+    header = [*FICHE_COLUMNS, "Financements acquis (€)", "Financements attendus (€)", "Indicateurs"]
+    return csv_text(header, (_csv_row(fiche) for fiche in fiches_of(territory)))
 
 
-def _inert(value):
-    """Text a spreadsheet would run as a formula gets a leading apostrophe (CSV injection)."""
-    return "'" + value if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") else value
+def _csv_row(fiche) -> list:
+    row = _fiche_row(fiche)
+    row[6:8] = [d.strftime("%d/%m/%Y") if d else "" for d in row[6:8]]
+    funders = list(fiche.funders.all())
+    secured = sum((f.amount for f in funders if f.is_secured), Decimal(0))
+    expected = sum((f.amount for f in funders if not f.is_secured), Decimal(0))
+    return [*row, secured, expected, " | ".join(i.name for i in fiche.indicators.all())]
 
 
 # ---------------------------------------------------------------- import

@@ -1,7 +1,6 @@
 """Public pages: the national map, search, the list and page of each territory, EPCI and commune pages, and how the
 map evolved between the two phases. Figures are read from stored resolutions on the default edition."""
 
-import csv
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -12,6 +11,7 @@ from django.urls import reverse
 from django.utils.module_loading import import_string
 from django.views.decorators.http import require_GET
 
+from pilote.core.exports import csv_response
 from pilote.geography.enums import CommuneKind
 from pilote.geography.models import Commune, CommuneLineage, Edition, Epci, EpciMembership
 
@@ -303,15 +303,8 @@ def compare_csv(request):
     if not form.is_valid():
         return HttpResponse("Paramètres invalides : " + form.errors.as_text(), status=400, content_type="text/plain")
     comparison = compare_phases_cached(**form.params())
-    # Semicolon and a UTF-8 byte order mark: what Excel in French opens directly, accents included.
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"evolution_{comparison.old.slug}_{comparison.new.slug}_cog{comparison.edition}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
     old_label, new_label = comparison.old.slug, comparison.new.slug
-    writer.writerow(
-        [f"code_{old_label}", f"nom_{old_label}", f"code_{new_label}", f"nom_{new_label}", "communes", "population"]
-    )
-    writer.writerows(_transitions(comparison))
-    return response
+    header = [f"code_{old_label}", f"nom_{old_label}", f"code_{new_label}", f"nom_{new_label}"]
+    header += ["communes", "population"]
+    return csv_response(name, header, _transitions(comparison))

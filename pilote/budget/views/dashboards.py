@@ -1,19 +1,15 @@
 """Following the money: the dashboard (by action type, région, territory and year) and its CSV/XLSX exports, for
 ANCT, operators and reviewers (each in their scope). Territory teams see their money on the territory's page."""
 
-import csv
-import io
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from pilote.plans.spreadsheet import _inert
+from pilote.core.exports import append_rows, csv_response, xlsx_response
 from pilote.territories.figures import region_names
 
 from .. import perms
@@ -30,7 +26,6 @@ from ..dashboard import (
 
 EURO_FORMAT = '#,##0.00\\ "€"'
 TABLE_MONEY_COLUMNS = {2, 3, 4, *range(6, 12)}  # of table_rows: not the count (5) nor the leverage (12)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _filters(request) -> tuple[FollowFilterForm, Filters, dict[str, str]]:
@@ -62,28 +57,18 @@ def _filename(filters: Filters, extension: str) -> str:
 @require_GET
 def export_csv(request):
     _, filters, names = _filters(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(filters, "csv")}"'
-    response.write("\ufeff")  # Excel in French opens UTF-8 with a byte order mark
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(EXPORT_HEADER)
-    for row in export_rows(request.user, filters, names):
-        writer.writerow([_inert(value) for value in row])
-    return response
+    return csv_response(_filename(filters, "csv"), EXPORT_HEADER, export_rows(request.user, filters, names))
 
 
 def _sheet(book: Workbook, title: str, rows: list[list], money: range, *, first: bool = False):
     sheet = book.active if first else book.create_sheet()
     sheet.title = title
-    for row in rows:
-        sheet.append(row)
+    append_rows(sheet, rows)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"  # text typed by a user is never a formula
-            elif cell.column in money:
+            if cell.column in money and cell.data_type == "n":
                 cell.number_format = EURO_FORMAT
     return sheet
 
@@ -101,8 +86,4 @@ def export_xlsx(request):
         cell.number_format = "DD/MM/YYYY"
     for table in dashboard_tables(request.user, filters, regions=names):
         _sheet(book, table.title, table_rows(table), TABLE_MONEY_COLUMNS)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{_filename(filters, "xlsx")}"'
-    return response
+    return xlsx_response(book, _filename(filters, "xlsx"))
