@@ -1,0 +1,163 @@
+"""Benchmark section (f) of `manage.py bench`: the campaign dashboard and a file page with one file per phase-2
+territory (183) of about 25 fiches each, built inside a transaction that is rolled back at the end."""
+
+from datetime import timedelta
+from decimal import Decimal
+from itertools import cycle
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from pilote.core.benchtools import Rollback, timer
+from pilote.core.enums import Role
+from pilote.core.models import RoleAssignment, User
+from pilote.geography.projection import edition_index
+from pilote.plans.enums import FicheStatus, Priority
+from pilote.plans.models import FicheAction, Funder, Indicator
+from pilote.territories.models import Binome, CommitteeMember, Partner, Phase, Territory
+
+from .enums import FileState, OpinionKind
+from .models import Opinion, OpinionRequest, PerimeterChangeRequest, TerritoryFile
+from .perimeter import current_communes
+from .services import campaign_open
+
+CAMPAIGN_TARGET_MS = 150
+FICHES_PER_TERRITORY = 25
+# files move along the workflow in this rotation (the timed file page is one in review)
+ROTATION = [FileState.DRAFT, FileState.SUBMITTED, FileState.IN_REVIEW, FileState.TO_COMPLETE, FileState.VALIDATED]
+STEPS = {
+    FileState.DRAFT: [],
+    FileState.SUBMITTED: ["submit"],
+    FileState.IN_REVIEW: ["submit", "start_review"],
+    FileState.TO_COMPLETE: ["submit", "start_review", "send_back"],
+    FileState.VALIDATED: ["submit", "start_review", "validate"],
+}
+
+
+class CampaignBench:
+    """Section (f), mixed into the bench command (needs `pilote.core.benchtools.BenchMixin`)."""
+
+    def bench_campaign(self, runs: int):
+        self.section(
+            f"(f) campaign pages, one file per phase-2 territory of ~{FICHES_PER_TERRITORY} fiches "
+            f"(Django test client as ANCT, median of {runs} after 1 warm-up, DEBUG off; data rolled back)"
+        )
+        settings.DEBUG = False
+        try:
+            with transaction.atomic():
+                with timer() as build:
+                    anct, campaign, file = self.build_campaign()
+                files = campaign.files.count()
+                fiches = FicheAction.objects.filter(territory__in=campaign.files.values("territory")).count()
+                self.row(
+                    f"built: {files} files, {fiches} fiches ({fiches / files:.1f} per file), states in rotation",
+                    f"{build():.1f} s",
+                )
+                client = self.client()
+                client.force_login(anct)
+                for label, url in (
+                    ("dashboard", reverse("campaigns:dashboard", args=[campaign.pk])),
+                    (f"file page, {file.territory.code} in review", reverse("campaigns:file", args=[file.pk])),
+                ):
+                    self.time_page(client, label, url, runs, CAMPAIGN_TARGET_MS)
+                raise Rollback
+        except Rollback:
+            pass
+        edition_index.cache_clear()
+
+    def build_campaign(self) -> tuple[User, object, TerritoryFile]:
+        """ANCT, fiches with funders and indicators, governance, a campaign over every phase-2 territory, files in
+        every state with plan and governance changes, perimeter requests and opinions. Returns the timed file."""
+        anct = User.objects.create(username="bench-anct", first_name="Banc", last_name="d'essai")
+        RoleAssignment.objects.create(user=anct, role=Role.NATIONAL)
+        phase = Phase.objects.get(slug="2023-2027")
+        territories = list(Territory.objects.filter(phase=phase, withdrawn_on=None).order_by("code"))
+        priorities, statuses = cycle(Priority.values), cycle(FicheStatus.values)
+        fiches = FicheAction.objects.bulk_create(
+            FicheAction(
+                territory=t,
+                title=f"Fiche {n + 1} de {t.code} : plateau technique partagé",
+                description="Fiche du banc d'essai.",
+                priority=next(priorities),
+                status=next(statuses),
+                lead_organisation="Intercommunalité",
+                total_cost=Decimal(100_000 + 1_000 * n),
+            )
+            for t in territories
+            for n in range(FICHES_PER_TERRITORY)
+        )
+        Funder.objects.bulk_create(
+            Funder(fiche=f, organisation=name, amount=Decimal(20_000), is_secured=n == 0)
+            for f in fiches
+            for n, name in enumerate(("Banque des Territoires", "Région"))
+        )
+        Indicator.objects.bulk_create(
+            Indicator(fiche=f, name=name, unit="personnes", target=Decimal(30), value=Decimal(10))
+            for f in fiches
+            for name in ("Emplois créés", "Jeunes formés")
+        )
+        with_binome = set(Binome.objects.values_list("territory_id", flat=True))
+        Binome.objects.bulk_create(
+            Binome(
+                territory=t,
+                elected_name="Élue du banc",
+                elected_function="Présidente",
+                elected_organisation="Intercommunalité",
+                industrialist_name="Industriel du banc",
+                industrialist_company="Usinage SA",
+            )
+            for t in territories
+            if t.pk not in with_binome
+        )
+        CommitteeMember.objects.bulk_create(
+            CommitteeMember(territory=t, name=f"Membre {n}", organisation="Préfecture")
+            for t in territories
+            for n in (1, 2)
+        )
+        Partner.objects.bulk_create(
+            (Partner(territory=t, name="Bpifrance") for t in territories),
+            ignore_conflicts=True,  # the demo may have it
+        )
+        today = timezone.localdate()
+        campaign = campaign_open(
+            name="Banc d'essai",
+            phase=phase,
+            territories=territories,
+            submission_deadline=today + timedelta(days=30),
+            opinion_deadline=today + timedelta(days=60),
+            actor=anct,
+        )
+        # What the teams change before submitting: 3 fiches, one arrival on the steering committee.
+        changed = [f for i, f in enumerate(fiches) if i % FICHES_PER_TERRITORY < 3]
+        for f in changed:
+            f.total_cost += 50_000
+            f.lead_organisation = "Agence de développement économique"
+        FicheAction.objects.bulk_update(changed, ["total_cost", "lead_organisation"])
+        CommitteeMember.objects.bulk_create(
+            CommitteeMember(territory=t, name="Nouvelle venue", organisation="Région") for t in territories
+        )
+        states, timed = cycle(ROTATION), None
+        files = campaign.files.select_related("territory__phase", "campaign").order_by("territory__code")
+        for file in files:
+            target = next(states)
+            if target in (FileState.IN_REVIEW, FileState.SUBMITTED):
+                # remove one commune: a valid request, checked at submission and on the file page
+                communes = sorted(current_communes(file.territory, settings.DEFAULT_EDITION))
+                if len(communes) > 1:
+                    PerimeterChangeRequest.objects.create(
+                        file=file, remove_communes=communes[-1:], reason="Banc d'essai", updated_by=anct
+                    )
+                    if timed is None and target == FileState.IN_REVIEW:
+                        timed = file
+            for step in STEPS[target]:
+                getattr(file, step)(by=anct, comment="Banc d'essai")
+                file.save()
+        kinds = cycle(OpinionKind.values)
+        Opinion.objects.bulk_create(
+            Opinion(request=r, kind=next(kinds), text="Avis du banc d'essai.", author=anct)
+            for i, r in enumerate(OpinionRequest.objects.filter(file__campaign=campaign).order_by("id"))
+            if i % 2 == 0
+        )
+        return anct, campaign, timed
