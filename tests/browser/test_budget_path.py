@@ -82,6 +82,8 @@ def compare(anct: Visit, scenarios: list[Scenario]) -> None:
     assert anct.heading() == "Comparer des scénarios"
     assert painted_pixels(anct.page, "chart-regions") > 1000
     assert painted_pixels(anct.page, "chart-action-types") > 1000
+    dot = anct.page.locator("#chart-regions bar-chart .legende_dot").first  # the legend's colours are drawn too
+    assert dot.bounding_box()["width"] > 5
     row = anct.page.locator("#by-action-type tr", has_text="Investissements productifs")
     cells = [cell.replace("\u202f", " ") for cell in row.locator("td").all_inner_texts()]
     assert cells[:2] == ["25 000 000 €", "50 000 000 €"], cells  # the existing scenario first, then the new one
