@@ -44,6 +44,7 @@ from ..forms import (
     YearOpenForm,
     territories_for,
 )
+from ..history import history
 from ..models import ZERO, Commitment, Envelope, Parameters, ShockDesignation
 from ..money import euros, ratio
 
@@ -247,7 +248,7 @@ def envelope(request, pk: int):
         "commitments": with_region_names(commitments[:ENVELOPE_COMMITMENTS_SHOWN], names[0]),
         "commitments_count": commitments.count(),
         "shown": ENVELOPE_COMMITMENTS_SHOWN,
-        "history": history_rows(events.select_related("actor")[:100]),
+        "history": history(events.select_related("actor")[:100]),
         "can_delegate": perms.can_delegate(user, envelope),
         "can_change_amounts": perms.can_change_amounts(user, envelope),
         "can_commit": perms.can_commit(user, envelope),
@@ -387,7 +388,7 @@ def _commitment_context(request, commitment: Commitment, **forms) -> dict:
         "partners_total": partners,
         "leverage": ratio(partners, state),
         "payments": list(commitment.payments.all()),
-        "history": history_rows(events.select_related("actor")[:200]),
+        "history": history(events.select_related("actor")[:200]),
         "can_edit": can_edit,
         "can_pay": perms.can_pay(user, commitment),
         "commit_form": forms.get("commit_form") or CommitForm(),
@@ -498,7 +499,7 @@ def parameters(request):
         "form": (ParametersForm(parameters=saved) if saved else form) if can_edit else None,
         "errors": form.non_field_errors(),
         "conflict": form.conflict,
-        "history": history_rows(events),
+        "history": history(events),
         "section": "parameters",
         "breadcrumb_data": _crumbs("Paramètres des règles"),
     }
@@ -547,63 +548,3 @@ def shock_end(request, pk: int):
         return redirect("budget:shocks")
     context = _shocks_context(request, end_form=form, ending=shock.pk)
     return render(request, "budget/shocks.html", context, status=400)
-
-
-# --- history, in French -----------------------------------------------------------------------------------------------
-
-ACTIONS = {
-    "budget.year_open": "Ouverture de l'année",
-    "budget.envelope_delegate": "Délégation",
-    "budget.envelope_amounts": "Montants modifiés",
-    "budget.commitment_create": "Engagement créé (proposé)",
-    "budget.commitment_commit": "Engagé",
-    "budget.commitment_cancel": "Annulé",
-    "budget.commitment_change": "Engagement modifié",
-    "budget.payment": "Paiement",
-    "budget.parameters": "Paramètres modifiés",
-}
-LABELS = {
-    "territory_id": "Territoire",
-    "fiche_id": "Fiche action",
-    "cofinancing": "Cofinancements",
-    "payment": "Paiement",
-}
-for _model in (Commitment, Envelope, Parameters):
-    for _field in _model._meta.fields:
-        LABELS.setdefault(_field.name, str(_field.verbose_name).capitalize())
-MONEY_FIELDS = {"amount", "paid_amount", "ae_amount", "cp_amount", "project_lead_yearly_cap"}
-CHOICES = {
-    "status": dict(CommitmentStatus.choices),
-    "level": dict(EnvelopeLevel.choices),
-}
-
-
-@dataclass
-class Change:
-    label: str
-    before: str
-    after: str
-
-
-def _text(name: str, value) -> str:
-    if value is None or value == "" or value == []:
-        return "–"
-    if name == "cofinancing":
-        return " ; ".join(
-            f"{dict(CofinancerKind.choices).get(k, k)} {f} {euros(Decimal(a))}".strip() for k, f, a in value
-        )
-    if name in MONEY_FIELDS:
-        return euros(Decimal(str(value)), cents=True)
-    return str(CHOICES.get(name, {}).get(value, value))
-
-
-def history_rows(events) -> list[tuple]:
-    """(event, French action label, [Change]) for each audit event, as `plans/_history.html` shows them."""
-    return [
-        (
-            event,
-            ACTIONS.get(event.action, event.action),
-            [Change(LABELS.get(n, n), _text(n, old), _text(n, new)) for n, (old, new) in event.changes.items()],
-        )
-        for event in events
-    ]

@@ -1,0 +1,46 @@
+"""The audit trail of envelopes, commitments and parameters, in French (amounts in euros)."""
+
+from decimal import Decimal
+
+from pilote.core.history import Vocabulary, field_labels
+
+from .enums import CofinancerKind, CommitmentStatus, EnvelopeLevel
+from .models import Commitment, Envelope, Parameters
+from .money import euros
+
+
+def _money(value) -> str:
+    return euros(Decimal(str(value)), cents=True)
+
+
+def _cofinancing(lines) -> str:
+    kinds = dict(CofinancerKind.choices)
+    return " ; ".join(f"{kinds.get(k, k)} {f} {euros(Decimal(a))}".strip() for k, f, a in lines)
+
+
+MONEY_FIELDS = ("amount", "paid_amount", "ae_amount", "cp_amount", "project_lead_yearly_cap")
+VOCABULARY = Vocabulary(
+    actions={
+        "budget.year_open": "Ouverture de l'année",
+        "budget.envelope_delegate": "Délégation",
+        "budget.envelope_amounts": "Montants modifiés",
+        "budget.commitment_create": "Engagement créé (proposé)",
+        "budget.commitment_commit": "Engagé",
+        "budget.commitment_cancel": "Annulé",
+        "budget.commitment_change": "Engagement modifié",
+        "budget.payment": "Paiement",
+        "budget.parameters": "Paramètres modifiés",
+    },
+    labels=field_labels(
+        Commitment,
+        Envelope,
+        Parameters,
+        territory_id="Territoire",
+        fiche_id="Fiche action",
+        cofinancing="Cofinancements",
+        payment="Paiement",
+    ),
+    choices={"status": dict(CommitmentStatus.choices), "level": dict(EnvelopeLevel.choices)},
+    formats={"cofinancing": _cofinancing, **dict.fromkeys(MONEY_FIELDS, _money)},
+)
+history = VOCABULARY.history
