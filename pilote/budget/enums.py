@@ -59,3 +59,12 @@ class SkillsKind(models.TextChoices):
     PRODUCTION_SCHOOL = "ecole_production", "École de production"
     TECHNICAL_PLATFORM = "plateau_technique", "Plateau technique"
     OTHER = "autre", "Autre"
+
+
+class ScenarioRule(models.TextChoices):
+    """How an action type's money is split between régions (computed in `pilote.budget.scenarios`)."""
+
+    PER_TERRITORY = "territoire", "Part égale par territoire"
+    PER_POPULATION = "population", "Selon la population des territoires"
+    PER_FRAGILITY = "fragilite", "Territoires désignés pour un choc industriel dans l'année"
+    FIXED = "fixe", "Montants fixés par région"

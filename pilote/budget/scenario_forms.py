@@ -13,8 +13,8 @@ from pilote.core.forms import DsfrForm, DsfrModelForm
 from pilote.territories.figures import region_names
 from pilote.territories.models import Phase
 
-from .enums import ActionType
-from .models import RuleBroken, Scenario, ScenarioFixedAmount, ScenarioLine, ScenarioRule
+from .enums import ActionType, ScenarioRule
+from .models import RuleBroken, Scenario, ScenarioFixedAmount, ScenarioLine
 from .money import euros, percent
 from .scenarios import MEASURE_LABELS, check_shares
 

@@ -25,8 +25,8 @@ from pilote.core.audit import record
 from pilote.territories.figures import region_names
 from pilote.territories.models import Resolution, Territory
 
-from .enums import ActionType, EnvelopeLevel
-from .models import EditConflict, Envelope, RuleBroken, Scenario, ScenarioLine, ScenarioRule, ShockDesignation
+from .enums import ActionType, EnvelopeLevel, ScenarioRule
+from .models import EditConflict, Envelope, RuleBroken, Scenario, ScenarioLine, ShockDesignation
 from .money import euros
 
 RESERVE = ""  # the row of a line's national reserve (kept in the national envelope, not delegated)

@@ -11,8 +11,8 @@ Screenshots are left in /tmp/budget_*.png.
 
 import pytest
 
-from pilote.budget.enums import ActionType, EnvelopeLevel
-from pilote.budget.models import Commitment, Envelope, Scenario, ScenarioRule
+from pilote.budget.enums import ActionType, EnvelopeLevel, ScenarioRule
+from pilote.budget.models import Commitment, Envelope, Scenario
 from pilote.budget.money import euros
 from pilote.core.enums import Role
 

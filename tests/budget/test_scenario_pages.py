@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from pilote.budget.enums import ActionType, EnvelopeLevel
-from pilote.budget.models import Commitment, Envelope, Scenario, ScenarioFixedAmount, ScenarioRule
+from pilote.budget.enums import ActionType, EnvelopeLevel, ScenarioRule
+from pilote.budget.models import Commitment, Envelope, Scenario, ScenarioFixedAmount
 from pilote.budget.scenario_forms import ScenarioForm
 from pilote.core.enums import Role
 from pilote.core.models import AuditEvent

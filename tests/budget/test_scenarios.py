@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError
 
-from pilote.budget.enums import ActionType, EnvelopeLevel
+from pilote.budget.enums import ActionType, EnvelopeLevel, ScenarioRule
 from pilote.budget.models import (
     Commitment,
     EditConflict,
@@ -19,7 +19,6 @@ from pilote.budget.models import (
     Scenario,
     ScenarioFixedAmount,
     ScenarioLine,
-    ScenarioRule,
     ShockDesignation,
 )
 from pilote.budget.scenarios import RESERVE, allocation, compare, scenario_apply, split

@@ -1,0 +1,86 @@
+"""The parameters of the budget rules and the territories designated for Rebond industriel."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from pilote.territories.models import Territory
+
+from .envelopes import MONEY
+
+# --- rules' parameters and Rebond industriel --------------------------------------------------------------------------
+
+
+class Parameters(models.Model):
+    """The parameters of the budget rules: one row, edited by ANCT. The defaults are the platform's own choices,
+    to be confirmed by ANCT — not official figures."""
+
+    project_lead_state_share_max = models.DecimalField(
+        "part maximale de l'État dans un poste de chef de projet (%)",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("50.00"),
+        help_text="Valeur par défaut de la plateforme : 50 %, à confirmer par l'ANCT.",
+    )
+    project_lead_yearly_cap = models.DecimalField(
+        "plafond annuel de l'aide de l'État au chef de projet, par territoire (€)",
+        default=Decimal("40000.00"),
+        help_text="Valeur par défaut de la plateforme : 40 000 € par territoire et par an, à confirmer par l'ANCT.",
+        **MONEY,
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "paramètres des règles budgétaires"
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="parameters_single_row"),
+            models.CheckConstraint(
+                condition=Q(project_lead_state_share_max__gte=0) & Q(project_lead_state_share_max__lte=100),
+                name="parameters_share_is_a_percentage",
+            ),
+            models.CheckConstraint(condition=Q(project_lead_yearly_cap__gte=0), name="parameters_cap_positive"),
+        ]
+
+    def __str__(self):
+        return "Paramètres des règles budgétaires"
+
+    @classmethod
+    def current(cls) -> "Parameters":
+        return cls.objects.get_or_create(pk=1)[0]
+
+
+class ShockDesignationQuerySet(models.QuerySet):
+    def active_on(self, day: date):
+        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day), decided_on__lte=day)
+
+
+class ShockDesignation(models.Model):
+    """A territory designated as hit by an industrial shock, which opens Rebond industriel to it. Set by ANCT (a
+    later issue detects shocks from open data and proposes designations)."""
+
+    territory = models.ForeignKey(Territory, on_delete=models.PROTECT, related_name="shock_designations")
+    decided_on = models.DateField("décidé le")
+    decision = models.CharField("décision", max_length=300, help_text="Référence de la décision (comité, arrêté…).")
+    reason = models.TextField("choc industriel constaté", blank=True)
+    ended_on = models.DateField("fin de la désignation", null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    is_demo = models.BooleanField("démonstration", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ShockDesignationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "désignation Rebond industriel"
+        ordering = ["-decided_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("decided_on")), name="shock_dates_ordered"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.territory} — choc industriel ({self.decided_on:%d/%m/%Y})"
