@@ -17,7 +17,8 @@ def field_labels(*models, **extra: str) -> dict[str, str]:
     labels = dict(extra)
     for model in models:
         for model_field in model._meta.fields:
-            labels.setdefault(model_field.name, str(model_field.verbose_name).capitalize())
+            label = str(model_field.verbose_name)
+            labels.setdefault(model_field.name, label[:1].upper() + label[1:])  # not capitalize(): "AE" stays
     return labels
 
 

@@ -179,6 +179,10 @@ def test_the_detail_shows_leverage_payments_and_a_french_history(client, region8
     assert "1,00 € de partenaires pour 1 € de l'État" in body
     assert "70\u202f000,00 €" in body and "M-1" in body
     assert [label for _, label, _ in context["history"]] == ["Paiement", "Engagé", "Engagement créé (proposé)"]
+    created = {c.label: c.after for c in context["history"][-1][2]}
+    assert created["Territoire"] == "Ain industriel (ti-8401)"  # by name and code, never by internal id
+    assert created["Montant (AE, €)"] == "100 000,00 €"
+    assert "SIREN du bénéficiaire" not in created and "Fiche action" not in created  # nothing said of empty fields
     assert reverse("territories:detail", kwargs={"phase": PHASE, "code": "ti-8401"}) in body
 
 

@@ -67,8 +67,8 @@ COMMITMENT_FIELDS = [
     "amount",
     "sector",
     "skills_kind",
-    "fiche_id",
-    "territory_id",
+    "fiche",
+    "territory",
 ]
 
 
@@ -152,7 +152,8 @@ class Commitment(models.Model):
         return {"phase_slug": self.territory.phase.slug, "territory_code": self.territory.code}
 
     def audit_values(self) -> dict:
-        return field_changes(None, self, [*COMMITMENT_FIELDS, "status", "decided_on"])
+        changes = field_changes(None, self, [*COMMITMENT_FIELDS, "status", "decided_on"])
+        return {name: values for name, values in changes.items() if values[1] not in (None, "")}
 
     def total_cofinancing(self, lines) -> None:
         """Keep the sums of the co-financing `lines` ((kind, funder, amount), …): State's other money, partners'."""
