@@ -158,19 +158,30 @@ class Envelope(models.Model):
             None, self, ["year", "level", "action_type", "region_code", "departement_code", "ae_amount", "cp_amount"]
         )
 
+    def describe(self, regions: dict[str, str], departements: dict[str, str]) -> str:
+        """« Investissements productifs · Bourgogne-Franche-Comté »: what users read, places by name (code → name)."""
+        if self.level == EnvelopeLevel.PROGRAMME:
+            return f"Programme {self.year}"
+        parts = [self.get_action_type_display()]
+        if self.departement_code:
+            name = departements.get(self.departement_code, "")
+            parts.append(f"{name} ({self.departement_code})".strip())
+        elif self.region_code:
+            parts.append(regions.get(self.region_code, f"région {self.region_code}"))
+        return " · ".join(parts)
+
     def named(self) -> str:
-        """The envelope in words, with the name of its région or département (one query): for messages."""
+        """`describe` with the year, reading the one name it needs (one query): for messages."""
         from pilote.geography.models import Departement, Region
 
-        parts = [str(self.year), self.get_action_type_display() or "Programme"]
-        edition = settings.DEFAULT_EDITION
+        edition, regions, departements = settings.DEFAULT_EDITION, {}, {}
         if self.departement_code:
-            name = Departement.objects.filter(edition_id=edition, code=self.departement_code).values_list("name")
-            parts.append(f"{(name.first() or [self.departement_code])[0]} ({self.departement_code})")
+            rows = Departement.objects.of(edition).filter(code=self.departement_code)
+            departements = dict(rows.values_list("code", "name"))
         elif self.region_code:
-            name = Region.objects.filter(edition_id=edition, code=self.region_code).values_list("name")
-            parts.append((name.first() or [f"région {self.region_code}"])[0])
-        return " · ".join(parts)
+            regions = dict(Region.objects.of(edition).filter(code=self.region_code).values_list("code", "name"))
+        text = self.describe(regions, departements)
+        return text if self.level == EnvelopeLevel.PROGRAMME else f"{self.year} · {text}"
 
     def require(self, *, ae: Decimal = ZERO, cp: Decimal = ZERO, what: str = "Ce montant") -> None:
         """Refuse, in French, what this (locked) envelope cannot give."""

@@ -86,17 +86,10 @@ def _names() -> tuple[dict[str, str], dict[str, str]]:
     return place_names(settings.DEFAULT_EDITION)
 
 
-def envelope_name(envelope: Envelope, regions: dict[str, str], departements: dict[str, str]) -> str:
-    """« Investissements productifs · Bourgogne-Franche-Comté » — the name users read (régions by their name)."""
-    if envelope.level == EnvelopeLevel.PROGRAMME:
-        return f"Programme {envelope.year}"
-    parts = [envelope.get_action_type_display()]
-    if envelope.departement_code:
-        name = departements.get(envelope.departement_code, "")
-        parts.append(f"{name} ({envelope.departement_code})".strip())
-    elif envelope.region_code:
-        parts.append(regions.get(envelope.region_code, f"région {envelope.region_code}"))
-    return " · ".join(parts)
+def _envelope_row(envelope: Envelope, names: tuple[dict, dict]) -> dict:
+    """The envelope as the one row of its figures table (`row_list`), and its name for titles (`row`)."""
+    row = Row(envelope, envelope.describe(*names))
+    return {"row": row, "row_list": [row]}
 
 
 def _share(used: Decimal, amount: Decimal) -> Decimal | None:
@@ -134,7 +127,7 @@ def tree_rows(envelopes: list[Envelope], names) -> list[Row]:
     rows: list[Row] = []
 
     def walk(envelope: Envelope, depth: int) -> None:
-        rows.append(Row(envelope, envelope_name(envelope, *names), depth))
+        rows.append(Row(envelope, envelope.describe(*names), depth))
         for child in children.get(envelope.pk, []):
             walk(child, depth + 1)
 
@@ -223,7 +216,7 @@ def _envelope_or_404(user, pk: int) -> Envelope:
 
 def _envelope_crumbs(envelope: Envelope, names, current: str | None = None) -> dict:
     links = [_years_crumb(), (reverse("budget:year", args=[envelope.year]), str(envelope.year))]
-    name = envelope_name(envelope, *names)
+    name = envelope.describe(*names)
     if current is None:
         return _crumbs(name, *links)
     return _crumbs(current, *links, (reverse("budget:envelope", args=[envelope.pk]), name))
@@ -240,11 +233,10 @@ def envelope(request, pk: int):
     events = AuditEvent.objects.filter(object_type="budget.envelope", object_id=str(envelope.pk))
     context = {
         "envelope": envelope,
-        "row": Row(envelope, envelope_name(envelope, *names)),
-        "row_list": [Row(envelope, envelope_name(envelope, *names))],
-        "parent": Row(envelope.parent, envelope_name(envelope.parent, *names)) if envelope.parent_id else None,
+        **_envelope_row(envelope, names),
+        "parent": Row(envelope.parent, envelope.parent.describe(*names)) if envelope.parent_id else None,
         "parent_visible": Envelope.objects.visible_to(user).filter(pk=envelope.parent_id).exists(),
-        "children": [Row(child, envelope_name(child, *names)) for child in children],
+        "children": [Row(child, child.describe(*names)) for child in children],
         "commitments": with_region_names(commitments[:ENVELOPE_COMMITMENTS_SHOWN], names[0]),
         "commitments_count": commitments.count(),
         "shown": ENVELOPE_COMMITMENTS_SHOWN,
@@ -266,12 +258,11 @@ def envelope_delegate(request, pk: int):
     names = _names()
     form = DelegateForm(request.POST if request.method == "POST" else None, envelope=envelope, regions=names[0])
     if request.method == "POST" and form.is_valid() and (child := form.save(request.user)) is not None:
-        messages.success(request, f"Enveloppe déléguée : {envelope_name(child, *names)}.")
+        messages.success(request, f"Enveloppe déléguée : {child.describe(*names)}.")
         return redirect("budget:envelope", pk=envelope.pk)
     context = {
         "envelope": envelope,
-        "row": Row(envelope, envelope_name(envelope, *names)),
-        "row_list": [Row(envelope, envelope_name(envelope, *names))],
+        **_envelope_row(envelope, names),
         "form": form,
         "section": "envelopes",
         "breadcrumb_data": _envelope_crumbs(envelope, names, "Déléguer"),
@@ -295,7 +286,7 @@ def envelope_edit(request, pk: int):
     saved = Envelope.objects.get(pk=envelope.pk) if form.conflict else None
     context = {
         "envelope": envelope,
-        "row": Row(envelope, envelope_name(envelope, *names)),
+        **_envelope_row(envelope, names),
         "saved": saved,
         "form": EnvelopeAmountsForm(envelope=saved) if saved else form,
         "errors": form.non_field_errors(),
@@ -362,8 +353,7 @@ def commitment_create(request, pk: int):
         return redirect("budget:commitment", pk=commitment.pk)
     context = {
         "envelope": envelope,
-        "row": Row(envelope, envelope_name(envelope, *names)),
-        "row_list": [Row(envelope, envelope_name(envelope, *names))],
+        **_envelope_row(envelope, names),
         "form": form,
         "section": "envelopes",
         "breadcrumb_data": _envelope_crumbs(envelope, names, "Nouvel engagement"),
@@ -381,7 +371,7 @@ def _commitment_context(request, commitment: Commitment, **forms) -> dict:
     can_edit = perms.can_edit_commitment(user, commitment)
     return {
         "commitment": commitment,
-        "envelope_row": Row(commitment.envelope, envelope_name(commitment.envelope, *names)),
+        "envelope_row": Row(commitment.envelope, commitment.envelope.describe(*names)),
         "region_name": names[0].get(commitment.region_code, commitment.region_code),
         "lines": lines,
         "state_total": state,
