@@ -17,9 +17,10 @@ from pilote.budget.dashboard import Filters, filter_commitments, filter_envelope
 from pilote.budget.enums import ActionType, EnvelopeLevel
 from pilote.budget.models import Commitment, Envelope
 from pilote.territories.figures import region_names
-from pilote.territories.models import Phase, Territory
+from pilote.territories.models import Phase
 
 from .schemas import Error, InvalidInput, PhaseSlug, TerritoryCode, Year
+from .territories import get_territory
 
 router = Router(tags=["budget"])
 
@@ -132,15 +133,6 @@ def _filters(year: int | None, action_type: str | None, region: str | None, regi
     return Filters(year, action_type or "", region or "")
 
 
-def _territory(phase: str, code: str) -> Territory:
-    found = Territory.objects.select_related("phase").filter(phase__slug=phase, code=code).first()
-    if found is None:
-        if not Phase.objects.filter(slug=phase).exists():
-            raise HttpError(404, f"Phase inconnue : {phase}")
-        raise HttpError(404, f"Territoire inconnu en phase {phase} : {code}")
-    return found
-
-
 # --- answers --------------------------------------------------------------------------------------------------------
 
 
@@ -237,7 +229,7 @@ def budget_commitments(
     if territory:
         if not phase:
             raise HttpError(404, f"Territoire {territory} : indiquez aussi sa phase (paramètre « phase »).")
-        commitments = commitments.filter(territory=_territory(phase, territory))
+        commitments = commitments.filter(territory=get_territory(phase, territory))
     elif phase:
         if not Phase.objects.filter(slug=phase).exists():
             raise HttpError(404, f"Phase inconnue : {phase}")
@@ -274,7 +266,7 @@ def budget_beneficiary(request, siren: SirenParam):
 )
 def territory_budget(request, phase: PhaseSlug, code: TerritoryCode):
     """Committed and paid by year and action type (committed commitments only), with the co-financing."""
-    found = _territory(phase, code)
+    found = get_territory(phase, code)
     money = territory_money(found)
     return {
         "phase": found.phase.slug,

@@ -47,6 +47,15 @@ def get_phase(slug: str) -> Phase:
     return phase
 
 
+def get_territory(phase: str, code: str) -> Territory:
+    """The territory (phase, code), or 404 saying whether the phase or the territory is unknown."""
+    found = Territory.objects.select_related("phase").filter(phase__slug=phase, code=code).first()
+    if found is None:
+        get_phase(phase)
+        raise HttpError(404, f"Territoire inconnu en phase {phase} : {code}")
+    return found
+
+
 def get_edition(edition: int | None) -> int:
     edition = edition or settings.DEFAULT_EDITION
     check_edition(edition)
@@ -164,10 +173,7 @@ def territories_geojson(request, phase: PhaseSlug, edition: Year | None = None, 
 )
 def territory(request, phase: PhaseSlug, code: TerritoryCode, edition: Year | None = None, on: IsoDate | None = None):
     """The perimeter of the territory on date `on` (default: its latest version), resolved on `edition`."""
-    found = Territory.objects.select_related("phase").filter(phase__slug=phase, code=code).first()
-    if found is None:
-        get_phase(phase)
-        raise HttpError(404, f"Territoire inconnu en phase {phase} : {code}")
+    found = get_territory(phase, code)
     edition = get_edition(edition)
     versions = list(found.versions.order_by("number"))
     current = _version_on(versions, on)
