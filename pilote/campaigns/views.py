@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from openpyxl import Workbook
 
 from pilote.core.audit import field_changes, record
+from pilote.core.breadcrumbs import crumbs
 from pilote.core.exports import append_rows, csv_response, xlsx_response
 from pilote.core.models import AuditEvent
 from pilote.territories.figures import place_names
@@ -25,10 +26,6 @@ from .models import Campaign, FileEvent, OpinionRequest, PerimeterChangeRequest,
 from .perimeter import before_after_geojson
 from .review import file_diff
 from .services import campaign_open
-
-
-def _crumbs(current: str, *links: tuple[str, str]) -> dict:
-    return {"links": [{"url": url, "title": title} for url, title in links], "current": current}
 
 
 def _campaigns_crumb() -> tuple[str, str]:
@@ -59,7 +56,7 @@ def campaign_list(request):
         "my_files": list(files.order_by("-campaign__opened_at", "territory__code")[:50]),
         "can_open": perms.can_open_campaign(request.user),
         "can_dashboard": perms.can_view_dashboard(request.user),
-        "breadcrumb_data": _crumbs("Campagnes"),
+        "breadcrumb_data": crumbs("Campagnes"),
     }
     return render(request, "campaigns/list.html", context)
 
@@ -82,7 +79,7 @@ def campaign_create(request):
         )
         messages.success(request, f"Campagne ouverte : {campaign.files.count()} dossier(s) créé(s).")
         return redirect("campaigns:dashboard", pk=campaign.pk)
-    context = {"form": form, "breadcrumb_data": _crumbs("Ouvrir une campagne", _campaigns_crumb())}
+    context = {"form": form, "breadcrumb_data": crumbs("Ouvrir une campagne", _campaigns_crumb())}
     return render(request, "campaigns/create.html", context, status=400 if form.errors else 200)
 
 
@@ -91,7 +88,7 @@ def campaign_create(request):
 def campaign_dashboard(request, pk: int):
     campaign = _campaign_or_404(request.user, pk)
     context = {"campaign": campaign, **dashboard(campaign, request.user)}
-    context["breadcrumb_data"] = _crumbs(campaign.name, _campaigns_crumb())
+    context["breadcrumb_data"] = crumbs(campaign.name, _campaigns_crumb())
     return render(request, "campaigns/dashboard.html", context)
 
 
@@ -123,7 +120,8 @@ def _file_context(request, file: TerritoryFile) -> dict:
     user = request.user
     requests = list(file.opinion_requests.select_related("organisation", "opinion__author"))
     answerable = set(OpinionRequest.objects.filter(file=file).addressed_to(user).values_list("pk", flat=True))
-    perimeter = PerimeterChangeRequest.objects.filter(file=file).first()
+    # The instance the workflow's conditions read too: its checks are computed once (they project the perimeter).
+    perimeter = getattr(file, "perimeter_request", None)
     return {
         "file": file,
         "campaign": file.campaign,
@@ -143,7 +141,7 @@ def _file_context(request, file: TerritoryFile) -> dict:
         "can_reopen": perms.can_reopen(user, file),
         "reopen_form": ReopenForm(),
         "submission_open": file.submission_open(),
-        "breadcrumb_data": _crumbs(str(file.territory), _campaigns_crumb()),
+        "breadcrumb_data": crumbs(str(file.territory), _campaigns_crumb()),
     }
 
 
@@ -212,7 +210,7 @@ def file_perimeter(request, pk: int):
         "check": result,
         "can_edit": perms.can_edit_file(request.user, file),
         "preview": orjson.dumps(before_after_geojson(form.instance)).decode() if result else "",
-        "breadcrumb_data": _crumbs(
+        "breadcrumb_data": crumbs(
             "Périmètre", _campaigns_crumb(), (reverse("campaigns:file", args=[file.pk]), str(file.territory))
         ),
     }
@@ -311,7 +309,7 @@ def file_history(request, pk: int):
         "territory": territory,
         "events": list(FileEvent.objects.filter(file=file).select_related("actor")),
         "audit": list(audit.select_related("actor")[:500]),
-        "breadcrumb_data": _crumbs(
+        "breadcrumb_data": crumbs(
             "Historique", _campaigns_crumb(), (reverse("campaigns:file", args=[file.pk]), str(territory))
         ),
     }

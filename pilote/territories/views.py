@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.module_loading import import_string
 from django.views.decorators.http import require_GET
 
+from pilote.core.breadcrumbs import crumbs
 from pilote.core.exports import csv_response
 from pilote.geography.enums import CommuneKind
 from pilote.geography.models import Commune, CommuneLineage, Edition, Epci, EpciMembership
@@ -45,10 +46,6 @@ def _phase_or_404(phases: list[Phase], slug: str | None) -> Phase:
         if phase.slug == slug:
             return phase
     raise Http404("Phase inconnue")
-
-
-def _crumbs(current: str, *links: tuple[str, str]) -> dict:
-    return {"links": [{"url": url, "title": title} for url, title in links], "current": current}
 
 
 @require_GET
@@ -95,7 +92,7 @@ def search(request):
     edition = settings.DEFAULT_EDITION
     results = _search(text, edition) if len(text) >= 2 else None
     context = {"q": text, "results": results, "limit": SEARCH_LIMIT, "edition": edition}
-    context["breadcrumb_data"] = _crumbs("Recherche")
+    context["breadcrumb_data"] = crumbs("Recherche")
     return render(request, "territories/search.html", context)
 
 
@@ -142,7 +139,7 @@ def territory_list(request):
         "phase": phase,
         "rows": rows,
         "edition": edition,
-        "breadcrumb_data": _crumbs("Territoires"),
+        "breadcrumb_data": crumbs("Territoires"),
     }
     return render(request, "territories/list.html", context)
 
@@ -197,7 +194,7 @@ def territory_detail(request, phase: str, code: str):
         "regions": [(c, regions.get(c, c)) for c in (resolution.regions if resolution else [])],
         "edition": edition,
         "sections": _sections(territory),
-        "breadcrumb_data": _crumbs(territory.name, (reverse("territories:list"), "Territoires")),
+        "breadcrumb_data": crumbs(territory.name, (reverse("territories:list"), "Territoires")),
     }
     return render(request, "territories/detail.html", context)
 
@@ -233,7 +230,7 @@ def epci_detail(request, siren: str):
         "edition": edition,
         "default_edition": settings.DEFAULT_EDITION,
         "editions": list(Edition.objects.values_list("year", flat=True)),
-        "breadcrumb_data": _crumbs(epci.name),
+        "breadcrumb_data": crumbs(epci.name),
     }
     return render(request, "territories/epci.html", context)
 
@@ -266,7 +263,7 @@ def commune_detail(request, code: str):
         "epcis": epcis,
         "territories": _territories_of(rows),
         "edition": edition,
-        "breadcrumb_data": _crumbs(str(commune)),
+        "breadcrumb_data": crumbs(str(commune)),
     }
     return render(request, "territories/commune.html", context)
 
@@ -279,7 +276,7 @@ def compare(request):
         "form": form,
         "comparison": comparison,
         "s": comparison.summary if comparison else None,
-        "breadcrumb_data": _crumbs("Évolution entre les phases"),
+        "breadcrumb_data": crumbs("Évolution entre les phases"),
     }
     return render(request, "territories/compare.html", context, status=200 if comparison else 400)
 

@@ -2,17 +2,15 @@
 ANCT, operators and reviewers (each in their scope). Territory teams see their money on the territory's page."""
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from pilote.core.breadcrumbs import crumbs
 from pilote.core.exports import append_rows, csv_response, xlsx_response
 from pilote.territories.figures import region_names
 
-from .. import perms
 from ..dashboard import (
     EXPORT_HEADER,
     MONEY_COLUMNS,
@@ -23,28 +21,27 @@ from ..dashboard import (
     export_rows,
     table_rows,
 )
+from . import budget_page
 
 EURO_FORMAT = '#,##0.00\\ "€"'
 TABLE_MONEY_COLUMNS = {2, 3, 4, *range(6, 12)}  # of table_rows: not the count (5) nor the leverage (12)
 
 
 def _filters(request) -> tuple[FollowFilterForm, Filters, dict[str, str]]:
-    """The filters of the query string; 403 for who may not follow the money."""
-    if not perms.can_view_budget(request.user):
-        raise PermissionDenied("Le suivi du budget est réservé à l'ANCT, aux opérateurs et aux services instructeurs.")
+    """The filters of the query string (an invalid field is left out and shown next to its field)."""
     names = region_names(settings.DEFAULT_EDITION)
     form = FollowFilterForm(request.GET, regions=names)
     form.is_valid()  # an invalid field is left out of the filters and shown next to its field
     return form, form.filters(), names
 
 
-@login_required
+@budget_page
 @require_GET
 def budget_dashboard(request):
     form, filters, names = _filters(request)
     context = {"form": form, "filters": filters, "query": filters.query()}
     context |= dashboard(request.user, filters, regions=names)
-    context["breadcrumb_data"] = {"links": [], "current": "Suivi du budget"}
+    context["breadcrumb_data"] = crumbs("Suivi du budget")
     return render(request, "budget/dashboard.html", context, status=400 if form.errors else 200)
 
 
@@ -53,7 +50,7 @@ def _filename(filters: Filters, extension: str) -> str:
     return "_".join(p for p in parts if p) + f".{extension}"
 
 
-@login_required
+@budget_page
 @require_GET
 def export_csv(request):
     _, filters, names = _filters(request)
@@ -73,7 +70,7 @@ def _sheet(book: Workbook, title: str, rows: list[list], money: range, *, first:
     return sheet
 
 
-@login_required
+@budget_page
 @require_GET
 def export_xlsx(request):
     _, filters, names = _filters(request)

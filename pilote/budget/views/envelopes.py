@@ -6,13 +6,11 @@ Only people who may view the budget reach them (403 for the others); envelopes a
 their `visible_to(user)` (outside it: 404); what the role may not do answers 403; a refused rule re-displays the
 form with its French reason (400, nothing written); a stale edit answers 409 with the saved values."""
 
-import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
@@ -22,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from pilote.core.breadcrumbs import crumbs
 from pilote.core.enums import Role
 from pilote.core.models import AuditEvent
 from pilote.core.perms import has_role
@@ -47,31 +46,15 @@ from ..forms import (
 from ..history import history
 from ..models import ZERO, Commitment, Envelope, Parameters, ShockDesignation
 from ..money import euros, ratio
+from . import budget_page
 
 PAGE_SIZE = 50
 ENVELOPE_COMMITMENTS_SHOWN = 100
 
 
-def budget_page(view):
-    """Signed in (else the login page) and allowed to view the budget (else 403)."""
-
-    @login_required
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not perms.can_view_budget(request.user):
-            raise PermissionDenied("Le budget est réservé à l'ANCT, aux opérateurs et aux services instructeurs.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 def _deny_unless(allowed: bool, reason: str) -> None:
     if not allowed:
         raise PermissionDenied(reason)
-
-
-def _crumbs(current: str, *links: tuple[str, str]) -> dict:
-    return {"links": [{"url": url, "title": title} for url, title in links], "current": current}
 
 
 def _years_crumb() -> tuple[str, str]:
@@ -167,7 +150,7 @@ def _years_context(request, form: YearOpenForm | None = None) -> dict:
         "can_steer": can_steer,
         "form": form or (YearOpenForm() if can_steer else None),
         "section": "envelopes",
-        "breadcrumb_data": _crumbs("Enveloppes"),
+        "breadcrumb_data": crumbs("Enveloppes"),
     }
 
 
@@ -202,7 +185,7 @@ def year(request, year: int):
         "year": year,
         "rows": tree_rows(envelopes, _names()),
         "section": "envelopes",
-        "breadcrumb_data": _crumbs(str(year), _years_crumb()),
+        "breadcrumb_data": crumbs(str(year), _years_crumb()),
     }
     return render(request, "budget/year.html", context)
 
@@ -214,12 +197,12 @@ def _envelope_or_404(user, pk: int) -> Envelope:
     return get_object_or_404(Envelope.objects.visible_to(user).select_related("parent"), pk=pk)
 
 
-def _envelope_crumbs(envelope: Envelope, names, current: str | None = None) -> dict:
+def _envelopecrumbs(envelope: Envelope, names, current: str | None = None) -> dict:
     links = [_years_crumb(), (reverse("budget:year", args=[envelope.year]), str(envelope.year))]
     name = envelope.describe(*names)
     if current is None:
-        return _crumbs(name, *links)
-    return _crumbs(current, *links, (reverse("budget:envelope", args=[envelope.pk]), name))
+        return crumbs(name, *links)
+    return crumbs(current, *links, (reverse("budget:envelope", args=[envelope.pk]), name))
 
 
 @budget_page
@@ -245,7 +228,7 @@ def envelope(request, pk: int):
         "can_change_amounts": perms.can_change_amounts(user, envelope),
         "can_commit": perms.can_commit(user, envelope),
         "section": "envelopes",
-        "breadcrumb_data": _envelope_crumbs(envelope, names),
+        "breadcrumb_data": _envelopecrumbs(envelope, names),
     }
     return render(request, "budget/envelope.html", context)
 
@@ -265,7 +248,7 @@ def envelope_delegate(request, pk: int):
         **_envelope_row(envelope, names),
         "form": form,
         "section": "envelopes",
-        "breadcrumb_data": _envelope_crumbs(envelope, names, "Déléguer"),
+        "breadcrumb_data": _envelopecrumbs(envelope, names, "Déléguer"),
     }
     return render(request, "budget/envelope_delegate.html", context, status=form.status)
 
@@ -291,7 +274,7 @@ def envelope_edit(request, pk: int):
         "form": EnvelopeAmountsForm(envelope=saved) if saved else form,
         "errors": form.non_field_errors(),
         "section": "envelopes",
-        "breadcrumb_data": _envelope_crumbs(envelope, names, "Modifier les montants"),
+        "breadcrumb_data": _envelopecrumbs(envelope, names, "Modifier les montants"),
     }
     return render(request, "budget/envelope_edit.html", context, status=form.status)
 
@@ -317,7 +300,7 @@ def commitments(request):
         "rows": with_region_names(page.object_list, names[0]),
         "query": query.urlencode(),
         "section": "commitments",
-        "breadcrumb_data": _crumbs("Engagements"),
+        "breadcrumb_data": crumbs("Engagements"),
     }
     return render(request, "budget/commitments.html", context, status=400 if form.errors else 200)
 
@@ -331,11 +314,11 @@ def _commitment_or_404(user, pk: int) -> Commitment:
     return get_object_or_404(rows, pk=pk)
 
 
-def _commitment_crumbs(commitment: Commitment, current: str | None = None) -> dict:
+def _commitmentcrumbs(commitment: Commitment, current: str | None = None) -> dict:
     title = f"Engagement n° {commitment.pk}"
     if current is None:
-        return _crumbs(title, _commitments_crumb())
-    return _crumbs(current, _commitments_crumb(), (reverse("budget:commitment", args=[commitment.pk]), title))
+        return crumbs(title, _commitments_crumb())
+    return crumbs(current, _commitments_crumb(), (reverse("budget:commitment", args=[commitment.pk]), title))
 
 
 @budget_page
@@ -356,7 +339,7 @@ def commitment_create(request, pk: int):
         **_envelope_row(envelope, names),
         "form": form,
         "section": "envelopes",
-        "breadcrumb_data": _envelope_crumbs(envelope, names, "Nouvel engagement"),
+        "breadcrumb_data": _envelopecrumbs(envelope, names, "Nouvel engagement"),
     }
     return render(request, "budget/commitment_create.html", context, status=form.status)
 
@@ -385,7 +368,7 @@ def _commitment_context(request, commitment: Commitment, **forms) -> dict:
         "cancel_form": forms.get("cancel_form") or CancelForm(),
         "is_proposed": commitment.status == CommitmentStatus.PROPOSED,
         "section": "commitments",
-        "breadcrumb_data": _commitment_crumbs(commitment),
+        "breadcrumb_data": _commitmentcrumbs(commitment),
     }
 
 
@@ -414,7 +397,7 @@ def commitment_edit(request, pk: int):
         "saved_lines": list(saved.cofinancing.all()) if saved else [],
         "form": form,
         "section": "commitments",
-        "breadcrumb_data": _commitment_crumbs(commitment, "Modifier"),
+        "breadcrumb_data": _commitmentcrumbs(commitment, "Modifier"),
     }
     if saved is not None:  # start again from what is saved, with its version
         context["form"] = CommitmentEditForm(commitment=saved, territory_ids=ids)
@@ -460,7 +443,7 @@ def payment_create(request, pk: int):
         "commitment": commitment,
         "form": form,
         "section": "commitments",
-        "breadcrumb_data": _commitment_crumbs(commitment, "Paiement"),
+        "breadcrumb_data": _commitmentcrumbs(commitment, "Paiement"),
     }
     return render(request, "budget/payment_create.html", context, status=form.status)
 
@@ -491,7 +474,7 @@ def parameters(request):
         "conflict": form.conflict,
         "history": history(events),
         "section": "parameters",
-        "breadcrumb_data": _crumbs("Paramètres des règles"),
+        "breadcrumb_data": crumbs("Paramètres des règles"),
     }
     return render(request, "budget/parameters.html", context, status=form.status)
 
@@ -508,7 +491,7 @@ def _shocks_context(request, form=None, end_form=None, ending: int | None = None
         "end_form": end_form or ShockEndForm(),
         "ending": ending,
         "section": "shocks",
-        "breadcrumb_data": _crumbs("Rebond industriel"),
+        "breadcrumb_data": crumbs("Rebond industriel"),
     }
 
 

@@ -10,15 +10,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from pilote.core.breadcrumbs import crumbs
+
 from .. import perms
 from ..enums import EnvelopeLevel
 from ..models import EditConflict, Envelope, RuleBroken, Scenario
 from ..scenario_forms import ApplyForm, CompareForm, ScenarioForm
 from ..scenarios import allocation, compare, plan, scenario_apply
-
-
-def _crumbs(current: str, *links: tuple[str, str]) -> dict:
-    return {"links": [{"url": url, "title": title} for url, title in links], "current": current}
 
 
 def _scenarios_crumb() -> tuple[str, str]:
@@ -42,7 +40,7 @@ def scenario_list(request):
     _steer(request)
     context = {
         "scenarios": list(Scenario.objects.select_related("created_by", "applied_by")),
-        "breadcrumb_data": _crumbs("Scénarios de répartition"),
+        "breadcrumb_data": crumbs("Scénarios de répartition"),
     }
     return render(request, "budget/scenario_list.html", context)
 
@@ -59,7 +57,7 @@ def scenario_create(request):
         scenario = form.save()
         messages.success(request, f"Scénario « {scenario} » enregistré.")
         return redirect("budget:scenario", pk=scenario.pk)
-    context = {"form": form, "breadcrumb_data": _crumbs("Nouveau scénario", _scenarios_crumb())}
+    context = {"form": form, "breadcrumb_data": crumbs("Nouveau scénario", _scenarios_crumb())}
     return render(request, "budget/scenario_form.html", context, status=400 if form.errors else 200)
 
 
@@ -79,7 +77,7 @@ def scenario_edit(request, pk: int):
     context = {
         "form": form,
         "scenario": scenario,
-        "breadcrumb_data": _crumbs(
+        "breadcrumb_data": crumbs(
             "Modifier", _scenarios_crumb(), (reverse("budget:scenario", args=[pk]), str(scenario))
         ),
     }
@@ -90,7 +88,7 @@ def scenario_edit(request, pk: int):
 @require_GET
 def scenario_detail(request, pk: int):
     scenario = _scenario(request, pk)
-    context = {"scenario": scenario, "breadcrumb_data": _crumbs(str(scenario), _scenarios_crumb())}
+    context = {"scenario": scenario, "breadcrumb_data": crumbs(str(scenario), _scenarios_crumb())}
     try:
         result = allocation(scenario)
         context |= {"allocation": result, "tables": [result.table("ae"), result.table("cp")], "chart": result.chart()}
@@ -107,7 +105,7 @@ def scenario_detail(request, pk: int):
 def scenario_compare(request):
     _steer(request)
     form = CompareForm(request.GET if "s" in request.GET else None)
-    context = {"form": form, "breadcrumb_data": _crumbs("Comparer des scénarios", _scenarios_crumb())}
+    context = {"form": form, "breadcrumb_data": crumbs("Comparer des scénarios", _scenarios_crumb())}
     if not form.is_valid():
         return render(request, "budget/scenario_compare.html", context, status=400 if form.errors else 200)
     scenarios = form.cleaned_data["s"]
@@ -147,7 +145,7 @@ def _apply_context(scenario: Scenario, form: ApplyForm) -> dict:
     context = {
         "scenario": scenario,
         "form": form,
-        "breadcrumb_data": _crumbs(
+        "breadcrumb_data": crumbs(
             "Appliquer", _scenarios_crumb(), (reverse("budget:scenario", args=[scenario.pk]), str(scenario))
         ),
     }
