@@ -34,7 +34,6 @@ from .models import Commitment, Envelope
 from .money import euros, ratio
 
 ZERO = Decimal("0.00")
-COMMITTED = Q(status=CommitmentStatus.COMMITTED)
 DEMO = Q(is_demo=True)
 NATIONAL_ROW = "Crédits nationaux non délégués"
 

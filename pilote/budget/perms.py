@@ -12,6 +12,11 @@ from pilote.core.perms import departement_codes, has_role, is_national, region_c
 from .enums import CommitmentStatus, EnvelopeLevel
 
 
+def sees_whole_budget(user) -> bool:
+    """ANCT and operators see every envelope and commitment; the others those of their places."""
+    return is_national(user) or has_role(user, Role.OPERATOR)
+
+
 def can_view_budget(user) -> bool:
     return user.is_authenticated and (
         is_national(user)

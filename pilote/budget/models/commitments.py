@@ -9,14 +9,12 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django_fsm import FSMField, transition
 
-from pilote.core import perms
 from pilote.core.audit import field_changes, record
-from pilote.core.enums import Role
 from pilote.plans.models import FicheAction
 from pilote.territories.models import Resolution, Territory
 
 from ..enums import ActionType, CofinancerKind, CommitmentStatus, EnvelopeLevel, Sector, SkillsKind
-from ..money import euros, percent
+from ..money import euros, percent, ratio
 from .envelopes import MONEY, ZERO, EditConflict, Envelope, RuleBroken
 from .rules import Parameters, ShockDesignation
 
@@ -26,7 +24,9 @@ from .rules import Parameters, ShockDesignation
 class CommitmentQuerySet(models.QuerySet):
     def visible_to(self, user):
         """ANCT and operators see every commitment; reviewers those drawn on the envelopes they see."""
-        if perms.is_national(user) or perms.has_role(user, Role.OPERATOR):
+        from ..perms import sees_whole_budget
+
+        if sees_whole_budget(user):
             return self
         return self.filter(envelope__in=Envelope.objects.visible_to(user))
 
@@ -161,6 +161,16 @@ class Commitment(models.Model):
         self.cofinancing_partners = sum((a for k, _, a in lines if k != CofinancerKind.STATE), ZERO)
 
     @property
+    def state_total(self) -> Decimal:
+        """The State's euros: this commitment and the State's other money among its co-financing."""
+        return self.amount + self.cofinancing_state
+
+    @property
+    def leverage(self) -> Decimal | None:
+        """Partners' euros per State euro."""
+        return ratio(self.cofinancing_partners, self.state_total)
+
+    @property
     def remaining_to_pay(self) -> Decimal:
         return self.amount - self.paid_amount
 
@@ -196,7 +206,7 @@ class Commitment(models.Model):
         if self.fiche_id and self.fiche.territory_id != territory.pk:
             raise RuleBroken("La fiche action choisie appartient à un autre territoire.")
 
-    def check_rules(self, decided_on: date, lines: list["CoFinancing"]) -> None:
+    def check_rules(self, decided_on: date) -> None:
         """The rules of a commitment that uses money: decision in the envelope's year, Rebond industriel only for a
         designated territory, the chef de projet's State share and yearly cap."""
         if decided_on.year != self.year:
@@ -209,12 +219,10 @@ class Commitment(models.Model):
                 "Rebond industriel lui est fermé (désignation par l'ANCT)."
             )
         if self.action_type == ActionType.PROJECT_LEADS:
-            self._check_project_lead(Parameters.current(), lines)
+            self._check_project_lead(Parameters.current())
 
-    def _check_project_lead(self, params: Parameters, lines: list["CoFinancing"]) -> None:
-        state = self.amount + sum((line.amount for line in lines if line.kind == CofinancerKind.STATE), ZERO)
-        total = self.amount + sum((line.amount for line in lines), ZERO)
-        share = state * 100 / total
+    def _check_project_lead(self, params: Parameters) -> None:
+        share = self.state_total * 100 / (self.state_total + self.cofinancing_partners)
         if share > params.project_lead_state_share_max:
             raise RuleBroken(
                 f"La part de l'État dans ce poste de chef de projet serait de {percent(share)}, au-delà du plafond de "
@@ -269,7 +277,7 @@ class Commitment(models.Model):
             current = self._locked()
             if current.status != CommitmentStatus.PROPOSED:
                 raise RuleBroken(f"Cet engagement est {current.get_status_display().lower()} : il ne peut être engagé.")
-            current.check_rules(decided_on, list(current.cofinancing.all()))
+            current.check_rules(decided_on)
             envelope.require(ae=current.amount, what="Cet engagement")
             Envelope.objects.use(envelope.pk, ae=current.amount)
             current._to_committed()
@@ -336,7 +344,7 @@ class Commitment(models.Model):
             new_lines = [CoFinancing(commitment=current, kind=k, funder=f, amount=a) for k, f, a in lines]
             current.total_cofinancing(lines)
             if current.status == CommitmentStatus.COMMITTED:
-                current.check_rules(current.decided_on, new_lines)
+                current.check_rules(current.decided_on)
                 delta = current.amount - before.amount
                 envelope.require(ae=max(delta, ZERO), what="Cette augmentation")
                 Envelope.objects.use(envelope.pk, ae=delta)

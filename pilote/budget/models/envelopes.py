@@ -9,7 +9,6 @@ from django.db.models import F, Q
 
 from pilote.core import perms
 from pilote.core.audit import field_changes, record
-from pilote.core.enums import Role
 
 from ..enums import CHILD_LEVEL, ActionType, EnvelopeLevel
 from ..money import euros
@@ -36,7 +35,9 @@ class EnvelopeQuerySet(models.QuerySet):
     def visible_to(self, user):
         """ANCT and operators see every envelope; a regional reviewer those of their régions (and their
         départements); a départemental reviewer those of their départements. The one scoping method of envelopes."""
-        if perms.is_national(user) or perms.has_role(user, Role.OPERATOR):
+        from ..perms import sees_whole_budget
+
+        if sees_whole_budget(user):
             return self
         return self.filter(
             Q(region_code__in=perms.region_codes(user)) | Q(departement_code__in=perms.departement_codes(user))
@@ -235,7 +236,7 @@ class Envelope(models.Model):
                 region_code=child.region_code,
                 departement_code=child.departement_code,
             ).exists():
-                raise RuleBroken(f"L'enveloppe {child} existe déjà : modifiez son montant.")
+                raise RuleBroken(f"L'enveloppe {child.named()} existe déjà : modifiez son montant.")
             parent.require(ae=ae, cp=cp, what="Cette délégation")
             Envelope.objects.use(parent.pk, ae=ae, cp=cp)
             child.save()
@@ -270,13 +271,13 @@ class Envelope(models.Model):
             current = Envelope.objects.lock(self.pk)
             if current.version != version:
                 raise EditConflict(
-                    f"L'enveloppe {current} a été modifiée entre-temps (AE {euros(current.ae_amount)}, "
+                    f"L'enveloppe {current.named()} a été modifiée entre-temps (AE {euros(current.ae_amount)}, "
                     f"CP {euros(current.cp_amount)}) : rechargez la page avant de la modifier."
                 )
             if ae < current.ae_used or cp < current.cp_used:
                 raise RuleBroken(
-                    f"L'enveloppe {current} a déjà délégué ou engagé {euros(current.ae_used)} en AE et délégué ou payé "
-                    f"{euros(current.cp_used)} en CP : elle ne peut descendre en dessous."
+                    f"L'enveloppe {current.named()} a déjà délégué ou engagé {euros(current.ae_used)} en AE et délégué "
+                    f"ou payé {euros(current.cp_used)} en CP : elle ne peut descendre en dessous."
                 )
             delta_ae, delta_cp = ae - current.ae_amount, cp - current.cp_amount
             if parent is not None:

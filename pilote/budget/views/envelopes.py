@@ -21,13 +21,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pilote.core.breadcrumbs import crumbs
-from pilote.core.enums import Role
 from pilote.core.models import AuditEvent
-from pilote.core.perms import has_role
 from pilote.territories.figures import place_names
 
 from .. import perms
-from ..enums import CofinancerKind, CommitmentStatus, EnvelopeLevel
+from ..enums import CommitmentStatus, EnvelopeLevel
 from ..forms import (
     CancelForm,
     CommitForm,
@@ -44,8 +42,8 @@ from ..forms import (
     territories_for,
 )
 from ..history import history
-from ..models import ZERO, Commitment, Envelope, Parameters, ShockDesignation
-from ..money import euros, ratio
+from ..models import Commitment, Envelope, Parameters, ShockDesignation
+from ..money import euros
 from . import budget_page
 
 PAGE_SIZE = 50
@@ -146,16 +144,12 @@ def _years_context(request, form: YearOpenForm | None = None) -> dict:
     can_steer = perms.can_steer(request.user)
     return {
         "years": years,
-        "sees_everything": _sees_everything(request.user),
+        "sees_everything": perms.sees_whole_budget(request.user),
         "can_steer": can_steer,
         "form": form or (YearOpenForm() if can_steer else None),
         "section": "envelopes",
         "breadcrumb_data": crumbs("Enveloppes"),
     }
-
-
-def _sees_everything(user) -> bool:
-    return perms.is_national(user) or has_role(user, Role.OPERATOR)
 
 
 @budget_page
@@ -197,7 +191,7 @@ def _envelope_or_404(user, pk: int) -> Envelope:
     return get_object_or_404(Envelope.objects.visible_to(user).select_related("parent"), pk=pk)
 
 
-def _envelopecrumbs(envelope: Envelope, names, current: str | None = None) -> dict:
+def _envelope_crumbs(envelope: Envelope, names, current: str | None = None) -> dict:
     links = [_years_crumb(), (reverse("budget:year", args=[envelope.year]), str(envelope.year))]
     name = envelope.describe(*names)
     if current is None:
@@ -228,7 +222,7 @@ def envelope(request, pk: int):
         "can_change_amounts": perms.can_change_amounts(user, envelope),
         "can_commit": perms.can_commit(user, envelope),
         "section": "envelopes",
-        "breadcrumb_data": _envelopecrumbs(envelope, names),
+        "breadcrumb_data": _envelope_crumbs(envelope, names),
     }
     return render(request, "budget/envelope.html", context)
 
@@ -248,7 +242,7 @@ def envelope_delegate(request, pk: int):
         **_envelope_row(envelope, names),
         "form": form,
         "section": "envelopes",
-        "breadcrumb_data": _envelopecrumbs(envelope, names, "Déléguer"),
+        "breadcrumb_data": _envelope_crumbs(envelope, names, "Déléguer"),
     }
     return render(request, "budget/envelope_delegate.html", context, status=form.status)
 
@@ -274,7 +268,7 @@ def envelope_edit(request, pk: int):
         "form": EnvelopeAmountsForm(envelope=saved) if saved else form,
         "errors": form.non_field_errors(),
         "section": "envelopes",
-        "breadcrumb_data": _envelopecrumbs(envelope, names, "Modifier les montants"),
+        "breadcrumb_data": _envelope_crumbs(envelope, names, "Modifier les montants"),
     }
     return render(request, "budget/envelope_edit.html", context, status=form.status)
 
@@ -314,7 +308,7 @@ def _commitment_or_404(user, pk: int) -> Commitment:
     return get_object_or_404(rows, pk=pk)
 
 
-def _commitmentcrumbs(commitment: Commitment, current: str | None = None) -> dict:
+def _commitment_crumbs(commitment: Commitment, current: str | None = None) -> dict:
     title = f"Engagement n° {commitment.pk}"
     if current is None:
         return crumbs(title, _commitments_crumb())
@@ -339,7 +333,7 @@ def commitment_create(request, pk: int):
         **_envelope_row(envelope, names),
         "form": form,
         "section": "envelopes",
-        "breadcrumb_data": _envelopecrumbs(envelope, names, "Nouvel engagement"),
+        "breadcrumb_data": _envelope_crumbs(envelope, names, "Nouvel engagement"),
     }
     return render(request, "budget/commitment_create.html", context, status=form.status)
 
@@ -348,8 +342,6 @@ def _commitment_context(request, commitment: Commitment, **forms) -> dict:
     user = request.user
     names = _names()
     lines = list(commitment.cofinancing.all())
-    state = commitment.amount + sum((c.amount for c in lines if c.kind == CofinancerKind.STATE), ZERO)
-    partners = sum((c.amount for c in lines if c.kind != CofinancerKind.STATE), ZERO)
     events = AuditEvent.objects.filter(object_type="budget.commitment", object_id=str(commitment.pk))
     can_edit = perms.can_edit_commitment(user, commitment)
     return {
@@ -357,9 +349,9 @@ def _commitment_context(request, commitment: Commitment, **forms) -> dict:
         "envelope_row": Row(commitment.envelope, commitment.envelope.describe(*names)),
         "region_name": names[0].get(commitment.region_code, commitment.region_code),
         "lines": lines,
-        "state_total": state,
-        "partners_total": partners,
-        "leverage": ratio(partners, state),
+        "state_total": commitment.state_total,
+        "partners_total": commitment.cofinancing_partners,
+        "leverage": commitment.leverage,
         "payments": list(commitment.payments.all()),
         "history": history(events.select_related("actor")[:200]),
         "can_edit": can_edit,
@@ -368,7 +360,7 @@ def _commitment_context(request, commitment: Commitment, **forms) -> dict:
         "cancel_form": forms.get("cancel_form") or CancelForm(),
         "is_proposed": commitment.status == CommitmentStatus.PROPOSED,
         "section": "commitments",
-        "breadcrumb_data": _commitmentcrumbs(commitment),
+        "breadcrumb_data": _commitment_crumbs(commitment),
     }
 
 
@@ -397,7 +389,7 @@ def commitment_edit(request, pk: int):
         "saved_lines": list(saved.cofinancing.all()) if saved else [],
         "form": form,
         "section": "commitments",
-        "breadcrumb_data": _commitmentcrumbs(commitment, "Modifier"),
+        "breadcrumb_data": _commitment_crumbs(commitment, "Modifier"),
     }
     if saved is not None:  # start again from what is saved, with its version
         context["form"] = CommitmentEditForm(commitment=saved, territory_ids=ids)
@@ -443,7 +435,7 @@ def payment_create(request, pk: int):
         "commitment": commitment,
         "form": form,
         "section": "commitments",
-        "breadcrumb_data": _commitmentcrumbs(commitment, "Paiement"),
+        "breadcrumb_data": _commitment_crumbs(commitment, "Paiement"),
     }
     return render(request, "budget/payment_create.html", context, status=form.status)
 

@@ -213,10 +213,9 @@ class Command(CampaignBench, BudgetBench, BenchMixin, BaseCommand):
         phase = Phase.objects.get(slug="2023-2027")
         versions = PerimeterVersion.objects.state_of(phase)
         size = len(phase_geojson(versions, EDITION))
-        features = versions
         target = f"≤ {MAP_TARGET_BYTES:,} B"
         self.row(
-            f"figures.phase_geojson ({len(features)} territories)",
+            f"figures.phase_geojson ({len(versions)} territories)",
             f"{size:,} B",
             target,
             size <= MAP_TARGET_BYTES,
