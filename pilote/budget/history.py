@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from pilote.core.history import Vocabulary, field_labels
 
-from .enums import CofinancerKind, CommitmentStatus, EnvelopeLevel
+from .enums import ActionType, CofinancerKind, CommitmentStatus, EnvelopeLevel, Sector, SkillsKind
 from .models import Commitment, Envelope, Parameters
 from .money import euros
 
@@ -39,7 +39,13 @@ VOCABULARY = Vocabulary(
         cofinancing="Cofinancements",
         payment="Paiement",
     ),
-    choices={"status": dict(CommitmentStatus.choices), "level": dict(EnvelopeLevel.choices)},
+    choices={
+        "status": dict(CommitmentStatus.choices),
+        "level": dict(EnvelopeLevel.choices),
+        "action_type": dict(ActionType.choices),
+        "sector": dict(Sector.choices),
+        "skills_kind": dict(SkillsKind.choices),
+    },
     formats={"cofinancing": _cofinancing, **dict.fromkeys(MONEY_FIELDS, _money)},
 )
 history = VOCABULARY.history

@@ -246,3 +246,11 @@ def test_stored_used_amounts_equal_the_recount_after_every_kind_of_operation(tre
     assert inconsistencies() == []
     Envelope.objects.filter(pk=region.pk).update(ae_used=euros(1))  # a drift is reported
     assert len(inconsistencies()) == 1
+
+
+def test_the_history_reads_sectors_and_kinds_in_french():
+    from pilote.budget.history import VOCABULARY
+
+    assert VOCABULARY.text("sector", Sector.BIKE) == "Vélo"
+    assert VOCABULARY.text("skills_kind", "ecole_production") == "École de production"
+    assert VOCABULARY.text("amount", "90000.00") == "90\u202f000,00 €"
