@@ -72,6 +72,7 @@ class PerimeterFile:
     reason: str
     territories: dict[str, TerritoryRecord]
     is_derived: bool = False  # composition deduced from polygons, not listed by the source
+    is_local: bool = False  # a file given by hand: a territory whose communes did not change gets no new version
 
 
 def ensure_phases() -> dict[str, Phase]:
@@ -274,6 +275,7 @@ def parse_file(path: Path, phase_slug: str, *, valid_on: date, edition: int | No
     return dataclasses.replace(
         perimeters,
         source=source.name,
+        is_local=True,
         valid_on=valid_on,
         reason=f"Fichier {path.name[:120]} (SHA-256 {source.sha256})",
     )
@@ -335,6 +337,10 @@ class CommuneChanges:
     previous_number: int
     added: list[str]
     removed: list[str]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.added and not self.removed
 
     def describe(self, edition: int) -> str:
         def codes(items):
@@ -406,12 +412,13 @@ def import_perimeters(
         for code, record in sorted(perimeters.territories.items()):
             if code not in existing:
                 report.created_territories.append(code)
-            if latest.get(code) == set(record.members):
+            change = _changes(previous[code], communes_of[code], perimeters.edition) if code in previous else None
+            if latest.get(code) == set(record.members) or (perimeters.is_local and change and change.is_empty):
                 report.unchanged.append(code)
                 continue
             report.new_versions.append(code)
-            if code in previous:
-                report.changes[code] = _changes(previous[code], communes_of[code], perimeters.edition)
+            if change is not None:
+                report.changes[code] = change
             if not dry_run:
                 notes = report.changes[code].describe(perimeters.edition) if code in report.changes else ""
                 notes = "\n".join(filter(None, [notes, plausibility_notes.get(code, "")]))
