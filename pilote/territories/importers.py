@@ -23,6 +23,7 @@ import orjson
 import shapely
 from django.db import transaction
 
+from pilote.core import audit
 from pilote.core.sources import local_source
 from pilote.geography.models import CommuneContour
 from pilote.geography.projection import edition_index, expand, project_between
@@ -492,3 +493,12 @@ def _write_version(
         PerimeterMember(version=version, kind=kind, code=code, label=label)
         for (kind, code), label in sorted(record.members.items())
     )
+    if perimeters.is_local:  # someone chose to import this file: the trail says what it changed
+        audit.record(
+            actor=None,
+            action="perimeter_version.create",
+            obj=version,
+            changes={"number": [number - 1 or None, number], "members": [None, len(record.members)]},
+            phase_slug=phase.slug,
+            territory_code=territory.code,
+        )

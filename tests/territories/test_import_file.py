@@ -9,6 +9,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from pilote.core.models import AuditEvent
 from pilote.core.sources import sha256_of
 from pilote.territories.importers import PerimeterFileError, parse_phase1_communes, parse_phase2_liste_geo
 from pilote.territories.models import PerimeterMember, PerimeterVersion, Territory
@@ -25,6 +26,7 @@ def _state() -> tuple:
         sorted(Territory.objects.values_list("phase__slug", "code", "name", "withdrawn_on")),
         sorted(PerimeterVersion.objects.values_list("territory__code", "number", "source", "notes", "warnings")),
         sorted(PerimeterMember.objects.values_list("version_id", "kind", "code")),
+        AuditEvent.objects.count(),
     )
 
 
@@ -173,6 +175,8 @@ def test_a_differently_encoded_list_is_read_and_adds_only_what_changed(mini_worl
     assert sha256_of(path) in version.reason and str(version.valid_on) == "2025-06-01"
     # the territories whose communes did not change keep their single version
     assert PerimeterVersion.objects.filter(territory__phase__slug="2018-2022").count() == 3
+    event = AuditEvent.objects.get(action="perimeter_version.create")
+    assert (event.territory_code, event.object_id, event.actor) == ("ti-8402", str(version.pk), None)
 
 
 def test_a_latin1_file_is_read(mini_world, tmp_path):
