@@ -11,6 +11,8 @@
 """
 
 import csv
+import dataclasses
+import io
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -21,11 +23,15 @@ import orjson
 import shapely
 from django.db import transaction
 
+from pilote.core import audit
+from pilote.core.sources import local_source
 from pilote.geography.models import CommuneContour
 from pilote.geography.projection import edition_index, expand, project_between
 
 from .enums import MemberKind
 from .models import PerimeterMember, PerimeterVersion, Phase, Territory
+from .plausibility import Outlier, outliers
+from .resolution import CONTOUR_EDITION, load_all_contours
 
 PHASES = {
     "2018-2022": ("Phase 1 (2018–2022)", 2018, 2022),
@@ -33,6 +39,10 @@ PHASES = {
 }
 TERRITORY_CODE = re.compile(r"^ti-(\d{2})(\d{2})$")
 LISTE_GEO_ITEM = re.compile(r"^\s*(?P<label>.*?)\s*\((?P<siren>\d{9})\)\s*$")
+COMMUNE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
+PHASE1_COLUMNS = ("code_commune", "code_ti", "libelle_ti")
+# Magic numbers of what people send instead of a CSV: XLSX/ZIP, PDF, old XLS.
+NOT_TEXT = (b"PK\x03\x04", b"%PDF", b"\xd0\xcf\x11\xe0")
 
 
 class PerimeterFileError(Exception):
@@ -62,6 +72,8 @@ class PerimeterFile:
     valid_on: date
     reason: str
     territories: dict[str, TerritoryRecord]
+    is_derived: bool = False  # composition deduced from polygons, not listed by the source
+    is_local: bool = False  # a file given by hand: a territory whose communes did not change gets no new version
 
 
 def ensure_phases() -> dict[str, Phase]:
@@ -73,47 +85,121 @@ def ensure_phases() -> dict[str, Phase]:
     return phases
 
 
-def _record(records: dict[str, TerritoryRecord], code: str, name: str, problems: list[str]) -> TerritoryRecord | None:
+def _record(
+    records: dict[str, TerritoryRecord], code: str, name: str, problems: list[str], *, once: bool = False
+) -> TerritoryRecord | None:
+    """The record of territory `code`; with `once` (one feature per territory), a second one is refused: two
+    features sharing a code are an error of the file, never merged."""
     if not TERRITORY_CODE.match(code):
         problems.append(f"code de territoire invalide : {code!r}")
         return None
+    if once and code in records:
+        problems.append(f"{code} : décrit par plusieurs entités du fichier (elles ne sont pas fusionnées)")
+        return None
     return records.setdefault(code, TerritoryRecord(code=code, name=name.strip()))
+
+
+# --- reading -----------------------------------------------------------------------------------------------------
+
+
+def read_text(path: Path) -> str:
+    """The text of a file: UTF-8 with or without BOM, else Windows-1252 (which reads every printable Latin-1
+    text the same); an empty, binary or otherwise encoded file is refused with what to do."""
+    data = path.read_bytes()
+    if not data.strip():
+        raise PerimeterFileError(f"{path.name} : fichier vide")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise PerimeterFileError(f"{path.name} : encodage UTF-16 non pris en charge ; enregistrez le fichier en UTF-8")
+    if data.startswith(NOT_TEXT) or b"\x00" in data:
+        raise PerimeterFileError(
+            f"{path.name} : ce n'est ni un CSV ni un GeoJSON (classeur, archive, PDF ou fichier binaire) ; "
+            "exportez-le en CSV UTF-8 ou en GeoJSON"
+        )
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise PerimeterFileError(f"{path.name} : encodage non reconnu (ni UTF-8, ni Windows-1252 / Latin-1)")
+
+
+def is_geojson(path: Path) -> bool:
+    return read_text(path).lstrip().startswith("{")
+
+
+def _csv_reader(path: Path) -> csv.DictReader:
+    """Comma, semicolon (a spreadsheet's French CSV) or tab, read from the header line."""
+    text = read_text(path)
+    try:
+        dialect = csv.Sniffer().sniff(text.partition("\n")[0], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
 
 
 # --- parsers -----------------------------------------------------------------------------------------------------
 
 
-def parse_phase1_communes(path: Path) -> PerimeterFile:
-    records, problems = {}, []
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        missing = {"code_commune", "code_ti", "libelle_ti"} - set(reader.fieldnames or ())
-        if missing:
-            raise PerimeterFileError(f"{path.name}: colonnes manquantes", sorted(missing))
-        for line, row in enumerate(reader, start=2):
-            record = _record(records, f"ti-{row['code_ti'].strip()}", row["libelle_ti"], problems)
-            if record is None:
-                problems[-1] = f"ligne {line} : {problems[-1]}"
-            else:
-                record.members[(MemberKind.COMMUNE.value, row["code_commune"].strip())] = ""
+def parse_phase1_communes(path: Path, edition: int = 2020) -> PerimeterFile:
+    reader = _csv_reader(path)
+    columns = [c.strip() for c in reader.fieldnames or ()]
+    missing = [c for c in PHASE1_COLUMNS if c not in columns]
+    if missing:
+        raise PerimeterFileError(
+            f"{path.name} : colonnes manquantes : {', '.join(missing)} "
+            f"(colonnes lues : {', '.join(columns) or 'aucune'})"
+        )
+    reader.fieldnames = columns
+    records, problems, lines_of = {}, [], {}
+    for line, row in enumerate(reader, start=2):
+        problem = _phase1_row_problem(row, lines_of, line)
+        record = None if problem else _record(records, f"ti-{row['code_ti'].strip()}", row["libelle_ti"], problems)
+        if problem or record is None:
+            problems.append(f"ligne {line} : {problem or problems.pop()}")
+            continue
+        if record.name != row["libelle_ti"].strip():
+            problems.append(
+                f"ligne {line} : {record.code} nommé « {record.name} » puis « {row['libelle_ti'].strip()} »"
+            )
+        record.members[(MemberKind.COMMUNE.value, row["code_commune"].strip())] = ""
+    if not records and not problems:
+        problems.append("aucune ligne de données")
     if problems:
-        raise PerimeterFileError(f"{path.name}: fichier refusé", problems)
+        raise PerimeterFileError(f"{path.name} : fichier refusé, rien n'a été écrit", problems)
     return PerimeterFile(
         "2018-2022",
         "ti-phase1-2020-communes",
-        2020,
+        edition,
         date(2020, 10, 13),
         "Composition par commune d'octobre 2020 (ANCT)",
         records,
     )
 
 
+def _phase1_row_problem(row: dict, lines_of: dict[str, int], line: int) -> str:
+    """What is wrong with one row of a phase-1 file, or "". A short row is what a truncated file ends with."""
+    if None in row.values() or None in row:
+        return "nombre de colonnes différent de l'en-tête (fichier tronqué ?)"
+    code = row["code_commune"].strip()
+    if not COMMUNE_CODE.match(code):
+        return f"code commune invalide : {code!r}"
+    if code in lines_of:
+        return f"commune {code} déjà listée ligne {lines_of[code]}"
+    lines_of[code] = line
+    return ""
+
+
 def _features(path: Path) -> list[dict]:
     try:
-        data = orjson.loads(path.read_bytes())
-        return data["features"]
-    except (orjson.JSONDecodeError, KeyError, TypeError) as exc:
-        raise PerimeterFileError(f"{path.name}: GeoJSON illisible ({exc})") from exc
+        data = orjson.loads(read_text(path))
+    except orjson.JSONDecodeError as exc:
+        raise PerimeterFileError(f"{path.name} : GeoJSON illisible, tronqué ou mal formé ({exc})") from exc
+    features = data.get("features") if isinstance(data, dict) else None
+    if not isinstance(features, list) or data.get("type") != "FeatureCollection":
+        raise PerimeterFileError(f"{path.name} : ce n'est pas une FeatureCollection GeoJSON")
+    if not features or not all(isinstance(f, dict) for f in features):
+        raise PerimeterFileError(f"{path.name} : aucune entité lisible dans la FeatureCollection")
+    return features
 
 
 def parse_phase2_liste_geo(path: Path, edition: int = 2023) -> PerimeterFile:
@@ -121,10 +207,12 @@ def parse_phase2_liste_geo(path: Path, edition: int = 2023) -> PerimeterFile:
     records, problems = {}, []
     for feature in _features(path):
         props = feature.get("properties") or {}
-        record = _record(records, props.get("id_territoire", ""), props.get("lib_territoire", ""), problems)
+        record = _record(
+            records, str(props.get("id_territoire", "")), str(props.get("lib_territoire", "")), problems, once=True
+        )
         if record is None:
             continue
-        for item in filter(str.strip, props.get("liste_geo", "").split(";")):
+        for item in filter(str.strip, str(props.get("liste_geo") or "").split(";")):
             match = LISTE_GEO_ITEM.match(item)
             if not match:
                 problems.append(f"{record.code} : élément illisible dans liste_geo : {item.strip()!r}")
@@ -135,7 +223,7 @@ def parse_phase2_liste_geo(path: Path, edition: int = 2023) -> PerimeterFile:
             else:
                 problems.append(f"{record.code} : SIREN {match['siren']} ({match['label']}) inconnu du COG {edition}")
     if problems:
-        raise PerimeterFileError(f"{path.name}: fichier refusé", problems)
+        raise PerimeterFileError(f"{path.name} : fichier refusé, rien n'a été écrit", problems)
     return PerimeterFile(
         "2023-2027",
         "ti-phase2-2023-perimetres",
@@ -151,11 +239,14 @@ def parse_phase1_polygons(path: Path, edition: int = 2026) -> PerimeterFile:
     records, problems, polygons = {}, [], []
     for feature in features:
         props = feature.get("properties") or {}
-        record = _record(records, props.get("id_ti", ""), props.get("lib_ti", ""), problems)
+        record = _record(records, str(props.get("id_ti", "")), str(props.get("lib_ti", "")), problems, once=True)
         if record is not None:
-            polygons.append((record, shapely.from_geojson(orjson.dumps(feature["geometry"]))))
+            try:
+                polygons.append((record, shapely.from_geojson(orjson.dumps(feature.get("geometry")))))
+            except shapely.errors.GEOSException:
+                problems.append(f"{record.code} : géométrie illisible")
     if problems:
-        raise PerimeterFileError(f"{path.name}: fichier refusé", problems)
+        raise PerimeterFileError(f"{path.name} : fichier refusé, rien n'a été écrit", problems)
     for code, record in _assign_communes(polygons, edition):
         record.members[(MemberKind.COMMUNE.value, code)] = ""
     return PerimeterFile(
@@ -165,6 +256,29 @@ def parse_phase1_polygons(path: Path, edition: int = 2026) -> PerimeterFile:
         date(2022, 12, 31),
         "Périmètres fin 2022 (polygones ANCT), composition déduite sur les contours communaux",
         records,
+        is_derived=True,
+    )
+
+
+def parse_file(path: Path, phase_slug: str, *, valid_on: date, edition: int | None = None) -> PerimeterFile:
+    """A file outside the manifest (a newer list published by ANCT), in the format of its phase's files: a phase-1
+    CSV by commune or GeoJSON of polygons, a phase-2 GeoJSON with `liste_geo`. Recorded as its own source, named
+    by its SHA-256, so that importing it again writes nothing."""
+    geojson = is_geojson(path)
+    if phase_slug == "2018-2022":
+        parse = parse_phase1_polygons if geojson else parse_phase1_communes
+    elif phase_slug == "2023-2027" and geojson:
+        parse = parse_phase2_liste_geo
+    else:
+        raise PerimeterFileError(f"{path.name} : la phase {phase_slug} s'importe depuis un GeoJSON (liste_geo)")
+    perimeters = parse(path) if edition is None else parse(path, edition=edition)
+    source = local_source(path)
+    return dataclasses.replace(
+        perimeters,
+        source=source.name,
+        is_local=True,
+        valid_on=valid_on,
+        reason=f"Fichier {path.name[:120]} (SHA-256 {source.sha256})",
     )
 
 
@@ -225,6 +339,10 @@ class CommuneChanges:
     added: list[str]
     removed: list[str]
 
+    @property
+    def is_empty(self) -> bool:
+        return not self.added and not self.removed
+
     def describe(self, edition: int) -> str:
         def codes(items):
             return ", ".join(items[:30]) + (" …" if len(items) > 30 else "")
@@ -242,14 +360,51 @@ class ImportReport:
     unchanged: list[str] = field(default_factory=list)
     withdrawn: list[str] = field(default_factory=list)
     changes: dict[str, CommuneChanges] = field(default_factory=dict)
+    warnings: dict[str, list[str]] = field(default_factory=dict)  # territory code → French data warnings
+
+
+def check_plausibility(perimeters: PerimeterFile) -> dict[str, list[Outlier]]:
+    """Implausible communes of each territory (see plausibility.py), judged on the contours' edition."""
+    contours = load_all_contours()
+    if not contours:
+        return {}
+    source, target = edition_index(perimeters.edition), edition_index(CONTOUR_EDITION)
+    found = {}
+    for code, record in perimeters.territories.items():
+        communes = project_between(
+            source,
+            target,
+            communes=[c for kind, c in record.members if kind == MemberKind.COMMUNE],
+            epcis=[c for kind, c in record.members if kind == MemberKind.EPCI],
+        ).communes
+        if flagged := outliers(communes, target, contours):
+            found[code] = flagged
+    return found
+
+
+def _apply_plausibility(perimeters: PerimeterFile, report: "ImportReport") -> dict[str, str]:
+    """Flag implausible communes in the report; a derived composition leaves them out. Returns notes by code."""
+    notes = {}
+    for code, flagged in check_plausibility(perimeters).items():
+        if perimeters.is_derived:
+            members = perimeters.territories[code].members
+            for outlier in flagged:
+                members.pop((MemberKind.COMMUNE.value, outlier.code), None)
+            report.warnings[code] = [f"Commune écartée de la composition déduite : {o.describe()}" for o in flagged]
+            notes[code] = "Écartées par le contrôle de plausibilité : " + ", ".join(o.code for o in flagged)
+        else:
+            report.warnings[code] = [f"Commune à vérifier : {o.describe()}" for o in flagged]
+    return notes
 
 
 def import_perimeters(
     perimeters: PerimeterFile, *, dry_run: bool = False, withdraw_absent: bool = False
 ) -> ImportReport:
-    """Write one version per territory whose members changed; all or nothing."""
-    communes_of = validate(perimeters)
+    """Write one version per territory whose members changed; all or nothing. Implausible communes are flagged
+    in the report and on the version (`warnings`), and left out of a derived composition."""
     report = ImportReport()
+    plausibility_notes = _apply_plausibility(perimeters, report)
+    communes_of = validate(perimeters)
     with transaction.atomic():
         phase = ensure_phases()[perimeters.phase_slug]
         existing = {t.code: t for t in Territory.objects.filter(phase=phase)}
@@ -258,15 +413,17 @@ def import_perimeters(
         for code, record in sorted(perimeters.territories.items()):
             if code not in existing:
                 report.created_territories.append(code)
-            if latest.get(code) == set(record.members):
+            change = _changes(previous[code], communes_of[code], perimeters.edition) if code in previous else None
+            if latest.get(code) == set(record.members) or (perimeters.is_local and change and change.is_empty):
                 report.unchanged.append(code)
                 continue
             report.new_versions.append(code)
-            if code in previous:
-                report.changes[code] = _changes(previous[code], communes_of[code], perimeters.edition)
+            if change is not None:
+                report.changes[code] = change
             if not dry_run:
                 notes = report.changes[code].describe(perimeters.edition) if code in report.changes else ""
-                _write_version(phase, existing.get(code), record, perimeters, notes)
+                notes = "\n".join(filter(None, [notes, plausibility_notes.get(code, "")]))
+                _write_version(phase, existing.get(code), record, perimeters, notes, report.warnings.get(code, []))
         if withdraw_absent:
             report.withdrawn = sorted(
                 code for code, t in existing.items() if code not in perimeters.territories and (t.withdrawn_on is None)
@@ -308,7 +465,12 @@ def _latest_members(phase: Phase, source: str) -> dict[str, set[tuple[str, str]]
 
 
 def _write_version(
-    phase: Phase, territory: Territory | None, record: TerritoryRecord, perimeters: PerimeterFile, notes: str
+    phase: Phase,
+    territory: Territory | None,
+    record: TerritoryRecord,
+    perimeters: PerimeterFile,
+    notes: str,
+    warnings: list[str],
 ):
     if territory is None:
         territory = Territory.objects.create(
@@ -325,8 +487,18 @@ def _write_version(
         reason=perimeters.reason,
         source=perimeters.source,
         notes=notes,
+        warnings=warnings,
     )
     PerimeterMember.objects.bulk_create(
         PerimeterMember(version=version, kind=kind, code=code, label=label)
         for (kind, code), label in sorted(record.members.items())
     )
+    if perimeters.is_local:  # someone chose to import this file: the trail says what it changed
+        audit.record(
+            actor=None,
+            action="perimeter_version.create",
+            obj=version,
+            changes={"number": [number - 1 or None, number], "members": [None, len(record.members)]},
+            phase_slug=phase.slug,
+            territory_code=territory.code,
+        )

@@ -111,6 +111,7 @@ class PerimeterVersion(models.Model):
     reason = models.CharField("motif", max_length=300)
     source = models.CharField("source", max_length=120)
     notes = models.TextField("observations", blank=True)
+    warnings = models.JSONField("alertes sur les données", default=list, blank=True)  # French, one per line shown
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PerimeterVersionQuerySet.as_manager()
@@ -151,6 +152,7 @@ class Resolution(models.Model):
     unmapped = models.JSONField("codes sans correspondance", default=list)
     geometry = models.TextField("contour (GeoJSON)", blank=True)
     geometry_light = models.TextField("contour très simplifié pour la carte nationale (GeoJSON)", blank=True)
+    geometry_format = models.PositiveSmallIntegerField("forme du contour publié", default=0)  # GEOMETRY_FORMAT
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -9,7 +9,6 @@ from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
-import numpy as np
 import shapely
 from django.conf import settings
 from django.db import connection, transaction
@@ -24,6 +23,9 @@ CONTOUR_EDITION = 2026
 DETAIL_TOLERANCE = 0.001  # ≈ 100 m, territory page
 NATIONAL_TOLERANCE = 0.015  # ≈ 1.5 km, national map: keeps all territories under 1 MB
 DECIMALS = 4
+# Version of the published contours' form: a resolution stored with an older one is recomputed by
+# `resolve_perimeters` (and so by `bootstrap`). 1: rounded to 4 decimals; 2: snapped valid, RFC 7946 winding.
+GEOMETRY_FORMAT = 2
 
 
 @dataclass
@@ -58,11 +60,17 @@ def polygonal(geometry):
 
 
 def to_geojson(geometry, tolerance: float) -> str:
+    """The published form of a contour: simplified, on a grid of 4 decimals (≈ 10 m), valid for GEOS, exterior
+    rings counterclockwise (RFC 7946). Plain rounding folded rings and left rings of two points; snapping to the
+    grid with `set_precision` drops the parts that collapse and keeps the rest valid. Simplification works part by
+    part, so an island in a lake can come out across its shore: mended before snapping, which needs valid input."""
     if geometry is None or geometry.is_empty:
         return ""
-    simplified = shapely.simplify(polygonal(geometry), tolerance, preserve_topology=True)
-    # 4 decimals ≈ 10 m: far below the tolerance, so rounding cannot fold a ring that simplification kept.
-    return shapely.to_geojson(shapely.transform(simplified, lambda xy: np.round(xy, DECIMALS)))
+    simplified = polygonal(shapely.make_valid(shapely.simplify(polygonal(geometry), tolerance, preserve_topology=True)))
+    snapped = shapely.set_precision(simplified, 10**-DECIMALS) if simplified is not None else None
+    if snapped is None or snapped.is_empty:
+        return ""
+    return shapely.to_geojson(shapely.orient_polygons(snapped, exterior_cw=False))
 
 
 def union(parts: list) -> object:
@@ -121,7 +129,7 @@ def resolve_versions(versions, *, edition: int | None = None, with_geometry: boo
     geometries = _geometries(results, target) if with_geometry else {}
     with transaction.atomic():
         Resolution.objects.filter(version__in=versions, edition_id=edition).delete()
-        _write(results, target, geometries)
+        _write(results, target, geometries, with_geometry)
     return len(results)
 
 
@@ -167,8 +175,8 @@ def _map(task, jobs: list) -> list:
         return list(pool.map(task, jobs, chunksize=8))
 
 
-def _write(results: list[Resolved], target: EditionIndex, geometries: dict) -> None:
-    resolutions = Resolution.objects.bulk_create(_resolution(r, target, geometries) for r in results)
+def _write(results: list[Resolved], target: EditionIndex, geometries: dict, with_geometry: bool) -> None:
+    resolutions = Resolution.objects.bulk_create(_resolution(r, target, geometries, with_geometry) for r in results)
     communes, epcis = [], []
     for resolution, r in zip(resolutions, results, strict=True):
         communes += [(resolution.pk, code) for code in r.communes]
@@ -185,7 +193,7 @@ def _write(results: list[Resolved], target: EditionIndex, geometries: dict) -> N
         )
 
 
-def _resolution(r: Resolved, target: EditionIndex, geometries: dict) -> Resolution:
+def _resolution(r: Resolved, target: EditionIndex, geometries: dict, with_geometry: bool) -> Resolution:
     facts = [target.communes[c] for c in r.communes]
     detail, light = geometries.get(r.version.pk, ("", ""))
     return Resolution(
@@ -198,6 +206,7 @@ def _resolution(r: Resolved, target: EditionIndex, geometries: dict) -> Resoluti
         unmapped=r.unmapped,
         geometry=detail,
         geometry_light=light,
+        geometry_format=GEOMETRY_FORMAT if with_geometry else 0,
     )
 
 

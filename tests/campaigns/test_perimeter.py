@@ -10,6 +10,7 @@ from pilote.territories.importers import PerimeterFileError
 from pilote.territories.models import Resolution
 from pilote.territories.services import perimeter_version_create
 
+from ..geometry import problems
 from .conftest import fresh, territory
 
 
@@ -93,6 +94,7 @@ def test_the_map_shows_before_and_after(client, file, people):
     data = client.get(reverse("campaigns:file_perimeter_geojson", args=[file.pk])).json()
     assert [f["properties"]["side"] for f in data["features"]] == ["avant", "après"]
     assert all(f["geometry"]["type"] in ("Polygon", "MultiPolygon") for f in data["features"])
+    assert [problems(f["geometry"]) for f in data["features"]] == [[], []]  # valid, RFC 7946 winding
 
 
 def test_validation_makes_a_new_version_that_the_public_page_shows(client, file, people):

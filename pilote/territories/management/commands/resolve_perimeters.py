@@ -1,11 +1,14 @@
 from django.core.management.base import BaseCommand
 
 from pilote.territories.models import PerimeterVersion, Resolution
-from pilote.territories.resolution import resolve_versions
+from pilote.territories.resolution import GEOMETRY_FORMAT, resolve_versions
 
 
 class Command(BaseCommand):
-    help = "Compute communes, population and geometry of perimeter versions on an edition (missing ones only)."
+    help = (
+        "Compute communes, population and geometry of perimeter versions on an edition "
+        "(missing ones, and those whose contour is of an older form)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--edition", type=int, default=None)
@@ -16,8 +19,8 @@ class Command(BaseCommand):
 
         edition = edition or settings.DEFAULT_EDITION
         versions = PerimeterVersion.objects.all()
-        if not all:
-            done = Resolution.objects.filter(edition_id=edition).values("version_id")
+        if not all:  # a resolution whose contour is of an older form is computed again
+            done = Resolution.objects.filter(edition_id=edition, geometry_format=GEOMETRY_FORMAT).values("version_id")
             versions = versions.exclude(pk__in=done)
         count = resolve_versions(versions, edition=edition) if versions.exists() else 0
         self.stdout.write(f"resolved {count} perimeter version(s) on COG {edition}")
