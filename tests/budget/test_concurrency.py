@@ -118,7 +118,9 @@ def test_concurrent_payments_on_different_commitments_never_overspend_the_cp(tre
     region = tree.regions[ActionType.INVESTMENTS, "84"]
     commitments = [commit_in_thread(region.pk, actor, 100_000)() for _ in range(THREADS)]
     region = fresh(region)
-    region.set_amounts(actor=actor, ae=region.ae_amount, cp=euros(250_000), version=region.version)  # two payments fit
+    region.set_amounts(
+        actor=actor, ae=region.ae_amount, cp=euros(250_000), revision=region.revision
+    )  # two payments fit
     results = race(lambda i: lambda: commitments[i].pay(actor=actor, amount=euros(100_000), paid_on=PAID_ON))
     successes, refusals = outcomes(results)
     assert (len(successes), len(refusals)) == (2, THREADS - 2)
