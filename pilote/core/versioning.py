@@ -12,7 +12,7 @@ AND revision = …, so of two people who opened the same form only the first one
 from dataclasses import dataclass, field
 
 from django import forms
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 
 from .models import AuditEvent
@@ -61,6 +61,16 @@ def revise(queryset: models.QuerySet, pk, revision: int | None, message: str = S
     return revision + 1
 
 
+def created_once(create, message: str = STALE):
+    """`create()`, inside a savepoint: when another person created the same one-per-owner row first (a unique
+    constraint refuses the second), that is a stale edit too, not a server error."""
+    try:
+        with transaction.atomic():
+            return create()
+    except IntegrityError as error:
+        raise EditConflict(message) from error
+
+
 @dataclass
 class Conflict:
     """What the banner shows: the fields where their values differ from the saved ones, and who saved last."""
@@ -93,14 +103,23 @@ class RevisionFormMixin:
     conflict: Conflict | None = None
 
     def carry_revision(self, obj: Revised) -> None:
-        """An edit of a saved object must say which revision it was made from; a creation needs none."""
-        self.fields["revision"] = forms.IntegerField(widget=forms.HiddenInput, required=bool(obj.pk))
+        """The revision of `obj` the form is made from (none for a creation). An edit posted without one, of an
+        object created meanwhile by someone else, is stale: `revise` matches no row."""
+        self.fields["revision"] = forms.IntegerField(widget=forms.HiddenInput, required=False)
         if obj.pk:
             self.initial["revision"] = obj.revision
 
     @property
     def submitted_revision(self) -> int | None:
         return self.cleaned_data.get("revision")
+
+    def is_stale(self, obj: Revised) -> bool:
+        """Whether the saved `obj` has moved on from the revision this form was made from (for a form found invalid,
+        e.g. naming rows someone else deleted meanwhile: then the conflict is the better explanation)."""
+        revision = getattr(self, "cleaned_data", {}).get("revision")
+        if not obj.pk or revision is None:  # a creation, or an incomplete form: invalid, not stale
+            return False
+        return type(obj).objects.filter(pk=obj.pk).values_list("revision", flat=True).first() != revision
 
     def refuse(self, error: EditConflict, saved: Revised, rows: list[dict], audited: models.Model | None = None):
         """Keep the conflict for the banner; the form keeps their values but now carries the saved revision, so that

@@ -128,17 +128,10 @@ class FicheActionForm(RevisionFormMixin, ModelForm):
 
     def is_valid(self):
         results = [super().is_valid(), self.funders.is_valid(), self.indicators.is_valid()]
-        if not all(results) and self.conflict is None and self._is_stale():
+        if not all(results) and self.conflict is None and self.is_stale(self.instance):
             # A stale form may fail on lines someone else deleted: say why rather than only "invalid choice".
             self._refuse(EditConflict(FICHE_STALE))
         return all(results)
-
-    def _is_stale(self) -> bool:
-        revision = getattr(self, "cleaned_data", {}).get("revision")
-        if not self.instance.pk or revision is None:  # an unbound or incomplete form is invalid, not stale
-            return False
-        saved = FicheAction.objects.filter(pk=self.instance.pk).values_list("revision", flat=True).first()
-        return saved != revision
 
     def clean_total_cost(self):
         cost = self.cleaned_data["total_cost"]

@@ -141,10 +141,9 @@ def governance(request, phase, code):
 def _governance_form(request, phase, code, form_class, template: str):
     territory = _territory(request, phase, code, edit=True)
     form = form_class(request.POST if request.method == "POST" else None, territory=territory, actor=request.user)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if request.method == "POST" and form.is_valid() and form.save() is not None:
         return redirect("plans:governance", phase=phase, code=code)
-    return render(request, template, _context(request, territory, form=form))
+    return render(request, template, _context(request, territory, form=form), status=conflict_status(form))
 
 
 @login_required
