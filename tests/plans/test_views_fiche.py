@@ -189,3 +189,12 @@ def test_french_amounts_are_understood(team_client, ain):
     response = team_client.post(url("fiche_create", ain), fiche_data(total_cost="1 250 000,50"))
     assert response.status_code == 302
     assert FicheAction.objects.get().total_cost == Decimal("1250000.50")
+
+
+def test_a_fiche_saved_unchanged_bumps_nothing(team_client, ain):
+    fiche = FicheFactory(territory=ain, started_on=datetime.date(2024, 1, 1))
+    FunderFactory(fiche=fiche, organisation="ADEME")
+    response = team_client.post(url("fiche_edit", ain, pk=fiche.pk), edit_data(fiche))
+    assert response.status_code == 302
+    assert FicheAction.objects.get(pk=fiche.pk).revision == 1
+    assert not AuditEvent.objects.exists()
