@@ -277,11 +277,16 @@ class CompareForm(DsfrForm):
         return self.cleaned_data["mesure"] or "ae"
 
 
-class ApplyForm(DsfrForm):
-    """The confirmation of an application, made on a given revision of the scenario."""
+class ApplyForm(RevisionFormMixin, DsfrForm):
+    """The confirmation of an application, made on a given revision of the scenario (`scenario_apply` refuses it
+    when the scenario was edited since)."""
 
     confirm = forms.BooleanField(
         label="Je confirme : les enveloppes de l'année seront créées ou ajustées selon ce scénario.",
         error_messages={"required": "Cochez la case pour confirmer l'application du scénario."},
     )
-    revision = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, scenario: Scenario, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scenario = scenario
+        self.carry_revision(scenario)

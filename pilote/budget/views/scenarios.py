@@ -122,23 +122,18 @@ def scenario_compare(request):
 @require_http_methods(["GET", "POST"])
 def scenario_application(request, pk: int):
     scenario = _scenario(request, pk)
-    form = ApplyForm(request.POST if request.method == "POST" else None, initial={"revision": scenario.revision})
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                scenario_apply(scenario=scenario, actor=request.user, revision=form.cleaned_data["revision"])
-            except EditConflict as error:
-                form.add_error(None, str(error))
-                status = 409
-            except RuleBroken as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(
-                    request, f"Scénario « {scenario} » appliqué : voici les enveloppes de {scenario.year}."
-                )
-                return redirect("budget:scenario", pk=scenario.pk)
+    form = ApplyForm(request.POST if request.method == "POST" else None, scenario=scenario)
+    if request.method == "POST" and form.is_valid():
+        try:
+            scenario_apply(scenario=scenario, actor=request.user, revision=form.submitted_revision)
+        except EditConflict as error:
+            form.refuse(error, Scenario.objects.get(pk=scenario.pk), [])
+        except RuleBroken as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Scénario « {scenario} » appliqué : voici les enveloppes de {scenario.year}.")
+            return redirect("budget:scenario", pk=scenario.pk)
+    status = conflict_status(form, 400 if form.errors else 200)
     return render(request, "budget/scenario_apply.html", _apply_context(scenario, form), status=status)
 
 
