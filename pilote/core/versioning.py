@@ -121,13 +121,11 @@ class RevisionFormMixin:
             return False
         return type(obj).objects.filter(pk=obj.pk).values_list("revision", flat=True).first() != revision
 
-    def refuse(self, error: EditConflict, saved: Revised, rows: list[dict], audited: models.Model | None = None):
-        """Keep the conflict for the banner; the form keeps their values but now carries the saved revision, so that
-        saving again is a deliberate choice to overwrite."""
-        audited = audited or saved
-        last = AuditEvent.objects.filter(
-            object_type=audited._meta.label_lower, object_id=str(audited.pk)
-        ).select_related("actor")
+    def refuse(self, error: EditConflict, saved: Revised, rows: list[dict]) -> None:
+        """Keep the conflict for the banner (only the rows that differ); the form keeps their values but now carries
+        the saved revision, so that saving again is a deliberate choice to overwrite."""
+        last = AuditEvent.objects.filter(object_type=saved._meta.label_lower, object_id=str(saved.pk))
+        last = last.select_related("actor")
         self.conflict = Conflict(error.message, saved.revision, [r for r in rows if r["theirs"] != r["saved"]])
         self.conflict.last = last.first()
         if self.is_bound:
@@ -136,16 +134,16 @@ class RevisionFormMixin:
         self.initial["revision"] = saved.revision
         self.add_error(None, error.message)
 
-    def field_rows(self, saved: models.Model, names: list[str], show=None) -> list[dict]:
-        """Banner rows for plain fields: the form's label, their cleaned value, the saved value (written by `show`,
-        e.g. euros, when given)."""
+    def field_rows(self, saved: models.Model, names: list[str]) -> list[dict]:
+        """Banner rows for plain fields: the form's label, their cleaned value, the saved value."""
         rows = []
         for name in names:
             form_field = self.fields[name]
-            choices = getattr(form_field, "choices", None)
-            write = show or (lambda value, choices=choices: display(value, choices))
+            # Labels of plain choices; a related object (ModelChoiceField) is written by its own str().
+            plain = isinstance(form_field, forms.ChoiceField) and not isinstance(form_field, forms.ModelChoiceField)
+            choices = form_field.choices if plain else None
             theirs, stored = self.cleaned_data.get(name), getattr(saved, name)
-            rows.append(row(form_field.label, write(theirs), write(stored)))
+            rows.append(row(form_field.label, display(theirs, choices), display(stored, choices)))
         return rows
 
 
