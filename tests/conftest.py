@@ -54,3 +54,18 @@ def mini_world(geography, tmp_path):
 @pytest.fixture
 def unit_square():
     return shapely.box(0, 45, 1, 46)
+
+
+@pytest.fixture
+def threads_database(transactional_db, tmp_path):
+    """A database that concurrent threads can write to: the test database itself on PostgreSQL; on SQLite a file
+    copy of the in-memory one, made for this test (see tests/race.py)."""
+    from django.db import connection
+
+    from .race import sqlite_file_copy
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with sqlite_file_copy(tmp_path / "threads.sqlite3"):
+        yield

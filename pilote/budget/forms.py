@@ -1,23 +1,25 @@
 """Forms of the budget pages. Each `save()` calls the model method that moves the money (and writes the audit row);
 a budget rule that refuses the change becomes a non-field error in French (`RuleForm`), and nothing is written."""
 
+import copy
 from datetime import date
 from decimal import Decimal
 
 from django import forms
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from pilote.core.audit import field_changes, record
 from pilote.core.forms import DsfrForm
+from pilote.core.versioning import EditConflict, RevisionFormMixin, conflict_status, revise, row
 from pilote.geography.models import Departement
 from pilote.plans.models import FicheAction
 from pilote.territories.models import Resolution, Territory
 
 from .enums import ActionType, CofinancerKind, CommitmentStatus, EnvelopeLevel, Sector, SkillsKind
-from .models import Commitment, EditConflict, Envelope, Parameters, RuleBroken, ShockDesignation
+from .models import Commitment, Envelope, Parameters, RuleBroken, ShockDesignation
+from .money import euros, percent
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CENT = Decimal("0.01")
@@ -53,10 +55,9 @@ def siren_is_valid(siren: str) -> bool:
     return total % 10 == 0
 
 
-class RuleForm(DsfrForm):
-    """A form whose `save()` runs a model method: a refused rule (or a stale edit) becomes a non-field error."""
-
-    conflict = False
+class RuleForm(RevisionFormMixin, DsfrForm):
+    """A form whose `save()` runs a model method: a refused rule becomes a non-field error; a stale edit
+    (`EditConflict`, only on the forms that carry a revision) the conflict banner, through `refuse_stale`."""
 
     def apply(self, action):
         """`action()`'s result (True when it returns nothing), or None when a budget rule refused it: the form then
@@ -65,18 +66,22 @@ class RuleForm(DsfrForm):
             result = action()
             return True if result is None else result
         except EditConflict as error:
-            self.conflict = True
-            self.add_error(None, error.messages)
+            self.refuse_stale(error)
         except RuleBroken as error:
             self.add_error(None, error.messages)
         return None
 
+    def refuse_stale(self, error: EditConflict) -> None:
+        raise error  # only the forms that carry a revision can be stale
+
     @property
     def status(self) -> int:
         """HTTP status of the page showing this form: 409 after a stale edit, 400 with errors."""
-        if self.conflict:
-            return 409
-        return 400 if self.errors else 200
+        return conflict_status(self, 400 if self.errors else 200)
+
+
+def _euros_cents(amount) -> str:
+    return euros(amount, cents=True)
 
 
 # --- envelopes ----------------------------------------------------------------------------------------------------
@@ -150,19 +155,25 @@ class DelegateForm(RuleForm):
 class EnvelopeAmountsForm(RuleForm):
     ae = money("Autorisations d'engagement (€)")
     cp = money("Crédits de paiement (€)")
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, envelope: Envelope, **kwargs):
-        initial = {"ae": envelope.ae_amount, "cp": envelope.cp_amount, "version": envelope.version}
-        super().__init__(*args, initial=initial, **kwargs)
+        super().__init__(*args, initial={"ae": envelope.ae_amount, "cp": envelope.cp_amount}, **kwargs)
         self.envelope = envelope
+        self.carry_revision(envelope)
 
     def save(self, actor) -> bool:
-        data = self.cleaned_data
-        version = data["version"]
+        data, revision = self.cleaned_data, self.submitted_revision
         return bool(
-            self.apply(lambda: self.envelope.set_amounts(actor=actor, ae=data["ae"], cp=data["cp"], version=version))
+            self.apply(lambda: self.envelope.set_amounts(actor=actor, ae=data["ae"], cp=data["cp"], revision=revision))
         )
+
+    def refuse_stale(self, error: EditConflict) -> None:
+        saved = Envelope.objects.get(pk=self.envelope.pk)
+        rows = [
+            row(self.fields["ae"].label, _euros_cents(self.cleaned_data["ae"]), _euros_cents(saved.ae_amount)),
+            row(self.fields["cp"].label, _euros_cents(self.cleaned_data["cp"]), _euros_cents(saved.cp_amount)),
+        ]
+        self.refuse(error, saved, rows)
 
 
 # --- commitments ----------------------------------------------------------------------------------------------------
@@ -328,8 +339,6 @@ class CommitmentCreateForm(CommitmentForm):
 
 
 class CommitmentEditForm(CommitmentForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
     def __init__(self, *args, commitment: Commitment, **kwargs):
         initial = {
             "territory": commitment.territory_id,
@@ -340,17 +349,42 @@ class CommitmentEditForm(CommitmentForm):
             "amount": commitment.amount,
             "sector": commitment.sector,
             "skills_kind": commitment.skills_kind,
-            "version": commitment.version,
         }
         lines = [{"kind": c.kind, "funder": c.funder, "amount": c.amount} for c in commitment.cofinancing.all()]
         super().__init__(*args, envelope=commitment.envelope, initial=initial, lines=lines, **kwargs)
         self.commitment = commitment
+        self.carry_revision(commitment)
 
     def save(self, actor) -> bool:
-        version = self.cleaned_data["version"]
+        revision = self.submitted_revision
         change = self.commitment.change
         lines = self.co_lines()
-        return bool(self.apply(lambda: change(actor=actor, version=version, values=self.values(), lines=lines)))
+        return bool(self.apply(lambda: change(actor=actor, revision=revision, values=self.values(), lines=lines)))
+
+    def refuse_stale(self, error: EditConflict) -> None:
+        saved = Commitment.objects.select_related("territory", "fiche").get(pk=self.commitment.pk)
+        rows = self.field_rows(saved, [name for name in COMMITMENT_TEXT_FIELDS if name in self.fields])
+        theirs, stored = self.cleaned_data["amount"], saved.amount
+        rows.append(row(self.fields["amount"].label, _euros_cents(theirs), _euros_cents(stored)))
+        stored_lines = saved.cofinancing.values_list("kind", "funder", "amount")
+        theirs, stored = [_co_line(*line) for line in self.co_lines()], [_co_line(*line) for line in stored_lines]
+        rows.append(row("Cofinancements", "\n".join(theirs), "\n".join(stored)))
+        self.refuse(error, saved, rows)
+
+
+COMMITMENT_TEXT_FIELDS = [
+    "territory",
+    "fiche",
+    "label",
+    "beneficiary_name",
+    "beneficiary_siren",
+    "sector",
+    "skills_kind",
+]
+
+
+def _co_line(kind: str, funder: str, amount) -> str:
+    return f"{CofinancerKind(kind).label} {funder} : {_euros_cents(amount)}".replace("  ", " ")
 
 
 class CommitForm(RuleForm):
@@ -419,12 +453,10 @@ PARAMETER_FIELDS = ["project_lead_state_share_max", "project_lead_yearly_cap"]
 
 
 class ParametersForm(RuleForm):
-    """The rules' parameters, saved with optimistic concurrency (UPDATE … WHERE version = the form's)."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    """The rules' parameters; a stale edit is refused (`pilote.core.versioning`)."""
 
     def __init__(self, *args, parameters: Parameters, **kwargs):
-        initial = {name: getattr(parameters, name) for name in PARAMETER_FIELDS} | {"version": parameters.version}
+        initial = {name: getattr(parameters, name) for name in PARAMETER_FIELDS}
         super().__init__(*args, initial=initial, **kwargs)
         self.parameters = parameters
         for name in PARAMETER_FIELDS:
@@ -435,7 +467,7 @@ class ParametersForm(RuleForm):
                 max_digits=model_field.max_digits,
                 max_value=Decimal(100) if name == "project_lead_state_share_max" else None,
             )
-        self.order_fields([*PARAMETER_FIELDS, "version"])
+        self.carry_revision(parameters)
 
     def save(self, actor) -> bool:
         return bool(self.apply(lambda: self._update(actor)))
@@ -444,19 +476,35 @@ class ParametersForm(RuleForm):
     def _update(self, actor) -> Parameters:
         before = Parameters.objects.select_for_update().get(pk=self.parameters.pk)
         values = {name: self.cleaned_data[name] for name in PARAMETER_FIELDS}
-        matched = Parameters.objects.filter(pk=before.pk, version=self.cleaned_data["version"]).update(
-            **values, version=F("version") + 1, updated_at=timezone.now()
-        )
-        if not matched:
-            raise EditConflict(
-                "Les paramètres ont été modifiés entre-temps par une autre personne : vos valeurs n'ont pas été "
-                "enregistrées. Les valeurs enregistrées sont affichées ci-dessous."
-            )
-        after = Parameters.objects.get(pk=before.pk)
+        after = copy.copy(before)
+        for name, value in values.items():
+            setattr(after, name, value)
         changes = field_changes(before, after, PARAMETER_FIELDS)
-        record(actor=actor, action="budget.parameters", obj=after, changes=changes)
+        if not changes:  # nothing changed: no new revision, no audit row
+            return before
+        values["updated_at"] = timezone.now()
+        revise(Parameters.objects, before.pk, self.submitted_revision, PARAMETERS_STALE, **values)
+        after = Parameters.objects.get(pk=before.pk)  # as stored (cents), for the audit trail
+        record(
+            actor=actor, action="budget.parameters", obj=after, changes=field_changes(before, after, PARAMETER_FIELDS)
+        )
         self.parameters = after
         return after
+
+    def refuse_stale(self, error: EditConflict) -> None:
+        saved = Parameters.objects.get(pk=self.parameters.pk)
+        show = {"project_lead_state_share_max": lambda value: percent(value, 2), "project_lead_yearly_cap": euros}
+        rows = [
+            row(self.fields[name].label, show[name](self.cleaned_data[name]), show[name](getattr(saved, name)))
+            for name in PARAMETER_FIELDS
+        ]
+        self.refuse(error, saved, rows)
+
+
+PARAMETERS_STALE = (
+    "Les paramètres ont été modifiés entre-temps par une autre personne : vos valeurs n'ont pas été enregistrées. "
+    "Comparez vos valeurs et les valeurs enregistrées, puis enregistrez à nouveau pour confirmer les vôtres."
+)
 
 
 def current_phase_territories():

@@ -6,10 +6,10 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 
 from pilote.core.audit import field_changes, record
 from pilote.core.forms import DsfrForm, DsfrModelForm
+from pilote.core.versioning import EditConflict, RevisionFormMixin, revise, row
 from pilote.territories.figures import region_names
 from pilote.territories.models import Phase
 
@@ -52,15 +52,12 @@ def _money_field(label: str, **options) -> forms.DecimalField:
     return forms.DecimalField(label=label, max_digits=14, decimal_places=2, min_value=0, required=False, **options)
 
 
-class ScenarioForm(DsfrModelForm):
+class ScenarioForm(RevisionFormMixin, DsfrModelForm):
     """A scenario with one line per action type (share, rule, national reserve) and, for the lines split by fixed
     amounts, an amount per région. Fields of a line are named `<action type>-<field>`, fixed amounts
     `<action type>-fixe-<région>`.
 
-    Optimistic concurrency: an edit carries the `version` it was made from and is refused (`conflict`) when the
-    scenario was saved since."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    A stale edit, or one of a scenario applied since, is refused (`pilote.core.versioning`)."""
 
     class Meta:
         model = Scenario
@@ -73,11 +70,9 @@ class ScenarioForm(DsfrModelForm):
             kwargs["initial"] = {name: getattr(source, name) for name in SCENARIO_FIELDS}
             kwargs["initial"]["name"] = f"{source.name} (copie)"
         super().__init__(*args, **kwargs)
-        self.actor, self.conflict = actor, None
+        self.actor = actor
         self.regions = sorted(region_names(settings.DEFAULT_EDITION).items(), key=lambda item: (item[1], item[0]))
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
-            self.fields["version"].required = True
+        self.carry_revision(self.instance)
         self._add_line_fields(source or (self.instance if self.instance.pk else None))
         for name in ("ae_total", "cp_total"):
             self.fields[name].required = True
@@ -182,66 +177,77 @@ class ScenarioForm(DsfrModelForm):
     # --- writing ---
     def save(self, commit=True) -> Scenario | None:
         """Create or update the scenario and its lines; None (and `conflict` set) when the edit was made on a stale
-        version or the scenario has been applied since."""
-        with transaction.atomic():
-            before = self._update() if self.instance.pk else None
-            if self.instance.pk and before is None:
-                return None
-            before_lines = _lines_summary(self.instance) if before else None
-            if before is None:
-                self.instance.created_by = self.actor
-                self.instance.save()
-            scenario = Scenario.objects.get(pk=self.instance.pk)
-            scenario.lines.all().delete()
-            for line, fixed in self.lines():
-                line.scenario = scenario
-                line.save()
-                ScenarioFixedAmount.objects.bulk_create(
-                    ScenarioFixedAmount(line=line, region_code=code, amount=amount) for code, amount in fixed.items()
-                )
-            self._record(scenario, before, before_lines)
+        revision or the scenario has been applied since. An edit that changes nothing writes nothing."""
+        try:
+            with transaction.atomic():
+                return self._update() if self.instance.pk else self._create()
+        except EditConflict as error:
+            saved = Scenario.objects.get(pk=self.instance.pk)
+            rows = self.field_rows(saved, SCENARIO_FIELDS)
+            rows.append(row("Types d'action", "\n".join(self._lines_summary()), "\n".join(_lines_summary(saved))))
+            self.refuse(error, saved, rows)
+            return None
+
+    def _create(self) -> Scenario:
+        self.instance.created_by = self.actor
+        self.instance.save()
+        self._save_lines(self.instance)
+        changes = self.instance.audit_values() | {"lines": [None, _lines_summary(self.instance)]}
+        record(actor=self.actor, action="budget.scenario_create", obj=self.instance, changes=changes)
+        return self.instance
+
+    def _update(self) -> Scenario:
+        before = Scenario.objects.select_for_update().get(pk=self.instance.pk)
+        before_lines = _lines_summary(before)
+        if before.is_applied:
+            raise EditConflict(f"Le scénario « {before} » a été appliqué : il ne se modifie plus.")
+        values = {name: self.cleaned_data[name] for name in SCENARIO_FIELDS}
+        changes = field_changes(before, self.instance, SCENARIO_FIELDS)
+        if before_lines != self._lines_summary():
+            changes["lines"] = [before_lines, self._lines_summary()]
+        if not changes:  # nothing changed: no new revision, no audit row
+            return before
+        message = (
+            f"Le scénario « {before} » a été modifié entre-temps : vos modifications n'ont pas été enregistrées. "
+            "Comparez vos valeurs et les valeurs enregistrées, puis enregistrez à nouveau pour confirmer les vôtres."
+        )
+        revise(Scenario.objects.filter(applied_at=None), before.pk, self.submitted_revision, message, **values)
+        scenario = Scenario.objects.get(pk=before.pk)
+        self._save_lines(scenario)
+        record(actor=self.actor, action="budget.scenario_change", obj=scenario, changes=changes)
         return scenario
 
-    def _update(self) -> Scenario | None:
-        """The scenario as saved before this edit, after the edit is written; None when refused."""
-        before = Scenario.objects.select_for_update().get(pk=self.instance.pk)
-        values = {name: self.cleaned_data[name] for name in SCENARIO_FIELDS}
-        saved = Scenario.objects.filter(pk=before.pk, version=self.cleaned_data["version"], applied_at=None)
-        if before.version == self.cleaned_data["version"] and saved.update(**values, version=F("version") + 1):
-            return before
-        current = Scenario.objects.get(pk=before.pk)
-        self.conflict = (
-            f"Le scénario « {current} » a été appliqué : il ne se modifie plus."
-            if current.is_applied
-            else f"Le scénario « {current} » a été modifié entre-temps : vos modifications n'ont pas été "
-            "enregistrées. Rechargez la page pour repartir de la version enregistrée."
-        )
-        self.add_error(None, self.conflict)
-        return None
+    def _save_lines(self, scenario: Scenario) -> None:
+        scenario.lines.all().delete()
+        for line, fixed in self.lines():
+            line.scenario = scenario
+            line.save()
+            ScenarioFixedAmount.objects.bulk_create(
+                ScenarioFixedAmount(line=line, region_code=code, amount=amount) for code, amount in fixed.items()
+            )
 
-    def _record(self, scenario: Scenario, before: Scenario | None, before_lines: list[str] | None) -> None:
-        after_lines = _lines_summary(scenario)
-        if before is None:
-            changes = scenario.audit_values() | {"lines": [None, after_lines]}
-            record(actor=self.actor, action="budget.scenario_create", obj=scenario, changes=changes)
-            return
-        changes = field_changes(before, scenario, SCENARIO_FIELDS)
-        if before_lines != after_lines:
-            changes["lines"] = [before_lines, after_lines]
-        record(actor=self.actor, action="budget.scenario_change", obj=scenario, changes=changes)
+    def _lines_summary(self) -> list[str]:
+        """The submitted lines in French, as `_lines_summary` writes the saved ones."""
+        summaries = []
+        for line, fixed in self.lines():
+            text = _line_summary(line, [f"{code} {euros(amount)}" for code, amount in sorted(fixed.items())])
+            summaries.append(text)
+        return summaries
 
 
 def _lines_summary(scenario: Scenario) -> list[str]:
     """The lines of a scenario in French, for its audit trail."""
     lines = ScenarioLine.objects.filter(scenario=scenario).prefetch_related("fixed_amounts").order_by("id")
-    return [_line_summary(line) for line in lines]
+    return [
+        _line_summary(line, [f"{fixed.region_code} {euros(fixed.amount)}" for fixed in line.fixed_amounts.all()])
+        for line in lines
+    ]
 
 
-def _line_summary(line: ScenarioLine) -> str:
+def _line_summary(line: ScenarioLine, fixed: list[str]) -> str:
     share = percent(line.share_percent, 2) if line.share_amount is None else euros(line.share_amount)
     text = f"{line.get_action_type_display()} : {share}, {line.get_rule_display().lower()}"
     text += f", réserve nationale {percent(line.reserve_percent, 2)}"
-    fixed = [f"{f.region_code} {euros(f.amount)}" for f in line.fixed_amounts.all()]
     return text + (f" ({', '.join(fixed)})" if fixed else "")
 
 
@@ -271,11 +277,16 @@ class CompareForm(DsfrForm):
         return self.cleaned_data["mesure"] or "ae"
 
 
-class ApplyForm(DsfrForm):
-    """The confirmation of an application, made on a given version of the scenario."""
+class ApplyForm(RevisionFormMixin, DsfrForm):
+    """The confirmation of an application, made on a given revision of the scenario (`scenario_apply` refuses it
+    when the scenario was edited since)."""
 
     confirm = forms.BooleanField(
         label="Je confirme : les enveloppes de l'année seront créées ou ajustées selon ce scénario.",
         error_messages={"required": "Cochez la case pour confirmer l'application du scénario."},
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, scenario: Scenario, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scenario = scenario
+        self.carry_revision(scenario)

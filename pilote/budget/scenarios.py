@@ -22,11 +22,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from pilote.core.audit import record
+from pilote.core.versioning import check_revision
 from pilote.territories.figures import region_names
 from pilote.territories.models import Resolution, Territory
 
 from .enums import ActionType, EnvelopeLevel, ScenarioRule
-from .models import EditConflict, Envelope, RuleBroken, Scenario, ScenarioLine, ShockDesignation
+from .models import Envelope, RuleBroken, Scenario, ScenarioLine, ShockDesignation
 from .money import euros
 
 RESERVE = ""  # the row of a line's national reserve (kept in the national envelope, not delegated)
@@ -378,17 +379,16 @@ def _label(key: Key, names: dict) -> str:
     return f"{label} · {names.get(region, region)}" if region else f"{label} · national"
 
 
-def scenario_apply(*, scenario: Scenario, actor, version: int | None = None) -> list[Envelope]:
+def scenario_apply(*, scenario: Scenario, actor, revision: int | None = None) -> list[Envelope]:
     """Turn the scenario into the envelopes of its year: open the year if needed, then create or adjust the programme,
     the national envelope of each action type and the régions' sub-envelopes, always through `open_year`,
     `delegate` and `set_amounts` (which hold the rules). All or nothing: an envelope that would fall below what it
-    already used refuses the whole application, in French. `version`: the one the confirmation was made on."""
+    already used refuses the whole application, in French. `revision`: the one the confirmation was made on."""
     with transaction.atomic():
         current = Scenario.objects.select_for_update().get(pk=scenario.pk)
-        if version is not None and current.version != version:
-            raise EditConflict(
-                f"Le scénario « {current} » a été modifié entre-temps : relisez-le avant de l'appliquer."
-            )
+        if revision is not None:
+            stale = f"Le scénario « {current} » a été modifié entre-temps : relisez-le avant de l'appliquer."
+            check_revision(current, revision, stale)
         if current.applied_at is not None:
             raise RuleBroken(f"Le scénario « {current} » a déjà été appliqué le {current.applied_at:%d/%m/%Y}.")
         result = allocation(Scenario.objects.with_lines().get(pk=current.pk))
@@ -424,7 +424,7 @@ def _adjust(result: Allocation, actor) -> list[Envelope]:
         envelope, (ae, cp) = existing[key], wanted.get(key, zero)
         lower = (min(ae, envelope.ae_amount), min(cp, envelope.cp_amount))
         if lower != (envelope.ae_amount, envelope.cp_amount):
-            envelope.set_amounts(actor=actor, ae=lower[0], cp=lower[1], version=envelope.version)
+            envelope.set_amounts(actor=actor, ae=lower[0], cp=lower[1], revision=envelope.revision)
     touched = []
     for key in sorted(wanted, key=lambda k: DEPTH[k[0]]):
         (ae, cp), envelope = wanted[key], existing.get(key)
@@ -434,7 +434,7 @@ def _adjust(result: Allocation, actor) -> list[Envelope]:
             envelope = _create(key, ae, cp, existing, actor, is_demo, year)
             existing[key] = envelope
         elif (ae, cp) != (envelope.ae_amount, envelope.cp_amount):
-            envelope.set_amounts(actor=actor, ae=ae, cp=cp, version=envelope.version)
+            envelope.set_amounts(actor=actor, ae=ae, cp=cp, revision=envelope.revision)
         touched.append(envelope)
     return touched
 

@@ -1,11 +1,14 @@
 import re
 
 from django import forms
+from django.db import transaction
 from django.utils import timezone
 
+from pilote.core.audit import field_changes, record
 from pilote.core.enums import OrganisationKind
 from pilote.core.forms import DsfrForm, DsfrModelForm
 from pilote.core.models import Organisation
+from pilote.core.versioning import EditConflict, RevisionFormMixin, created_once, revise
 from pilote.territories.models import Phase, Territory
 
 from .enums import OpinionKind
@@ -68,7 +71,10 @@ class CodesField(forms.CharField):
         return " ".join(value) if isinstance(value, list) else value
 
 
-class PerimeterRequestForm(DsfrModelForm):
+class PerimeterRequestForm(RevisionFormMixin, DsfrModelForm):
+    """The team's perimeter change request; `save(actor)` records it with its audit row, refusing a stale edit
+    (`pilote.core.versioning`); a save that changes nothing writes nothing."""
+
     add_epcis = CodesField(label="EPCI à ajouter (SIREN)", pattern=r"\d{9}", what="SIREN")
     remove_epcis = CodesField(label="EPCI à retirer (SIREN)", pattern=r"\d{9}", what="SIREN")
     add_communes = CodesField(label="Communes à ajouter (code INSEE)", pattern=r"\d[\dAB]\d{3}", what="Code(s) INSEE")
@@ -81,6 +87,57 @@ class PerimeterRequestForm(DsfrModelForm):
         fields = ["add_epcis", "remove_epcis", "add_communes", "remove_communes", "reason"]
         labels = {"reason": "Motif de la demande"}
         widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.carry_revision(self.instance)
+
+    def save(self, actor) -> PerimeterChangeRequest | None:
+        """The saved request, or None when someone else saved it since this form was opened (`self.conflict`)."""
+        try:
+            with transaction.atomic():
+                return self._save(actor)
+        except EditConflict as error:
+            saved = PerimeterChangeRequest.objects.filter(file=self.instance.file).first()
+            saved = saved or PerimeterChangeRequest(file=self.instance.file)
+            self.refuse(error, saved, self.field_rows(saved, PERIMETER_FIELDS))
+            return None
+
+    def _save(self, actor) -> PerimeterChangeRequest:
+        proposal = self.instance
+        before = PerimeterChangeRequest.objects.select_for_update().filter(file=proposal.file).first()
+        if before is not None and proposal.pk is None:
+            raise EditConflict(PERIMETER_STALE)  # both opened the empty form: the other one saved first
+        changes = field_changes(before, proposal, PERIMETER_FIELDS)
+        if not changes:  # nothing changed: no new revision, no audit row
+            return before
+        proposal.updated_by = actor
+        if before is None:
+            created_once(proposal.save, PERIMETER_STALE)
+        else:
+            values = {name: getattr(proposal, name) for name in PERIMETER_FIELDS} | {"updated_by": actor}
+            values["updated_at"] = timezone.now()
+            proposal.revision = revise(
+                PerimeterChangeRequest.objects, before.pk, self.submitted_revision, PERIMETER_STALE, **values
+            )
+        territory = proposal.file.territory
+        record(
+            actor=actor,
+            action="perimeter_request.save",
+            obj=proposal,
+            changes=changes,
+            phase_slug=territory.phase.slug,
+            territory_code=territory.code,
+        )
+        return proposal
+
+
+PERIMETER_FIELDS = ["add_epcis", "remove_epcis", "add_communes", "remove_communes", "reason"]
+PERIMETER_STALE = (
+    "La demande de modification du périmètre a été modifiée par une autre personne pendant que vous la modifiiez : "
+    "vos modifications n'ont pas été enregistrées. Comparez ci-dessous vos valeurs et les valeurs enregistrées, puis "
+    "enregistrez à nouveau pour confirmer les vôtres."
+)
 
 
 class TransitionForm(DsfrForm):

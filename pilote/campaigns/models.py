@@ -12,6 +12,7 @@ from django_fsm import FSMField, can_proceed, has_transition_perm, transition
 from pilote.core.audit import record
 from pilote.core.enums import Role
 from pilote.core.models import Organisation
+from pilote.core.versioning import Revised
 from pilote.plans.snapshot import governance_snapshot, plan_snapshot
 from pilote.territories.models import PerimeterVersion, Phase, Territory
 
@@ -338,7 +339,7 @@ class Opinion(models.Model):
         return f"Avis {self.get_kind_display().lower()} – {self.request.addressee}"
 
 
-class PerimeterChangeRequest(models.Model):
+class PerimeterChangeRequest(Revised):
     """A territory's proposal to add or remove EPCI (SIREN) or communes (INSEE codes), on the default edition.
     Checked before submission (`check()`); applied as a new perimeter version when ANCT validates the file."""
 

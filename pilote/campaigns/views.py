@@ -13,10 +13,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from openpyxl import Workbook
 
-from pilote.core.audit import field_changes, record
+from pilote.core.audit import record
 from pilote.core.breadcrumbs import crumbs
 from pilote.core.exports import append_rows, csv_response, xlsx_response
 from pilote.core.models import AuditEvent
+from pilote.core.versioning import conflict_status
 from pilote.territories.figures import place_names
 
 from . import perms
@@ -195,12 +196,11 @@ def file_perimeter(request, pk: int):
     form = PerimeterRequestForm(request.POST if request.method == "POST" else None, instance=instance)
     result = None
     if request.method == "POST" and form.is_valid():
-        proposal = form.save(commit=False)
-        if "save" in request.POST:
-            _save_request(proposal, instance, request.user)
+        if "save" not in request.POST:
+            result = form.instance.checks()
+        elif form.save(request.user) is not None:
             messages.success(request, "Demande de modification du périmètre enregistrée.")
             return redirect("campaigns:file", pk=file.pk)
-        result = proposal.checks()
     elif instance.pk:
         result = instance.checks()
     context = {
@@ -214,26 +214,8 @@ def file_perimeter(request, pk: int):
             "Périmètre", _campaigns_crumb(), (reverse("campaigns:file", args=[file.pk]), str(file.territory))
         ),
     }
-    return render(request, "campaigns/perimeter.html", context, status=400 if form.errors else 200)
-
-
-FIELDS = ["add_epcis", "remove_epcis", "add_communes", "remove_communes", "reason"]
-
-
-def _save_request(proposal: PerimeterChangeRequest, instance, user) -> None:
-    before = PerimeterChangeRequest.objects.filter(pk=instance.pk).first() if instance.pk else None
-    with transaction.atomic():
-        proposal.updated_by = user
-        proposal.save()
-        territory = proposal.file.territory
-        record(
-            actor=user,
-            action="perimeter_request.save",
-            obj=proposal,
-            changes=field_changes(before, proposal, FIELDS),
-            phase_slug=territory.phase.slug,
-            territory_code=territory.code,
-        )
+    status = conflict_status(form, 400 if form.errors else 200)
+    return render(request, "campaigns/perimeter.html", context, status=status)
 
 
 @login_required

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from pilote.core.audit import field_changes, record
 from pilote.core.forms import DsfrForm, DsfrModelForm
-from pilote.core.models import AuditEvent
+from pilote.core.versioning import EditConflict, RevisionFormMixin, revise, row
 
 from .enums import FicheStatus, Priority
 from .models import FICHE_FIELDS, FicheAction, Funder, Indicator
@@ -18,6 +18,11 @@ from .spreadsheet import parse_plan
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATES_ORDERED = "La date de fin doit être égale ou postérieure à la date de début."
+FICHE_STALE = (
+    "Cette fiche a été modifiée par une autre personne pendant que vous la modifiiez : vos modifications n'ont pas "
+    "été enregistrées. Comparez ci-dessous vos valeurs et les valeurs enregistrées, puis enregistrez à nouveau pour "
+    "confirmer les vôtres."
+)
 
 
 class ModelForm(DsfrModelForm):
@@ -104,17 +109,9 @@ def lines(fiche: FicheAction, relation: str) -> list[str]:
     return [LINE[relation](vars(row)) for row in getattr(fiche, relation).all()]
 
 
-class EditConflict(Exception):
-    """Someone else saved the fiche since this form was displayed."""
-
-
-class FicheActionForm(ModelForm):
-    """A fiche with its funders and indicators (inline formsets), saved at once.
-
-    Optimistic concurrency: the form carries the `version` it was built from; the UPDATE only matches that version,
-    so the second of two people editing the same fiche is refused with what the first one saved."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class FicheActionForm(RevisionFormMixin, ModelForm):
+    """A fiche with its funders and indicators (inline formsets), saved at once; a stale edit is refused
+    (`pilote.core.versioning`) with what the first one saved."""
 
     class Meta:
         model = FicheAction
@@ -123,27 +120,18 @@ class FicheActionForm(ModelForm):
 
     def __init__(self, *args, territory, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.territory, self.actor, self.conflict = territory, actor, None
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
-            self.fields["version"].required = True  # an edit says which version it was made from
+        self.territory, self.actor = territory, actor
+        self.carry_revision(self.instance)
         data = self.data if self.is_bound else None
         self.funders = FunderFormSet(data, instance=self.instance, prefix="financeurs")
         self.indicators = IndicatorFormSet(data, instance=self.instance, prefix="indicateurs")
 
     def is_valid(self):
         results = [super().is_valid(), self.funders.is_valid(), self.indicators.is_valid()]
-        if not all(results) and self.conflict is None and self._is_stale():
+        if not all(results) and self.conflict is None and self.is_stale(self.instance):
             # A stale form may fail on lines someone else deleted: say why rather than only "invalid choice".
-            self._explain_conflict()
+            self._refuse(EditConflict(FICHE_STALE))
         return all(results)
-
-    def _is_stale(self) -> bool:
-        version = getattr(self, "cleaned_data", {}).get("version")
-        if not self.instance.pk or version is None:  # an unbound or incomplete form is invalid, not stale
-            return False
-        saved = FicheAction.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
-        return saved != version
 
     def clean_total_cost(self):
         cost = self.cleaned_data["total_cost"]
@@ -163,9 +151,8 @@ class FicheActionForm(ModelForm):
         try:
             with transaction.atomic():
                 fiche = self._update() if self.instance.pk else self._create()
-                self._save_lines(fiche)
-        except EditConflict:
-            self._explain_conflict()
+        except EditConflict as error:
+            self._refuse(error)
             return None
         return fiche
 
@@ -173,73 +160,44 @@ class FicheActionForm(ModelForm):
         fiche = super().save(commit=False)
         fiche.territory = self.territory
         fiche.save()
-        self._before = {"funders": [], "indicators": []}
-        self._changes = field_changes(None, fiche, FICHE_FIELDS)
-        self._action = "fiche.create"
+        changes = field_changes(None, fiche, FICHE_FIELDS) | self._save_lines(fiche, {"funders": [], "indicators": []})
+        record(actor=self.actor, action="fiche.create", obj=fiche, changes=changes, **fiche.audit_scope())
         return fiche
 
     def _update(self) -> FicheAction:
-        submitted = self.cleaned_data["version"]
-        before = FicheAction.objects.prefetch_related("funders", "indicators").get(pk=self.instance.pk)
-        values = {name: self.cleaned_data[name] for name in FICHE_FIELDS}
-        matched = FicheAction.objects.filter(pk=before.pk, version=submitted).update(
-            **values, version=F("version") + 1, updated_at=timezone.now()
-        )
-        if not matched:
-            raise EditConflict
+        before = FicheAction.objects.select_for_update().get(pk=self.instance.pk)
+        before_lines = {"funders": lines(before, "funders"), "indicators": lines(before, "indicators")}
         fiche = self.instance
+        values = {name: self.cleaned_data[name] for name in FICHE_FIELDS}
         for name, value in values.items():
             setattr(fiche, name, value)
-        fiche.version = submitted + 1
-        self._before = {"funders": lines(before, "funders"), "indicators": lines(before, "indicators")}
-        self._changes = field_changes(before, fiche, FICHE_FIELDS)
-        self._action = "fiche.update"
+        changes = field_changes(before, fiche, FICHE_FIELDS) | self._save_lines(fiche, before_lines)
+        if not changes:  # nothing changed: no new revision, no audit row
+            fiche.revision = before.revision
+            return fiche
+        values["updated_at"] = timezone.now()
+        fiche.revision = revise(FicheAction.objects, before.pk, self.submitted_revision, FICHE_STALE, **values)
+        record(actor=self.actor, action="fiche.update", obj=fiche, changes=changes, **fiche.audit_scope())
         return fiche
 
-    def _save_lines(self, fiche: FicheAction) -> None:
+    def _save_lines(self, fiche: FicheAction, before: dict[str, list[str]]) -> dict:
+        """Save the funders and indicators; their changes, for the audit row."""
+        changes = {}
         for formset in (self.funders, self.indicators):
             formset.instance = fiche
             formset.save()
-        for relation, old in self._before.items():
+        for relation, old in before.items():
             new = lines(fiche, relation)
             if new != old:
-                self._changes[relation] = [old, new]
-        if self._changes:
-            record(actor=self.actor, action=self._action, obj=fiche, changes=self._changes, **fiche.audit_scope())
+                changes[relation] = [old, new]
+        return changes
 
-    def _explain_conflict(self) -> None:
-        current = FicheAction.objects.prefetch_related("funders", "indicators").get(pk=self.instance.pk)
-        rows = []
-        for name in FICHE_FIELDS:
-            field = self.fields[name]
-            mine, saved = self.cleaned_data.get(name), getattr(current, name)
-            if mine != saved:
-                rows.append({"label": field.label, "mine": _display(field, mine), "saved": _display(field, saved)})
+    def _refuse(self, error: EditConflict) -> None:
+        saved = FicheAction.objects.prefetch_related("funders", "indicators").get(pk=self.instance.pk)
+        rows = self.field_rows(saved, FICHE_FIELDS)
         for relation, label in (("funders", "Financeurs"), ("indicators", "Indicateurs")):
-            mine, saved = _submitted_lines(self, relation), lines(current, relation)
-            if mine != saved:
-                rows.append({"label": label, "mine": "\n".join(mine), "saved": "\n".join(saved)})
-        last = AuditEvent.objects.filter(object_type="plans.ficheaction", object_id=str(current.pk)).first()
-        self.conflict = {"rows": rows, "last": last, "version": current.version}
-        self.data = self.data.copy()
-        self.data["version"] = current.version
-        self.add_error(
-            None,
-            "Cette fiche a été modifiée par une autre personne pendant que vous la modifiiez : vos modifications "
-            "n'ont pas été enregistrées. Comparez ci-dessous vos valeurs et les valeurs enregistrées, puis "
-            "enregistrez à nouveau pour confirmer les vôtres.",
-        )
-
-
-def _display(field, value) -> str:
-    if value is None or value == "":
-        return "–"
-    choices = dict(getattr(field, "choices", []) or [])
-    if value in choices:
-        return str(choices[value])
-    if hasattr(value, "strftime"):
-        return value.strftime("%d/%m/%Y")
-    return str(value)
+            rows.append(row(label, "\n".join(_submitted_lines(self, relation)), "\n".join(lines(saved, relation))))
+        self.refuse(error, saved, rows)
 
 
 def _submitted_lines(form: FicheActionForm, relation: str) -> list[str]:
@@ -313,7 +271,7 @@ class PlanImportForm(DsfrForm):
                 changes[relation] = [old, new]
         if not changes:
             return "unchanged"
-        # Bumping the version makes a form opened before the import refuse to overwrite it.
-        FicheAction.objects.filter(pk=fiche.pk).update(**data, version=F("version") + 1, updated_at=timezone.now())
+        # Bumping the revision makes a form opened before the import refuse to overwrite it.
+        FicheAction.objects.filter(pk=fiche.pk).update(**data, revision=F("revision") + 1, updated_at=timezone.now())
         record(actor=self.actor, action="fiche.import", obj=fiche, changes=changes, **fiche.audit_scope())
         return "updated"

@@ -6,6 +6,7 @@ from django import forms
 from django.db import transaction
 
 from pilote.core.audit import field_changes, record
+from pilote.core.versioning import EditConflict, RevisionFormMixin, created_once, revise, row
 from pilote.territories.models import Binome, CommitteeMember, Partner, ProjectLead, Territory
 
 from .forms import DATE, ModelForm
@@ -36,16 +37,33 @@ CommitteeFormSet = forms.inlineformset_factory(
 PartnerFormSet = forms.inlineformset_factory(Territory, Partner, form=PartnerForm, extra=2, can_delete=True)
 
 
+def _member_line(name: str, organisation: str, role: str) -> str:
+    return f"{name} ({organisation}{', ' + role if role else ''})"
+
+
+def _partner_line(name: str, contribution: str) -> str:
+    return name + (f" : {contribution}" if contribution else "")
+
+
 def _rows(territory: Territory, relation: str) -> list[str]:
+    """The committee or the partners as saved, as short French lines (audit trail and conflict banner)."""
     if relation == "committee_members":
-        return [
-            f"{m.name} ({m.organisation}{', ' + m.role if m.role else ''})" for m in territory.committee_members.all()
-        ]
-    return [p.name + (f" : {p.contribution}" if p.contribution else "") for p in territory.partners.all()]
+        return [_member_line(m.name, m.organisation, m.role) for m in territory.committee_members.all()]
+    return [_partner_line(p.name, p.contribution) for p in territory.partners.all()]
 
 
-class GovernanceForm(ModelForm):
-    """The binôme, with the steering committee and the partners as inline formsets, saved at once."""
+def _submitted_rows(formset, relation: str) -> list[str]:
+    kept = [
+        f.cleaned_data for f in formset.forms if not f.errors and f.cleaned_data and not f.cleaned_data.get("DELETE")
+    ]
+    if relation == "committee_members":
+        return [_member_line(d["name"], d["organisation"], d.get("role", "")) for d in kept]
+    return [_partner_line(d["name"], d.get("contribution", "")) for d in kept]
+
+
+class GovernanceForm(RevisionFormMixin, ModelForm):
+    """The binôme, with the steering committee and the partners as inline formsets, saved at once. One revision, the
+    binôme's, covers the three: a stale form is refused whichever part it changes."""
 
     industrialist_siren = forms.CharField(label="Industriel·le : SIREN de l'entreprise", required=False, max_length=20)
 
@@ -57,12 +75,16 @@ class GovernanceForm(ModelForm):
         kwargs.setdefault("instance", Binome.objects.filter(territory=territory).first() or Binome(territory=territory))
         super().__init__(*args, **kwargs)
         self.territory, self.actor = territory, actor
+        self.carry_revision(self.instance)
         data = self.data if self.is_bound else None
         self.committee = CommitteeFormSet(data, instance=territory, prefix="comite")
         self.partners = PartnerFormSet(data, instance=territory, prefix="partenaires")
 
     def is_valid(self):
         results = [super().is_valid(), self.committee.is_valid(), self.partners.is_valid()]
+        if not all(results) and self.conflict is None and self.is_stale(self.instance):
+            # A stale form may fail on rows someone else deleted: say why rather than only "invalid choice".
+            self._refuse(EditConflict(GOVERNANCE_STALE))
         return all(results)
 
     def clean_industrialist_siren(self):
@@ -71,37 +93,81 @@ class GovernanceForm(ModelForm):
             raise forms.ValidationError("Le SIREN compte 9 chiffres.")
         return siren
 
-    @transaction.atomic
-    def save(self, commit=True) -> Binome:
-        before = Binome.objects.filter(pk=self.instance.pk).first() if self.instance.pk else None
-        binome = super().save()
-        changes = field_changes(before, binome, BINOME_FIELDS)
+    def save(self, commit=True) -> Binome | None:
+        """The saved binôme, or None when someone else saved the governance first (then `self.conflict` says what)."""
+        try:
+            with transaction.atomic():
+                return self._save()
+        except EditConflict as error:
+            self._refuse(error)
+            return None
+
+    def _save(self) -> Binome:
+        before = Binome.objects.select_for_update().filter(territory=self.territory).first()
+        if before is not None and self.instance.pk is None:
+            raise EditConflict(GOVERNANCE_STALE)  # both opened the empty form: the other one saved first
+        changes = field_changes(before, self.instance, BINOME_FIELDS)
+        rows = {relation: self._save_rows(relation, formset) for relation, formset in self._formsets()}
+        if not changes and not any(rows.values()):  # nothing changed: no new revision, no audit row
+            return before
+        if before is None:
+            binome = created_once(super().save, GOVERNANCE_STALE)
+        else:
+            values = {name: getattr(self.instance, name) for name in BINOME_FIELDS}
+            self.instance.revision = revise(
+                Binome.objects, before.pk, self.submitted_revision, GOVERNANCE_STALE, **values
+            )
+            binome = self.instance
         if changes:
             action = "binome.update" if before else "binome.create"
             record(actor=self.actor, action=action, obj=binome, changes=changes, **_scope(self.territory))
-        for relation, formset, action in (
-            ("committee_members", self.committee, "committee.update"),
-            ("partners", self.partners, "partners.update"),
-        ):
-            self._save_rows(relation, formset, action)
+        for relation, action in (("committee_members", "committee.update"), ("partners", "partners.update")):
+            if rows[relation]:
+                record(
+                    actor=self.actor,
+                    action=action,
+                    obj=self.territory,
+                    changes=rows[relation],
+                    **_scope(self.territory),
+                )
         return binome
 
-    def _save_rows(self, relation: str, formset, action: str) -> None:
+    def _formsets(self):
+        return (("committee_members", self.committee), ("partners", self.partners))
+
+    def _save_rows(self, relation: str, formset) -> dict:
+        """Save the rows; their change for the audit trail ({} when none)."""
         old = _rows(self.territory, relation)
         formset.save()
         new = _rows(self.territory, relation)
-        if new != old:
-            record(
-                actor=self.actor,
-                action=action,
-                obj=self.territory,
-                changes={relation: [old, new]},
-                **_scope(self.territory),
+        return {relation: [old, new]} if new != old else {}
+
+    def _refuse(self, error: EditConflict) -> None:
+        saved = Binome.objects.filter(territory=self.territory).first() or Binome(territory=self.territory)
+        rows = self.field_rows(saved, BINOME_FIELDS)
+        for (relation, formset), label in zip(self._formsets(), ("Comité de pilotage", "Partenaires"), strict=True):
+            rows.append(
+                row(label, "\n".join(_submitted_rows(formset, relation)), "\n".join(_rows(self.territory, relation)))
             )
+        self.refuse(error, saved, rows)
 
 
-class ProjectLeadForm(ModelForm):
-    """Corrects the current chef de projet, or records the first one."""
+GOVERNANCE_STALE = (
+    "La gouvernance a été modifiée par une autre personne pendant que vous la modifiiez : vos modifications n'ont pas "
+    "été enregistrées. Comparez ci-dessous vos valeurs et les valeurs enregistrées, puis enregistrez à nouveau pour "
+    "confirmer les vôtres."
+)
+LEAD_STALE = (
+    "Le chef de projet a été modifié ou remplacé par une autre personne pendant que vous le modifiiez : vos "
+    "modifications n'ont pas été enregistrées. Comparez ci-dessous vos valeurs et les valeurs enregistrées."
+)
+
+
+class ProjectLeadForm(RevisionFormMixin, ModelForm):
+    """Corrects the current chef de projet, or records the first one. Besides its revision, the form carries which
+    chef de projet it was made on (`lead`): a replacement since then starts again at revision 1 too."""
+
+    lead = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = ProjectLead
@@ -110,10 +176,12 @@ class ProjectLeadForm(ModelForm):
         help_texts = {"full_time_share": "Entre 0 et 1 : 0,5 pour un mi-temps."}
 
     def __init__(self, *args, territory: Territory, actor, **kwargs):
-        current = ProjectLead.objects.current().filter(territory=territory).first()
-        kwargs.setdefault("instance", current or ProjectLead(territory=territory))
+        self.current = ProjectLead.objects.current().filter(territory=territory).first()
+        kwargs.setdefault("instance", self.current or ProjectLead(territory=territory))
         super().__init__(*args, **kwargs)
         self.territory, self.actor = territory, actor
+        self.carry_revision(self.current or ProjectLead())
+        self.initial["lead"] = self.current.pk if self.current else None
 
     def clean_full_time_share(self):
         share = self.cleaned_data["full_time_share"]
@@ -127,23 +195,48 @@ class ProjectLeadForm(ModelForm):
     def clean_epci_funding(self):
         return _positive(self.cleaned_data["epci_funding"])
 
-    @transaction.atomic
-    def save(self, commit=True) -> ProjectLead:
-        before = ProjectLead.objects.filter(pk=self.instance.pk).first() if self.instance.pk else None
-        lead = super().save()
-        changes = field_changes(before, lead, LEAD_FIELDS)
-        if changes:
-            action = "project_lead.update" if before else "project_lead.create"
-            record(actor=self.actor, action=action, obj=lead, changes=changes, **_scope(self.territory))
-        return lead
+    def save(self, commit=True) -> ProjectLead | None:
+        """The saved chef de projet, or None when the form was made on another state (then `self.conflict`)."""
+        try:
+            with transaction.atomic():
+                current = ProjectLead.objects.select_for_update().current().filter(territory=self.territory).first()
+                if self._unchanged(current):  # nothing changed: no new revision, no audit row
+                    return current
+                if (current.pk if current else None) != self.cleaned_data.get("lead"):
+                    raise EditConflict(LEAD_STALE)
+                return self._write(current)
+        except EditConflict as error:
+            saved = ProjectLead.objects.current().filter(territory=self.territory).first()
+            self.refuse(error, saved or ProjectLead(territory=self.territory), self._rows(saved))
+            return None
+
+    def _write(self, current: ProjectLead | None) -> ProjectLead:
+        if current is None:
+            lead = created_once(super().save, LEAD_STALE)
+            changes = field_changes(None, lead, LEAD_FIELDS)
+            record(actor=self.actor, action="project_lead.create", obj=lead, changes=changes, **_scope(self.territory))
+            return lead
+        changes = field_changes(current, self.instance, LEAD_FIELDS)
+        values = {name: getattr(self.instance, name) for name in LEAD_FORM_FIELDS}
+        self.instance.revision = revise(ProjectLead.objects, current.pk, self.submitted_revision, LEAD_STALE, **values)
+        record(
+            actor=self.actor, action="project_lead.update", obj=self.instance, changes=changes, **_scope(self.territory)
+        )
+        return self.instance
+
+    def _unchanged(self, current: ProjectLead | None) -> bool:
+        return current is not None and not field_changes(current, self.instance, LEAD_FIELDS)
+
+    def _rows(self, saved: ProjectLead | None) -> list[dict]:
+        return self.field_rows(saved, LEAD_FORM_FIELDS) if saved else []
 
 
 class ProjectLeadChangeForm(ProjectLeadForm):
     """A new chef de projet: the current one is kept, with an end date the day before the new one starts."""
 
     def __init__(self, *args, territory: Territory, actor, **kwargs):
-        self.previous = ProjectLead.objects.current().filter(territory=territory).first()
         super().__init__(*args, territory=territory, actor=actor, instance=ProjectLead(territory=territory), **kwargs)
+        self.previous = self.current
 
     def clean_started_on(self):
         started = self.cleaned_data["started_on"]
@@ -154,19 +247,29 @@ class ProjectLeadChangeForm(ProjectLeadForm):
             )
         return started
 
-    @transaction.atomic
-    def save(self, commit=True) -> ProjectLead:
-        if self.previous:
-            self.previous.ended_on = self.cleaned_data["started_on"] - datetime.timedelta(days=1)
-            self.previous.save(update_fields=["ended_on"])
+    def _write(self, current: ProjectLead | None) -> ProjectLead:
+        if current is not None:
+            ended_on = self.cleaned_data["started_on"] - datetime.timedelta(days=1)
+            revise(ProjectLead.objects, current.pk, self.submitted_revision, LEAD_STALE, ended_on=ended_on)
             record(
                 actor=self.actor,
                 action="project_lead.end",
-                obj=self.previous,
-                changes={"ended_on": [None, self.previous.ended_on.isoformat()]},
+                obj=current,
+                changes={"ended_on": [None, ended_on.isoformat()]},
                 **_scope(self.territory),
             )
-        return super().save()
+        lead = created_once(lambda: ModelForm.save(self), LEAD_STALE)
+        changes = field_changes(None, lead, LEAD_FIELDS)
+        record(actor=self.actor, action="project_lead.create", obj=lead, changes=changes, **_scope(self.territory))
+        return lead
+
+    def _unchanged(self, current: ProjectLead | None) -> bool:
+        return False  # a new chef de projet is always a change
+
+    def _rows(self, saved: ProjectLead | None) -> list[dict]:
+        return [
+            row("Chef de projet actuel", self.previous.name if self.previous else "–", saved.name if saved else "–")
+        ]
 
 
 def _positive(amount):

@@ -5,6 +5,7 @@ Entered by the territory teams (forms or the XLSX template of `plans/spreadsheet
 
 from django.db import models
 
+from pilote.core.versioning import Revised
 from pilote.territories.models import Territory
 
 from .enums import FicheStatus, Priority
@@ -26,7 +27,7 @@ class FicheActionQuerySet(models.QuerySet):
         return self.filter(territory=territory)
 
 
-class FicheAction(models.Model):
+class FicheAction(Revised):
     territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="fiches")
     title = models.CharField("intitulé", max_length=300)
     description = models.TextField("description", blank=True)
@@ -36,8 +37,6 @@ class FicheAction(models.Model):
     started_on = models.DateField("début", null=True, blank=True)
     ended_on = models.DateField("fin", null=True, blank=True)
     total_cost = models.DecimalField("coût total (€)", max_digits=14, decimal_places=2, null=True, blank=True)
-    # Optimistic concurrency: every save checks and bumps it in the UPDATE's WHERE clause (FicheActionForm.save).
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from pilote.core.models import AuditEvent
+from pilote.core.versioning import conflict_status
 from pilote.territories.models import ProjectLead, Territory
 from pilote.territories.perms import can_edit_territory_work
 
@@ -74,8 +75,8 @@ def fiche_edit(request, phase, code, pk=None):
         saved = form.save()
         if saved is not None:
             return redirect("plans:fiche", phase=phase, code=code, pk=saved.pk)
-    status = 409 if form.conflict else 200
-    return render(request, "plans/fiche_form.html", _context(request, territory, form=form, fiche=fiche), status=status)
+    context = _context(request, territory, form=form, fiche=fiche)
+    return render(request, "plans/fiche_form.html", context, status=conflict_status(form))
 
 
 @login_required
@@ -140,10 +141,9 @@ def governance(request, phase, code):
 def _governance_form(request, phase, code, form_class, template: str):
     territory = _territory(request, phase, code, edit=True)
     form = form_class(request.POST if request.method == "POST" else None, territory=territory, actor=request.user)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if request.method == "POST" and form.is_valid() and form.save() is not None:
         return redirect("plans:governance", phase=phase, code=code)
-    return render(request, template, _context(request, territory, form=form))
+    return render(request, template, _context(request, territory, form=form), status=conflict_status(form))
 
 
 @login_required

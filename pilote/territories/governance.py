@@ -1,17 +1,21 @@
 """Governance of a territory: the binôme (elected official + industrialist), the chef de projet (one current, the
 past ones kept with their end date), the steering committee and the partner organisations.
 
-Entered by the territory team; each change writes an AuditEvent where it happens (see `territories/forms_governance`).
+Entered by the territory team; each change writes an AuditEvent where it happens (see `plans/governance_forms.py`).
+A stale edit is refused (`pilote.core.versioning`): the binôme's revision covers the one form that edits the binôme,
+the steering committee and the partners; the chef de projet has its own.
 """
 
 from decimal import Decimal
 
 from django.db import models
 
+from pilote.core.versioning import Revised
+
 from .models import Territory
 
 
-class Binome(models.Model):
+class Binome(Revised):
     """The pair that leads a Territoire d'industrie: an elected official and an industrialist."""
 
     territory = models.OneToOneField(Territory, on_delete=models.CASCADE, related_name="binome")
@@ -40,7 +44,7 @@ class ProjectLeadQuerySet(models.QuerySet):
         return self.filter(ended_on__isnull=True)
 
 
-class ProjectLead(models.Model):
+class ProjectLead(Revised):
     """A chef de projet of the territory. Never overwritten when the person changes: the previous one gets an end
     date, so that the history says who led the territory when."""
 

@@ -213,7 +213,7 @@ def edit_data(commitment, **changes) -> dict:
     data = form_data(
         commitment.territory_id,
         str(commitment.amount).replace(".", ","),
-        version=commitment.version,
+        revision=commitment.revision,
         label=commitment.label,
         beneficiary_name=commitment.beneficiary_name,
         beneficiary_siren="",
@@ -239,7 +239,7 @@ def test_a_stale_commitment_edit_is_refused_with_409_and_the_saved_values(client
     stale = edit_data(commitment, amount="120 000")
     commitment.change(
         actor=people["anct"],
-        version=commitment.version,
+        revision=commitment.revision,
         values={"amount": euros(110_000)},
         lines=[],
     )
@@ -306,7 +306,7 @@ def test_commitment_detail_queries_do_not_grow_with_data(client, region84, peopl
         commitment.pay(actor=people["anct"], amount=euros(100), paid_on=datetime.date(2024, 6, day))
     commitment.change(
         actor=people["anct"],
-        version=Commitment.objects.get().version,
+        revision=Commitment.objects.get().revision,
         values={"label": "Autre"},
         lines=[(CofinancerKind.EPCI, f"CC {n}", euros(n + 1)) for n in range(5)],
     )

@@ -2,36 +2,26 @@
 all try to draw on the same money; exactly as many succeed as fit, the others get `RuleBroken`, and what the
 envelope has given away equals what was committed or paid.
 
-Runs on PostgreSQL (row locks and CHECK constraints under real concurrency): `make test` runs it in its PostgreSQL
-pass (PILOTE_TEST_POSTGRES=1). Skipped on SQLite: the tests' in-memory database is shared-cache, where a second writer
-gets "database table is locked" at once (SQLITE_LOCKED is never retried by the busy timeout), so threads would test
-SQLite's shared cache, not the budget's rules.
+Runs in every `make test`: on SQLite against a file copy of the test database (`threads_database`, tests/race.py),
+where writers wait for each other's IMMEDIATE transactions; on PostgreSQL (row locks and CHECK constraints under
+real concurrency) in its pass (PILOTE_TEST_POSTGRES=1, as in CI).
 """
 
 import datetime
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.db.models import Sum
 
 from pilote.budget.consistency import inconsistencies
 from pilote.budget.enums import ActionType, CofinancerKind, Sector
 from pilote.budget.models import Commitment, Envelope, Parameters, Payment, RuleBroken
 
+from ..race import THREADS, race
 from .factories import anct, budget_year, euros, territory
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="concurrent writers need PostgreSQL: the in-memory SQLite test database refuses a second writer at "
-        "once (shared cache) — run with PILOTE_DATABASE_URL=postgres:///… (make test with PILOTE_TEST_POSTGRES=1)",
-    ),
-]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("threads_database")]
 
-THREADS = 8
 DECIDED_ON = datetime.date(2024, 3, 1)
 PAID_ON = datetime.date(2024, 6, 1)
 
@@ -44,31 +34,6 @@ def tree(mini_world):
 @pytest.fixture
 def actor(tree):
     return anct()
-
-
-def race(work, count: int = THREADS) -> list:
-    """Run `work(i)` in `count` threads released together; each result is what `work` returned or the exception it
-    raised. `work` is split in two: `prepare(i)` (reads, before the barrier) returns the function to race."""
-    barrier = threading.Barrier(count)
-    results = [None] * count
-
-    def run(i):
-        try:
-            go = work(i)
-            barrier.wait(timeout=30)
-            results[i] = go()
-        except Exception as error:  # every outcome is inspected by the test, none is swallowed
-            results[i] = error
-        finally:
-            connection.close()  # this thread's own connection
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a writer is still blocked"
-    return results
 
 
 def outcomes(results) -> tuple[list, list]:
@@ -118,7 +83,9 @@ def test_concurrent_payments_on_different_commitments_never_overspend_the_cp(tre
     region = tree.regions[ActionType.INVESTMENTS, "84"]
     commitments = [commit_in_thread(region.pk, actor, 100_000)() for _ in range(THREADS)]
     region = fresh(region)
-    region.set_amounts(actor=actor, ae=region.ae_amount, cp=euros(250_000), version=region.version)  # two payments fit
+    region.set_amounts(
+        actor=actor, ae=region.ae_amount, cp=euros(250_000), revision=region.revision
+    )  # two payments fit
     results = race(lambda i: lambda: commitments[i].pay(actor=actor, amount=euros(100_000), paid_on=PAID_ON))
     successes, refusals = outcomes(results)
     assert (len(successes), len(refusals)) == (2, THREADS - 2)

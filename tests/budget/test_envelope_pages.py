@@ -277,11 +277,11 @@ def test_an_empty_delegation_comes_back_with_its_errors(client, tree, people):
 def test_anct_changes_the_amounts_of_an_envelope_it_delegated(client, tree, people):
     region = tree.regions[ActionType.INVESTMENTS, "84"]
     url = reverse("budget:envelope_edit", args=[region.pk])
-    version = as_(client, people["anct"]).get(url).context["form"].initial["version"]
-    response = client.post(url, {"ae": "1 500 000", "cp": "1 200 000", "version": version})
+    revision = as_(client, people["anct"]).get(url).context["form"].initial["revision"]
+    response = client.post(url, {"ae": "1 500 000", "cp": "1 200 000", "revision": revision})
     assert response.status_code == 302
     region = fresh(region)
-    assert (region.ae_amount, region.cp_amount, region.version) == (euros(1_500_000), euros(1_200_000), version + 1)
+    assert (region.ae_amount, region.cp_amount, region.revision) == (euros(1_500_000), euros(1_200_000), revision + 1)
     assert AuditEvent.objects.filter(action="budget.envelope_amounts", object_id=str(region.pk)).exists()
 
 
@@ -289,13 +289,13 @@ def test_a_stale_amounts_form_is_refused_with_409_and_the_saved_values(client, t
     region = tree.regions[ActionType.INVESTMENTS, "84"]
     url = reverse("budget:envelope_edit", args=[region.pk])
     as_(client, people["anct"])
-    stale = region.version
-    region.set_amounts(actor=people["anct"], ae=euros(700_000), cp=euros(600_000), version=stale)
-    response = client.post(url, {"ae": "2 000 000", "cp": "2 000 000", "version": stale})
+    stale = region.revision
+    region.set_amounts(actor=people["anct"], ae=euros(700_000), cp=euros(600_000), revision=stale)
+    response = client.post(url, {"ae": "2 000 000", "cp": "2 000 000", "revision": stale})
     assert response.status_code == 409
     body = response.content.decode()
     assert 'id="conflict"' in body and "700\u202f000,00 €" in body and "600\u202f000,00 €" in body
-    assert response.context["form"].initial["version"] == stale + 1  # the form starts again from what is saved
+    assert response.context["form"].initial["revision"] == stale + 1  # the form starts again from what is saved
     assert fresh(region).ae_amount == euros(700_000)
 
 
@@ -303,7 +303,7 @@ def test_amounts_below_what_is_used_are_refused(client, tree, people):
     region = tree.regions[ActionType.INVESTMENTS, "84"]
     commit(region, people["anct"], 500_000)
     url = reverse("budget:envelope_edit", args=[region.pk])
-    response = as_(client, people["anct"]).post(url, {"ae": "100", "cp": "100", "version": fresh(region).version})
+    response = as_(client, people["anct"]).post(url, {"ae": "100", "cp": "100", "revision": fresh(region).revision})
     assert response.status_code == 400
     assert "ne peut descendre en dessous" in response.content.decode()
     assert fresh(region).ae_amount == euros(1_000_000)
@@ -312,7 +312,7 @@ def test_amounts_below_what_is_used_are_refused(client, tree, people):
 def test_a_regional_reviewer_cannot_change_what_anct_delegated_to_them(client, tree, people):
     region = tree.regions[ActionType.INVESTMENTS, "84"]
     url = reverse("budget:envelope_edit", args=[region.pk])
-    response = as_(client, people["region84"]).post(url, {"ae": "2", "cp": "2", "version": region.version})
+    response = as_(client, people["region84"]).post(url, {"ae": "2", "cp": "2", "revision": region.revision})
     assert response.status_code == 403
     assert fresh(region).ae_amount == euros(1_000_000)
 

@@ -37,12 +37,12 @@ def test_a_territory_team_does_not_read_the_parameters(client, people):
 
 
 def test_anct_edits_the_parameters_and_the_change_is_audited(client, people):
-    version = Parameters.current().version
-    data = {"project_lead_state_share_max": "60", "project_lead_yearly_cap": "45 000", "version": version}
+    revision = Parameters.current().revision
+    data = {"project_lead_state_share_max": "60", "project_lead_yearly_cap": "45 000", "revision": revision}
     assert as_(client, people["anct"]).post(PARAMS, data).status_code == 302
     params = Parameters.current()
     assert (params.project_lead_state_share_max, params.project_lead_yearly_cap) == (euros(60), euros(45_000))
-    assert params.version == version + 1
+    assert params.revision == revision + 1
     event = AuditEvent.objects.get(action="budget.parameters")
     assert event.changes == {
         "project_lead_state_share_max": ["50.00", "60.00"],
@@ -53,20 +53,20 @@ def test_anct_edits_the_parameters_and_the_change_is_audited(client, people):
 
 
 def test_a_stale_parameters_form_is_refused_with_409_and_the_saved_values(client, people):
-    version = Parameters.current().version
-    Parameters.objects.filter(pk=1).update(project_lead_yearly_cap=euros(30_000), version=version + 1)
-    data = {"project_lead_state_share_max": "70", "project_lead_yearly_cap": "99 000", "version": version}
+    revision = Parameters.current().revision
+    Parameters.objects.filter(pk=1).update(project_lead_yearly_cap=euros(30_000), revision=revision + 1)
+    data = {"project_lead_state_share_max": "70", "project_lead_yearly_cap": "99 000", "revision": revision}
     response = as_(client, people["anct"]).post(PARAMS, data)
     assert response.status_code == 409
     body = response.content.decode()
     assert "modifiés entre-temps" in body and "30\u202f000 €" in body
-    assert response.context["form"].initial["version"] == version + 1
+    assert response.context["form"].initial["revision"] == revision + 1
     assert Parameters.current().project_lead_yearly_cap == euros(30_000)
     assert not AuditEvent.objects.filter(action="budget.parameters").exists()
 
 
 def test_a_share_beyond_100_percent_is_refused(client, people):
-    data = {"project_lead_state_share_max": "150", "project_lead_yearly_cap": "1", "version": 1}
+    data = {"project_lead_state_share_max": "150", "project_lead_yearly_cap": "1", "revision": 1}
     response = as_(client, people["anct"]).post(PARAMS, data)
     assert response.status_code == 400 and "project_lead_state_share_max" in response.context["form"].errors
     assert Parameters.current().project_lead_state_share_max == euros(50)
@@ -74,7 +74,7 @@ def test_a_share_beyond_100_percent_is_refused(client, people):
 
 @pytest.mark.parametrize("who", ["operator", "region84"])
 def test_only_anct_edits_the_parameters(client, people, who):
-    data = {"project_lead_state_share_max": "10", "project_lead_yearly_cap": "1", "version": 1}
+    data = {"project_lead_state_share_max": "10", "project_lead_yearly_cap": "1", "revision": 1}
     assert as_(client, people[who]).post(PARAMS, data).status_code == 403
     assert Parameters.current().project_lead_state_share_max == euros(50)
 
@@ -162,5 +162,5 @@ def test_shocks_and_parameters_pages_queries_do_not_grow_with_data(client, peopl
             decision=f"D{n + 1}",
             decided_by=people["operator"],
         )
-    client.post(PARAMS, {"project_lead_state_share_max": "55", "project_lead_yearly_cap": "1", "version": 1})
+    client.post(PARAMS, {"project_lead_state_share_max": "55", "project_lead_yearly_cap": "1", "revision": 1})
     assert [queries(client, SHOCKS), queries(client, PARAMS)] == before

@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 
 from pilote.budget.enums import ActionType, CofinancerKind, CommitmentStatus, Sector
-from pilote.budget.models import Commitment, EditConflict, Envelope, Parameters, Payment, RuleBroken, ShockDesignation
+from pilote.budget.models import Commitment, Envelope, Parameters, Payment, RuleBroken, ShockDesignation
 from pilote.core.models import AuditEvent
+from pilote.core.versioning import EditConflict
 
 from .factories import anct, budget_year, euros, territory
 
@@ -86,19 +87,19 @@ def test_an_envelope_cannot_go_below_what_it_gave_nor_above_its_parent(tree, act
     region = fresh(tree.regions[ActionType.INVESTMENTS, "84"])
     commit(region, actor, 600_000)
     with pytest.raises(RuleBroken, match="ne peut descendre en dessous"):
-        region.set_amounts(actor=actor, ae=euros(500_000), cp=euros(1_000_000), version=region.version)
+        region.set_amounts(actor=actor, ae=euros(500_000), cp=euros(1_000_000), revision=region.revision)
     with pytest.raises(RuleBroken, match="Cette augmentation dépasse"):
-        region.set_amounts(actor=actor, ae=euros(19_000_001), cp=euros(1_000_000), version=region.version)
-    region.set_amounts(actor=actor, ae=euros(2_000_000), cp=euros(1_000_000), version=region.version)
+        region.set_amounts(actor=actor, ae=euros(19_000_001), cp=euros(1_000_000), revision=region.revision)
+    region.set_amounts(actor=actor, ae=euros(2_000_000), cp=euros(1_000_000), revision=region.revision)
     assert fresh(tree.national[ActionType.INVESTMENTS]).ae_used == euros(3_000_000)
 
 
 def test_changing_amounts_from_a_stale_version_is_refused(tree, actor):
     region = fresh(tree.regions[ActionType.SKILLS, "84"])
     other = fresh(region)
-    region.set_amounts(actor=actor, ae=euros(1_500_000), cp=euros(1_000_000), version=region.version)
+    region.set_amounts(actor=actor, ae=euros(1_500_000), cp=euros(1_000_000), revision=region.revision)
     with pytest.raises(EditConflict, match="modifiée entre-temps"):
-        other.set_amounts(actor=actor, ae=euros(500_000), cp=euros(1_000_000), version=other.version)
+        other.set_amounts(actor=actor, ae=euros(500_000), cp=euros(1_000_000), revision=other.revision)
     assert fresh(region).ae_amount == euros(1_500_000)
 
 
@@ -216,12 +217,12 @@ def test_sector_only_for_investments(tree, actor):
 def test_editing_a_committed_commitment_moves_the_difference_and_checks_the_version(tree, actor):
     region = tree.regions[ActionType.INVESTMENTS, "84"]
     c = commit(region, actor, 300_000)
-    c.change(actor=actor, version=c.version, values={"amount": euros("500000.00")}, lines=[])
+    c.change(actor=actor, revision=c.revision, values={"amount": euros("500000.00")}, lines=[])
     assert fresh(region).ae_used == euros(500_000)
     with pytest.raises(EditConflict):
-        c.change(actor=actor, version=c.version - 1, values={"amount": euros(1)}, lines=[])
+        c.change(actor=actor, revision=c.revision - 1, values={"amount": euros(1)}, lines=[])
     with pytest.raises(RuleBroken, match="Cette augmentation dépasse"):
-        c.change(actor=actor, version=c.version, values={"amount": euros(1_000_001)}, lines=[])
+        c.change(actor=actor, revision=c.revision, values={"amount": euros(1_000_001)}, lines=[])
     assert fresh(region).ae_used == euros(500_000)
     event = AuditEvent.objects.filter(action="budget.commitment_change").get()
     assert event.changes["amount"] == ["300000.00", "500000.00"] and event.actor == actor
@@ -240,7 +241,7 @@ def test_stored_used_amounts_equal_the_recount_after_every_kind_of_operation(tre
     region = tree.regions[ActionType.INVESTMENTS, "84"]
     c = commit(region, actor, 300_000)
     c.pay(actor=actor, amount=euros(100_000), paid_on=D(2024, 6, 1))
-    c.change(actor=actor, version=c.version, values={"amount": euros("250000.00")}, lines=[])
+    c.change(actor=actor, revision=c.revision, values={"amount": euros("250000.00")}, lines=[])
     commit(region, actor, 10).cancel(actor=actor)
     region.delegate(actor=actor, ae=euros(1_000), cp=euros(1_000), departement_code="01")
     assert inconsistencies() == []

@@ -132,10 +132,10 @@ def test_a_reviewer_cannot_write_a_scenario(client, mini_world):
 
 def test_an_edit_saves_a_new_version_and_its_audit_row(client, national):
     scenario = make_scenario(lines=four_lines())
-    data = form_data(name="Égalité revue", version="1", **{f"{INV}-share_percent": "30", f"{SK}-share_percent": "20"})
+    data = form_data(name="Égalité revue", revision="1", **{f"{INV}-share_percent": "30", f"{SK}-share_percent": "20"})
     assert client.post(reverse("budget:scenario_edit", args=[scenario.pk]), data).status_code == 302
     scenario.refresh_from_db()
-    assert (scenario.name, scenario.version) == ("Égalité revue", 2)
+    assert (scenario.name, scenario.revision) == ("Égalité revue", 2)
     assert scenario.lines.get(action_type=INV).share_percent == 30
     event = AuditEvent.objects.get(action="budget.scenario_change")
     assert event.changes["name"] == ["Scénario", "Égalité revue"]
@@ -144,8 +144,8 @@ def test_an_edit_saves_a_new_version_and_its_audit_row(client, national):
 
 def test_a_stale_edit_is_refused_with_409_and_nothing_changes(client, national):
     scenario = make_scenario(lines=four_lines())
-    Scenario.objects.filter(pk=scenario.pk).update(version=2, name="Modifié par quelqu'un")
-    data = form_data(name="Le mien", version="1", **{f"{INV}-share_percent": "10"})
+    Scenario.objects.filter(pk=scenario.pk).update(revision=2, name="Modifié par quelqu'un")
+    data = form_data(name="Le mien", revision="1", **{f"{INV}-share_percent": "10"})
     response = client.post(reverse("budget:scenario_edit", args=[scenario.pk]), data)
     assert response.status_code == 409
     assert "a été modifié entre-temps" in text(response)
@@ -157,7 +157,7 @@ def test_a_stale_edit_is_refused_with_409_and_nothing_changes(client, national):
 
 def test_an_applied_scenario_is_no_longer_edited(client, national):
     scenario = make_scenario(lines=four_lines())
-    client.post(reverse("budget:scenario_apply", args=[scenario.pk]), {"confirm": "on", "version": "1"})
+    client.post(reverse("budget:scenario_apply", args=[scenario.pk]), {"confirm": "on", "revision": "1"})
     assert client.get(reverse("budget:scenario_edit", args=[scenario.pk])).status_code == 403
 
 
@@ -275,7 +275,7 @@ def test_the_confirmation_page_shows_what_each_envelope_becomes(client, national
 
 def test_apply_without_confirmation_is_refused_and_writes_nothing(client, national):
     scenario = make_scenario(lines=four_lines())
-    response = client.post(reverse("budget:scenario_apply", args=[scenario.pk]), {"version": "1"})
+    response = client.post(reverse("budget:scenario_apply", args=[scenario.pk]), {"revision": "1"})
     assert response.status_code == 400
     assert "Cochez la case pour confirmer" in text(response)
     assert not Envelope.objects.exists()
@@ -283,7 +283,7 @@ def test_apply_without_confirmation_is_refused_and_writes_nothing(client, nation
 
 def test_apply_creates_the_envelopes_and_the_scenario_page_shows_them(client, national):
     scenario = make_scenario(lines=four_lines())
-    response = client.post(reverse("budget:scenario_apply", args=[scenario.pk]), {"confirm": "on", "version": "1"})
+    response = client.post(reverse("budget:scenario_apply", args=[scenario.pk]), {"confirm": "on", "revision": "1"})
     assert response.status_code == 302
     detail = client.get(response["Location"])
     assert "appliqué" in detail.content.decode()
@@ -305,7 +305,7 @@ def test_apply_refused_by_an_envelope_already_used_shows_why_and_changes_nothing
         commit_on=date(2024, 5, 1),
     )
     scenario = make_scenario(lines={**four_lines(), INV: line(1 * M)})
-    response = client.post(reverse("budget:scenario_apply", args=[scenario.pk]), {"confirm": "on", "version": "1"})
+    response = client.post(reverse("budget:scenario_apply", args=[scenario.pk]), {"confirm": "on", "revision": "1"})
     assert response.status_code == 400
     assert "Le scénario n'a pas été appliqué, aucune enveloppe n'a changé." in text(response)
     assert Envelope.objects.get(pk=tree.national[INV].pk).ae_amount == 20 * M
@@ -314,8 +314,8 @@ def test_apply_refused_by_an_envelope_already_used_shows_why_and_changes_nothing
 
 def test_apply_after_an_edit_made_since_the_confirmation_is_refused_with_409(client, national):
     scenario = make_scenario(lines=four_lines())
-    Scenario.objects.filter(pk=scenario.pk).update(version=3)
-    response = client.post(reverse("budget:scenario_apply", args=[scenario.pk]), {"confirm": "on", "version": "2"})
+    Scenario.objects.filter(pk=scenario.pk).update(revision=3)
+    response = client.post(reverse("budget:scenario_apply", args=[scenario.pk]), {"confirm": "on", "revision": "2"})
     assert response.status_code == 409
     assert not Envelope.objects.exists()
 
@@ -326,8 +326,8 @@ def test_an_edit_of_a_scenario_applied_since_the_form_was_opened_is_refused_with
     client.get(url)
     Scenario.objects.filter(pk=scenario.pk).update(applied_at=timezone.now(), applied_by=national)
     # The edit page itself now refuses (403); a form posted from the page opened before is refused by its save.
-    form = ScenarioForm(form_data(version="1"), instance=scenario, actor=national)
+    form = ScenarioForm(form_data(revision="1"), instance=scenario, actor=national)
     assert form.is_valid(), form.errors
     assert form.save() is None
-    assert "a été appliqué : il ne se modifie plus" in form.conflict
+    assert "a été appliqué : il ne se modifie plus" in form.conflict.message
     assert Scenario.objects.get(pk=scenario.pk).name == "Scénario"

@@ -13,7 +13,6 @@ from django.db import IntegrityError
 from pilote.budget.enums import ActionType, EnvelopeLevel, ScenarioRule
 from pilote.budget.models import (
     Commitment,
-    EditConflict,
     Envelope,
     RuleBroken,
     Scenario,
@@ -23,6 +22,7 @@ from pilote.budget.models import (
 )
 from pilote.budget.scenarios import RESERVE, allocation, compare, scenario_apply, split
 from pilote.core.models import AuditEvent
+from pilote.core.versioning import EditConflict
 from pilote.territories.models import Phase, Territory
 
 from .factories import anct, budget_year, territory
@@ -303,9 +303,9 @@ def test_a_scenario_is_applied_only_once(mini_world):
 
 def test_apply_refuses_a_confirmation_made_on_an_older_version(mini_world):
     scenario = make_scenario(lines=four_lines())
-    Scenario.objects.filter(pk=scenario.pk).update(version=2)
+    Scenario.objects.filter(pk=scenario.pk).update(revision=2)
     with pytest.raises(EditConflict):
-        scenario_apply(scenario=scenario, actor=anct(), version=1)
+        scenario_apply(scenario=scenario, actor=anct(), revision=1)
     assert not Envelope.objects.exists()
 
 

@@ -102,7 +102,8 @@ def test_bad_requests_are_4xx(client, file, people):
 def test_the_history_page_lists_every_change(client, file, people):
     PerimeterChangeRequest.objects.create(file=file)
     client.force_login(people["team"])
-    client.post(reverse("campaigns:file_perimeter", args=[file.pk]), {"add_communes": "", "save": "1"})
+    data = {"add_communes": "", "reason": "Epsilon rejoint le Jura", "revision": "1", "save": "1"}
+    client.post(reverse("campaigns:file_perimeter", args=[file.pk]), data)  # a save that changes nothing writes nothing
     fresh(file).run("submit", by=people["team"], comment="Premier dépôt")
     page = _page(client, people["anct"], file, "file_history").content.decode()
     assert "Premier dépôt" in page and "campaign_file.depose" in page and "perimeter_request.save" in page

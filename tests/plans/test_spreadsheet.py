@@ -84,12 +84,12 @@ def test_csv_export_has_one_row_a_fiche_with_funding_totals(team_client, ain):
 
 def test_reimporting_the_export_changes_nothing(ain, team):
     _plan(ain)
-    before = {f.pk: (f.version, f.updated_at) for f in FicheAction.objects.all()}
+    before = {f.pk: (f.revision, f.updated_at) for f in FicheAction.objects.all()}
     funders = list(Funder.objects.values_list("pk", flat=True))
     form, counts = _import(ain, team, upload(spreadsheet.export_xlsx(ain)))
     assert form.errors == {}
     assert counts == {"created": 0, "updated": 0, "unchanged": 2}
-    assert {f.pk: (f.version, f.updated_at) for f in FicheAction.objects.all()} == before
+    assert {f.pk: (f.revision, f.updated_at) for f in FicheAction.objects.all()} == before
     assert list(Funder.objects.values_list("pk", flat=True)) == funders
     assert not AuditEvent.objects.exists()
 
@@ -128,7 +128,7 @@ def test_import_creates_new_fiches_and_updates_named_ones(ain, team):
     assert form.errors == {}
     assert counts == {"created": 1, "updated": 1, "unchanged": 0}
     fiche.refresh_from_db()
-    assert fiche.status == "realisee" and fiche.version == 2 and fiche.description == ""
+    assert fiche.status == "realisee" and fiche.revision == 2 and fiche.description == ""
     assert [f.organisation for f in fiche.funders.all()] == ["Région"]
     assert not fiche.indicators.exists()
     new = FicheAction.objects.get(title="Boucle locale d'hydrogène")

@@ -43,7 +43,7 @@ def edit_data(fiche: FicheAction, **overrides) -> dict:
         started_on=fiche.started_on.isoformat(),
         ended_on=fiche.ended_on.isoformat(),
         total_cost=str(fiche.total_cost),
-        version=str(fiche.version),
+        revision=str(fiche.revision),
         **_management("financeurs", len(funders), len(funders)),
     )
     for n, funder in enumerate(funders):
@@ -108,7 +108,7 @@ def test_edit_records_the_changed_fields_and_shows_them_in_the_history(team_clie
     response = team_client.post(url("fiche_edit", ain, pk=fiche.pk), edit_data(fiche, status="realisee"))
     assert response.status_code == 302
     fiche.refresh_from_db()
-    assert fiche.status == "realisee" and fiche.version == 2
+    assert fiche.status == "realisee" and fiche.revision == 2
     event = AuditEvent.objects.get(action="fiche.update")
     assert event.changes == {"status": ["en_cours", "realisee"]}
     html = team_client.get(url("fiche", ain, pk=fiche.pk)).content.decode()
@@ -118,7 +118,7 @@ def test_edit_records_the_changed_fields_and_shows_them_in_the_history(team_clie
 def test_the_second_of_two_editors_is_refused_with_what_changed(ain, team):
     fiche = FicheFactory(territory=ain, title="Friche Arnaud", total_cost=Decimal("100000"))
     other = UserFactory(first_name="Alice", last_name="Leroy")
-    # Both open the edit page on version 1.
+    # Both open the edit page on revision 1.
     first = FicheActionForm(edit_data(fiche, total_cost="150000"), instance=fiche, territory=ain, actor=other)
     fiche_again = FicheAction.objects.get(pk=fiche.pk)
     second = FicheActionForm(
@@ -128,11 +128,11 @@ def test_the_second_of_two_editors_is_refused_with_what_changed(ain, team):
     assert second.is_valid()
     assert second.save() is None
     fiche.refresh_from_db()
-    assert fiche.title == "Friche Arnaud" and fiche.total_cost == Decimal("150000") and fiche.version == 2
-    rows = {row["label"]: (row["mine"], row["saved"]) for row in second.conflict["rows"]}
+    assert fiche.title == "Friche Arnaud" and fiche.total_cost == Decimal("150000") and fiche.revision == 2
+    rows = {row["label"]: (row["theirs"], row["saved"]) for row in second.conflict.rows}
     assert rows["Intitulé"] == ("Friche Arnaud (phase 2)", "Friche Arnaud")
     assert rows["Coût total (€)"] == ("100000.00", "150000.00")
-    assert second.conflict["last"].actor == other
+    assert second.conflict.last.actor == other
     assert "modifiée par une autre personne" in second.non_field_errors()[0]
     assert AuditEvent.objects.filter(action="fiche.update").count() == 1
 
@@ -140,15 +140,15 @@ def test_the_second_of_two_editors_is_refused_with_what_changed(ain, team):
 def test_the_stale_editor_sees_the_conflict_page_then_may_confirm(team_client, ain):
     fiche = FicheFactory(territory=ain, title="Friche Arnaud")
     stale = edit_data(fiche, title="Friche Arnaud rénovée")
-    FicheAction.objects.filter(pk=fiche.pk).update(status="en_pause", version=2)
+    FicheAction.objects.filter(pk=fiche.pk).update(status="en_pause", revision=2)
     response = team_client.post(url("fiche_edit", ain, pk=fiche.pk), stale)
     html = response.content.decode()
     assert response.status_code == 409
     assert "Modification concurrente" in html and "Votre valeur" in html and "En pause" in html
     assert FicheAction.objects.get(pk=fiche.pk).title == "Friche Arnaud"
-    # The page now carries the saved version: sending it again is a deliberate choice, and it goes through.
-    assert 'name="version" value="2"' in html
-    confirmed = team_client.post(url("fiche_edit", ain, pk=fiche.pk), {**stale, "version": "2"})
+    # The page now carries the saved revision: sending it again is a deliberate choice, and it goes through.
+    assert 'name="revision" value="2"' in html
+    confirmed = team_client.post(url("fiche_edit", ain, pk=fiche.pk), {**stale, "revision": "2"})
     assert confirmed.status_code == 302
     assert FicheAction.objects.get(pk=fiche.pk).title == "Friche Arnaud rénovée"
 
@@ -167,7 +167,7 @@ def test_a_stale_form_naming_a_funder_deleted_meanwhile_explains_the_conflict(te
     FunderFactory(fiche=fiche, organisation="ADEME")
     stale = edit_data(fiche, title="Friche Arnaud rénovée")
     fiche.funders.all().delete()
-    FicheAction.objects.filter(pk=fiche.pk).update(version=2)
+    FicheAction.objects.filter(pk=fiche.pk).update(revision=2)
     response = team_client.post(url("fiche_edit", ain, pk=fiche.pk), stale)
     assert response.status_code == 409
     assert "Modification concurrente" in response.content.decode()
@@ -189,3 +189,12 @@ def test_french_amounts_are_understood(team_client, ain):
     response = team_client.post(url("fiche_create", ain), fiche_data(total_cost="1 250 000,50"))
     assert response.status_code == 302
     assert FicheAction.objects.get().total_cost == Decimal("1250000.50")
+
+
+def test_a_fiche_saved_unchanged_bumps_nothing(team_client, ain):
+    fiche = FicheFactory(territory=ain, started_on=datetime.date(2024, 1, 1))
+    FunderFactory(fiche=fiche, organisation="ADEME")
+    response = team_client.post(url("fiche_edit", ain, pk=fiche.pk), edit_data(fiche))
+    assert response.status_code == 302
+    assert FicheAction.objects.get(pk=fiche.pk).revision == 1
+    assert not AuditEvent.objects.exists()

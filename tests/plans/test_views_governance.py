@@ -26,6 +26,12 @@ BINOME = {
 }
 
 
+def opened_on_current_lead(t) -> dict:
+    """The hidden fields of a chef de projet form opened now: which chef de projet, at which revision."""
+    lead = ProjectLead.objects.current().get(territory=t)
+    return {"lead": str(lead.pk), "revision": str(lead.revision)}
+
+
 def test_team_records_binome_committee_and_partners_with_audit(team_client, ain, team):
     data = {
         **BINOME,
@@ -61,6 +67,7 @@ def test_a_bad_siren_is_refused_in_french(team_client, ain):
 def test_a_new_chef_de_projet_keeps_the_previous_one_with_an_end_date(team_client, ain):
     governance(ain)
     data = {
+        **opened_on_current_lead(ain),
         "name": "Hugo Blanc",
         "employer": "CA Beta",
         "started_on": "2025-03-01",
@@ -97,6 +104,7 @@ def test_a_chef_de_projet_cannot_start_before_the_current_one(team_client, ain):
 def test_correcting_the_chef_de_projet_checks_share_and_funding(team_client, ain):
     governance(ain)
     data = {
+        **opened_on_current_lead(ain),
         "name": "Léa Petit",
         "employer": "CC Alpha",
         "started_on": "2023-09-01",

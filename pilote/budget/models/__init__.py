@@ -10,7 +10,7 @@ Lock order, to keep concurrent writers free of deadlocks: envelopes from the top
 """
 
 from .commitments import COMMITMENT_FIELDS, CoFinancing, Commitment, CommitmentQuerySet, Payment, territory_area
-from .envelopes import MONEY, ZERO, EditConflict, Envelope, EnvelopeQuerySet, RuleBroken
+from .envelopes import MONEY, ZERO, Envelope, EnvelopeQuerySet, RuleBroken
 from .rules import Parameters, ShockDesignation
 from .scenarios import Scenario, ScenarioFixedAmount, ScenarioLine
 
@@ -21,7 +21,6 @@ __all__ = [
     "CoFinancing",
     "Commitment",
     "CommitmentQuerySet",
-    "EditConflict",
     "Envelope",
     "EnvelopeQuerySet",
     "Parameters",

@@ -10,13 +10,19 @@ from django.utils import timezone
 from django_fsm import FSMField, transition
 
 from pilote.core.audit import field_changes, record
+from pilote.core.versioning import Revised, check_revision, revise
 from pilote.plans.models import FicheAction
 from pilote.territories.models import Resolution, Territory
 
 from ..enums import ActionType, CofinancerKind, CommitmentStatus, EnvelopeLevel, Sector, SkillsKind
 from ..money import euros, percent, ratio
-from .envelopes import MONEY, ZERO, EditConflict, Envelope, RuleBroken
+from .envelopes import MONEY, ZERO, Envelope, RuleBroken
 from .rules import Parameters, ShockDesignation
+
+COMMITMENT_STALE = (
+    "Cet engagement a été modifié entre-temps par une autre personne : vos modifications n'ont pas été enregistrées. "
+    "Comparez vos valeurs et les valeurs enregistrées, puis enregistrez à nouveau pour confirmer les vôtres."
+)
 
 # --- commitments, co-financing, payments ---------------------------------------------------------------------------
 
@@ -72,7 +78,7 @@ COMMITMENT_FIELDS = [
 ]
 
 
-class Commitment(models.Model):
+class Commitment(Revised):
     """An engagement: money of an envelope (AE) promised to a beneficiary for a territory. Proposed, then committed
     (the AE are used), or cancelled (they come back). Payments draw CP of the year they are made."""
 
@@ -107,7 +113,6 @@ class Commitment(models.Model):
     skills_kind = models.CharField("nature", max_length=20, choices=SkillsKind.choices, blank=True)
     # Changed only by the transitions below, which move the envelope's money in the same transaction.
     status = FSMField("statut", max_length=20, choices=CommitmentStatus.choices, default=CommitmentStatus.PROPOSED)
-    version = models.PositiveIntegerField(default=1, editable=False)
     is_demo = models.BooleanField("démonstration", default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -282,8 +287,8 @@ class Commitment(models.Model):
             Envelope.objects.use(envelope.pk, ae=current.amount)
             current._to_committed()
             current.decided_on = decided_on
-            current.version += 1
-            current.save(update_fields=["status", "decided_on", "version", "updated_at"])
+            current.revision += 1
+            current.save(update_fields=["status", "decided_on", "revision", "updated_at"])
             record(
                 actor=actor,
                 action="budget.commitment_commit",
@@ -294,7 +299,7 @@ class Commitment(models.Model):
                 },
                 **current.audit_scope(),
             )
-        self.status, self.decided_on, self.version = current.status, current.decided_on, current.version
+        self.status, self.decided_on, self.revision = current.status, current.decided_on, current.revision
 
     def cancel(self, *, actor) -> None:
         with transaction.atomic():
@@ -310,8 +315,8 @@ class Commitment(models.Model):
             if before == CommitmentStatus.COMMITTED:
                 Envelope.objects.use(envelope.pk, ae=-current.amount)
             current._to_cancelled()
-            current.version += 1
-            current.save(update_fields=["status", "version", "updated_at"])
+            current.revision += 1
+            current.save(update_fields=["status", "revision", "updated_at"])
             record(
                 actor=actor,
                 action="budget.commitment_cancel",
@@ -319,18 +324,21 @@ class Commitment(models.Model):
                 changes={"status": [before, current.status]},
                 **current.audit_scope(),
             )
-        self.status, self.version = current.status, current.version
+        self.status, self.revision = current.status, current.revision
 
-    def change(self, *, actor, version: int, values: dict, lines: list[tuple[str, str, Decimal]]) -> None:
-        """Edit the commitment (fields of COMMITMENT_FIELDS and its co-financing lines) made from `version`. A
-        committed one moves the difference of its amount on its envelope and is checked against the rules again."""
+    def change(self, *, actor, revision: int, values: dict, lines: list[tuple[str, str, Decimal]]) -> None:
+        """Edit the commitment (fields of COMMITMENT_FIELDS and its co-financing lines) made from `revision`
+        (`pilote.core.versioning`). A committed one moves the difference of its amount on its envelope and is checked
+        against the rules again. An edit that changes nothing writes nothing."""
         with transaction.atomic():
             envelope = self._lock_envelopes()
             current = self._locked()
-            if current.version != version:
-                raise EditConflict(
-                    "Cet engagement a été modifié entre-temps : rechargez la page pour voir la version enregistrée."
-                )
+            old_lines = sorted(current.cofinancing.values_list("kind", "funder", "amount"))
+            same_lines = old_lines == sorted((k, f, a) for k, f, a in lines)
+            if same_lines and all(getattr(current, name) == value for name, value in values.items()):
+                self.refresh_from_db()
+                return
+            check_revision(current, revision, COMMITMENT_STALE)
             if current.status == CommitmentStatus.CANCELLED:
                 raise RuleBroken("Un engagement annulé ne se modifie plus.")
             before = Commitment(**{f.attname: getattr(current, f.attname) for f in Commitment._meta.concrete_fields})
@@ -348,13 +356,12 @@ class Commitment(models.Model):
                 delta = current.amount - before.amount
                 envelope.require(ae=max(delta, ZERO), what="Cette augmentation")
                 Envelope.objects.use(envelope.pk, ae=delta)
-            current.version += 1
+            current.revision = revise(Commitment.objects, current.pk, revision, COMMITMENT_STALE)
             current.save()
-            old_lines = sorted(current.cofinancing.values_list("kind", "funder", "amount"))
             current.cofinancing.all().delete()
             CoFinancing.objects.bulk_create(new_lines)
             changes = field_changes(before, current, COMMITMENT_FIELDS)
-            if old_lines != sorted((k, f, a) for k, f, a in lines):
+            if not same_lines:
                 changes["cofinancing"] = [
                     [list(map(str, line)) for line in old_lines],
                     [list(map(str, line)) for line in lines],

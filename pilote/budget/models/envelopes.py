@@ -9,6 +9,7 @@ from django.db.models import F, Q
 
 from pilote.core import perms
 from pilote.core.audit import field_changes, record
+from pilote.core.versioning import Revised, check_revision, revise
 
 from ..enums import CHILD_LEVEL, ActionType, EnvelopeLevel
 from ..money import euros
@@ -22,10 +23,6 @@ class RuleBroken(ValidationError):
 
     def __str__(self):
         return " ".join(self.messages)
-
-
-class EditConflict(RuleBroken):
-    """Somebody saved the same object since the form was opened."""
 
 
 # --- envelopes ------------------------------------------------------------------------------------------------------
@@ -80,7 +77,7 @@ class EnvelopeQuerySet(models.QuerySet):
         ).first()
 
 
-class Envelope(models.Model):
+class Envelope(Revised):
     """A year's budget at one level: the programme's total, one action type nationally, or its delegation to a région
     or a département. The sum of the children never exceeds the parent (in AE and in CP)."""
 
@@ -98,7 +95,6 @@ class Envelope(models.Model):
     ae_used = models.DecimalField("AE déléguées ou engagées (€)", default=ZERO, editable=False, **MONEY)
     cp_used = models.DecimalField("CP délégués ou payés (€)", default=ZERO, editable=False, **MONEY)
     is_demo = models.BooleanField("démonstration", default=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -263,17 +259,22 @@ class Envelope(models.Model):
         ):
             raise RuleBroken(f"Le département « {self.departement_code} » n'est pas dans la région {self.region_code}.")
 
-    def set_amounts(self, *, actor, ae: Decimal, cp: Decimal, version: int) -> None:
+    def set_amounts(self, *, actor, ae: Decimal, cp: Decimal, revision: int) -> None:
         """Change the envelope's AE and CP: never below what it has given away, never beyond what its parent has
-        left. `version` is the one the form was built from (optimistic concurrency)."""
+        left. `revision` is the one the form was made from (`pilote.core.versioning`); the same amounts change
+        nothing."""
         with transaction.atomic():
             parent = Envelope.objects.lock(self.parent_id) if self.parent_id else None
             current = Envelope.objects.lock(self.pk)
-            if current.version != version:
-                raise EditConflict(
-                    f"L'enveloppe {current.named()} a été modifiée entre-temps (AE {euros(current.ae_amount)}, "
-                    f"CP {euros(current.cp_amount)}) : rechargez la page avant de la modifier."
-                )
+            if (ae, cp) == (current.ae_amount, current.cp_amount):
+                self.revision = current.revision
+                return
+            check_revision(
+                current,
+                revision,
+                f"L'enveloppe {current.named()} a été modifiée entre-temps (AE {euros(current.ae_amount)}, "
+                f"CP {euros(current.cp_amount)}) : vos montants n'ont pas été enregistrés.",
+            )
             if ae < current.ae_used or cp < current.cp_used:
                 raise RuleBroken(
                     f"L'enveloppe {current.named()} a déjà délégué ou engagé {euros(current.ae_used)} en AE et délégué "
@@ -284,8 +285,8 @@ class Envelope(models.Model):
                 parent.require(ae=max(delta_ae, ZERO), cp=max(delta_cp, ZERO), what="Cette augmentation")
                 Envelope.objects.use(parent.pk, ae=delta_ae, cp=delta_cp)
             before = Envelope(ae_amount=current.ae_amount, cp_amount=current.cp_amount)
-            Envelope.objects.filter(pk=self.pk).update(ae_amount=ae, cp_amount=cp, version=F("version") + 1)
-            self.ae_amount, self.cp_amount, self.version = ae, cp, current.version + 1
+            self.revision = revise(Envelope.objects, self.pk, revision, ae_amount=ae, cp_amount=cp)
+            self.ae_amount, self.cp_amount = ae, cp
             record(
                 actor=actor,
                 action="budget.envelope_amounts",

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from pilote.core.versioning import Revised
 from pilote.territories.models import Territory
 
 from .envelopes import MONEY
@@ -14,7 +15,7 @@ from .envelopes import MONEY
 # --- rules' parameters and Rebond industriel --------------------------------------------------------------------------
 
 
-class Parameters(models.Model):
+class Parameters(Revised):
     """The parameters of the budget rules: one row, edited by ANCT. The defaults are the platform's own choices,
     to be confirmed by ANCT — not official figures."""
 
@@ -31,7 +32,6 @@ class Parameters(models.Model):
         help_text="Valeur par défaut de la plateforme : 40 000 € par territoire et par an, à confirmer par l'ANCT.",
         **MONEY,
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from pilote.core.audit import field_changes
+from pilote.core.versioning import Revised
 
 from ..enums import ActionType, ScenarioRule
 from ..money import euros
@@ -21,7 +22,7 @@ class ScenarioQuerySet(models.QuerySet):
         return self.prefetch_related("lines__fixed_amounts")
 
 
-class Scenario(models.Model):
+class Scenario(Revised):
     """A draft of ANCT splitting a year's money between action types and régions, compared with others, then applied
     as envelopes (`pilote.budget.scenarios.scenario_apply`). Once applied it no longer changes: it says what was done.
 
@@ -36,7 +37,6 @@ class Scenario(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
     applied_at = models.DateTimeField("appliqué le", null=True, blank=True, editable=False)
     applied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="+"

@@ -260,13 +260,10 @@ def envelope_edit(request, pk: int):
     if request.method == "POST" and form.is_valid() and form.save(request.user):
         messages.success(request, "Montants de l'enveloppe enregistrés.")
         return redirect("budget:envelope", pk=envelope.pk)
-    saved = Envelope.objects.get(pk=envelope.pk) if form.conflict else None
     context = {
         "envelope": envelope,
         **_envelope_row(envelope, names),
-        "saved": saved,
-        "form": EnvelopeAmountsForm(envelope=saved) if saved else form,
-        "errors": form.non_field_errors(),
+        "form": form,
         "section": "envelopes",
         "breadcrumb_data": _envelope_crumbs(envelope, names, "Modifier les montants"),
     }
@@ -382,18 +379,12 @@ def commitment_edit(request, pk: int):
     if request.method == "POST" and form.is_valid() and form.save(request.user):
         messages.success(request, "Engagement modifié.")
         return redirect("budget:commitment", pk=commitment.pk)
-    saved = _commitment_or_404(request.user, pk) if form.conflict else None
     context = {
         "commitment": commitment,
-        "saved": saved,
-        "saved_lines": list(saved.cofinancing.all()) if saved else [],
         "form": form,
         "section": "commitments",
         "breadcrumb_data": _commitment_crumbs(commitment, "Modifier"),
     }
-    if saved is not None:  # start again from what is saved, with its version
-        context["form"] = CommitmentEditForm(commitment=saved, territory_ids=ids)
-        context["errors"] = form.non_field_errors()
     return render(request, "budget/commitment_edit.html", context, status=form.status)
 
 
@@ -454,16 +445,15 @@ def parameters(request):
     if request.method == "POST" and form.is_valid() and form.save(request.user):
         messages.success(request, "Paramètres enregistrés.")
         return redirect("budget:parameters")
-    saved = Parameters.objects.get(pk=current.pk) if form.conflict else None
+    saved = Parameters.objects.get(pk=current.pk) if form.conflict else current
     events = AuditEvent.objects.filter(object_type="budget.parameters").select_related("actor")[:50]
     context = {
-        "parameters": saved or current,
+        "parameters": saved,
         "fields": [
             Parameters._meta.get_field(name) for name in ("project_lead_state_share_max", "project_lead_yearly_cap")
         ],
-        "form": (ParametersForm(parameters=saved) if saved else form) if can_edit else None,
+        "form": form if can_edit else None,
         "errors": form.non_field_errors(),
-        "conflict": form.conflict,
         "history": history(events),
         "section": "parameters",
         "breadcrumb_data": crumbs("Paramètres des règles"),

@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from pilote.core.breadcrumbs import crumbs
+from pilote.core.versioning import EditConflict, conflict_status
 
 from .. import perms
 from ..enums import EnvelopeLevel
-from ..models import EditConflict, Envelope, RuleBroken, Scenario
+from ..models import Envelope, RuleBroken, Scenario
 from ..scenario_forms import ApplyForm, CompareForm, ScenarioForm
 from ..scenarios import allocation, compare, plan, scenario_apply
 
@@ -73,7 +74,7 @@ def scenario_edit(request, pk: int):
         if saved is not None:
             messages.success(request, f"Scénario « {saved} » enregistré.")
             return redirect("budget:scenario", pk=saved.pk)
-    status = 409 if form.conflict else (400 if form.errors else 200)
+    status = conflict_status(form, 400 if form.errors else 200)
     context = {
         "form": form,
         "scenario": scenario,
@@ -121,23 +122,18 @@ def scenario_compare(request):
 @require_http_methods(["GET", "POST"])
 def scenario_application(request, pk: int):
     scenario = _scenario(request, pk)
-    form = ApplyForm(request.POST if request.method == "POST" else None, initial={"version": scenario.version})
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                scenario_apply(scenario=scenario, actor=request.user, version=form.cleaned_data["version"])
-            except EditConflict as error:
-                form.add_error(None, str(error))
-                status = 409
-            except RuleBroken as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(
-                    request, f"Scénario « {scenario} » appliqué : voici les enveloppes de {scenario.year}."
-                )
-                return redirect("budget:scenario", pk=scenario.pk)
+    form = ApplyForm(request.POST if request.method == "POST" else None, scenario=scenario)
+    if request.method == "POST" and form.is_valid():
+        try:
+            scenario_apply(scenario=scenario, actor=request.user, revision=form.submitted_revision)
+        except EditConflict as error:
+            form.refuse(error, Scenario.objects.get(pk=scenario.pk), [])
+        except RuleBroken as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Scénario « {scenario} » appliqué : voici les enveloppes de {scenario.year}.")
+            return redirect("budget:scenario", pk=scenario.pk)
+    status = conflict_status(form, 400 if form.errors else 200)
     return render(request, "budget/scenario_apply.html", _apply_context(scenario, form), status=status)
 
 
