@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('territories', '0002_governance'),
+        ('territories', '0003_plausibility_warnings_and_geometry_format'),
     ]
 
     operations = [
