@@ -1,7 +1,6 @@
 """Forms of the budget pages. Each `save()` calls the model method that moves the money (and writes the audit row);
 a budget rule that refuses the change becomes a non-field error in French (`RuleForm`), and nothing is written."""
 
-from datetime import date
 from decimal import Decimal
 
 from django import forms
@@ -169,14 +168,10 @@ class EnvelopeAmountsForm(RuleForm):
 
 
 def territories_for(envelope: Envelope, also: int | None = None) -> list[int]:
-    """Ids of the territories a commitment on `envelope` may name: of a phase covering its year, not withdrawn
-    before it, whose current perimeter (default edition) touches the envelope's région or département. Two queries,
+    """Ids of the territories a commitment on `envelope` may name: active in its year (`Territory.is_active_in`),
+    whose current perimeter (default edition) touches the envelope's région or département. Two queries,
     whatever the number of territories."""
-    territories = dict(
-        Territory.objects.filter(phase__starts_on_year__lte=envelope.year, phase__ends_on_year__gte=envelope.year)
-        .exclude(withdrawn_on__lt=date(envelope.year, 1, 1))
-        .values_list("pk", "region_code")
-    )
+    territories = dict(Territory.objects.active_in(envelope.year).values_list("pk", "region_code"))
     if not envelope.region_code:
         return sorted({*territories, *([also] if also else [])})
     areas: dict[int, tuple[set, set]] = {}
@@ -460,13 +455,8 @@ class ParametersForm(RuleForm):
 
 
 def current_phase_territories():
-    """Territories of the phase that covers this year, still in the programme."""
-    year = timezone.localdate().year
-    return (
-        Territory.objects.filter(phase__starts_on_year__lte=year, phase__ends_on_year__gte=year, withdrawn_on=None)
-        .select_related("phase")
-        .order_by("code")
-    )
+    """Territories active this year (`Territory.is_active_in`)."""
+    return Territory.objects.active_in(timezone.localdate().year).select_related("phase").order_by("code")
 
 
 class ShockForm(DsfrForm):

@@ -58,6 +58,16 @@ class TerritoryQuerySet(models.QuerySet):
             team |= models.Q(phase__slug=phase_slug, code=code)
         return self.filter(models.Q(pk__in=ids) | team) if team else self.filter(pk__in=ids)
 
+    def active_in(self, *years: int):
+        """Territories in the programme in at least one of `years` (see `Territory.is_active_in`, the one rule)."""
+        active = models.Q(pk__in=[])
+        for year in years:
+            active |= models.Q(
+                phase__starts_on_year__lte=year,
+                phase__ends_on_year__gte=year,
+            ) & (models.Q(withdrawn_on__isnull=True) | models.Q(withdrawn_on__gt=date(year, 1, 1)))
+        return self.filter(active)
+
     def search(self, text: str):
         return self.filter(models.Q(name__icontains=text) | models.Q(code__icontains=text)) if text else self
 
@@ -81,6 +91,16 @@ class Territory(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.code})"
+
+    def is_active_in(self, year: int) -> bool:
+        """The programme's one rule for "a territory of year Y" (allocation, commitments, every form offering
+        territories for a year; ADR 0005): its phase covers Y and it was still in the programme on 1 January of Y.
+        `withdrawn_on` is its first day out, so a territory withdrawn on 1 January Y is out of Y; withdrawn on any
+        later day of Y (mid-year, 31 December) it counts for the whole of Y — its share and its commitments — and is
+        out from Y + 1. `TerritoryQuerySet.active_in` is the same rule in SQL."""
+        phase = self.phase
+        in_phase = phase.starts_on_year <= year <= phase.ends_on_year
+        return in_phase and (self.withdrawn_on is None or self.withdrawn_on > date(year, 1, 1))
 
 
 class PerimeterVersionQuerySet(models.QuerySet):

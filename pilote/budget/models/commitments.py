@@ -190,6 +190,11 @@ class Commitment(models.Model):
             raise RuleBroken(
                 f"{territory} appartient à la phase {phase.slug} : pas d'engagement sur l'année {self.year}."
             )
+        if not territory.is_active_in(self.year):
+            raise RuleBroken(
+                f"{territory} n'est plus dans le programme en {self.year} (sorti le {territory.withdrawn_on:%d/%m/%Y}) "
+                ": pas d'engagement sur cette année."
+            )
         if envelope.region_code:
             regions, departements = territory_area(territory)
             outside = (
