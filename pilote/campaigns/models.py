@@ -295,6 +295,29 @@ class OpinionRequest(models.Model):
     def is_late(self, today: date | None = None) -> bool:
         return not hasattr(self, "opinion") and self.deadline < (today or timezone.localdate())
 
+    def extend_deadline(self, *, deadline: date, by) -> None:
+        """ANCT gives more time (`ExtendOpinionForm` checks the date): the request's audit row and a line of the file's
+        history say who moved it, when, from which date to which."""
+        old, file = self.deadline, self.file
+        with transaction.atomic():
+            self.deadline = deadline
+            self.save(update_fields=["deadline"])
+            record(
+                actor=by,
+                action="opinion.extend",
+                obj=self,
+                changes={"deadline": [old.isoformat(), deadline.isoformat()]},
+                phase_slug=file.territory.phase.slug,
+                territory_code=file.territory.code,
+            )
+            FileEvent.objects.create(
+                file=file,
+                actor=by,
+                source=file.state,
+                target=file.state,
+                comment=f"Délai de l'avis {self.addressee} prolongé : {old:%d/%m/%Y} → {deadline:%d/%m/%Y}.",
+            )
+
     @classmethod
     def ask_state_services(cls, file: TerritoryFile, *, by) -> list["OpinionRequest"]:
         """The préfecture of each département and the région(s) the territory touches (latest perimeter)."""
