@@ -2,6 +2,7 @@ import re
 
 from django import forms
 from django.utils import timezone
+from dsfr.widgets import InlineRadioSelect
 
 from pilote.core.enums import OrganisationKind
 from pilote.core.forms import DsfrForm, DsfrModelForm
@@ -129,7 +130,7 @@ class ExtendOpinionForm(DsfrForm):
 
 
 class OpinionForm(DsfrModelForm):
-    kind = forms.ChoiceField(label="Avis", choices=OpinionKind.choices, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(label="Avis", choices=OpinionKind.choices, widget=InlineRadioSelect)
 
     class Meta:
         model = Opinion
