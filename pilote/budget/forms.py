@@ -15,7 +15,7 @@ from pilote.geography.models import Departement
 from pilote.plans.models import FicheAction
 from pilote.territories.models import Resolution, Territory
 
-from .enums import ActionType, CofinancerKind, CommitmentStatus, EnvelopeLevel, Sector, SkillsKind
+from .enums import ActionType, CofinancerKind, EnvelopeLevel, Sector, SkillsKind
 from .models import Commitment, EditConflict, Envelope, Parameters, RuleBroken, ShockDesignation
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -377,35 +377,6 @@ class PaymentForm(RuleForm):
                 actor=actor, amount=data["amount"], paid_on=data["paid_on"], reference=data["reference"]
             )
         )
-
-
-class CommitmentFilterForm(DsfrForm):
-    year = forms.TypedChoiceField(label="Année", required=False, coerce=int, empty_value=None)
-    action_type = forms.ChoiceField(label="Type d'action", required=False, choices=[("", "Tous"), *ActionType.choices])
-    region = forms.ChoiceField(label="Région", required=False)
-    status = forms.ChoiceField(label="Statut", required=False, choices=[("", "Tous"), *CommitmentStatus.choices])
-    territory = forms.CharField(label="Territoire (nom ou code)", required=False, max_length=100)
-    siren = forms.CharField(label="SIREN du bénéficiaire", required=False, max_length=11)
-
-    def __init__(self, *args, years: list[int], regions: dict[str, str], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [("", "Toutes"), *((y, y) for y in years)]
-        by_name = sorted(regions.items(), key=lambda r: r[1])
-        self.fields["region"].choices = [("", "Toutes"), *((code, name) for code, name in by_name)]
-
-    def filter(self, commitments):
-        if not self.is_valid():
-            return commitments
-        data = self.cleaned_data
-        exact = {"year": data["year"], "action_type": data["action_type"], "region_code": data["region"]}
-        exact["status"] = data["status"]
-        commitments = commitments.filter(**{k: v for k, v in exact.items() if v})
-        if data["territory"]:
-            found = Territory.objects.search(data["territory"].strip())
-            commitments = commitments.filter(territory__in=found)
-        if siren := "".join(data["siren"].split()):
-            commitments = commitments.filter(beneficiary_siren__startswith=siren)
-        return commitments
 
 
 # --- rules' parameters and Rebond industriel --------------------------------------------------------------------------

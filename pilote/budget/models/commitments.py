@@ -77,7 +77,7 @@ class Commitment(models.Model):
     (the AE are used), or cancelled (they come back). Payments draw CP of the year they are made."""
 
     envelope = models.ForeignKey(Envelope, on_delete=models.PROTECT, related_name="commitments")
-    # Copied from the envelope (and the territory for national envelopes) so that dashboards group without joins.
+    # Copied from the envelope (région: empty for a national envelope) so that dashboards group without joins.
     year = models.PositiveSmallIntegerField("année", editable=False)
     action_type = models.CharField("type d'action", max_length=20, choices=ActionType.choices, editable=False)
     region_code = models.CharField("région", max_length=3, editable=False)
@@ -176,11 +176,12 @@ class Commitment(models.Model):
 
     # --- rules ---
     def take_place_of(self, envelope: Envelope) -> None:
-        """Year, action type and région come from the envelope drawn on (a national one: the territory's région)."""
+        """Year, action type and région come from the envelope drawn on: a commitment's région is its envelope's
+        (empty on a national envelope), the one meaning every page and filter reads (`CommitmentFilter`)."""
         if envelope.level == EnvelopeLevel.PROGRAMME:
             raise RuleBroken("On n'engage pas sur le total du programme : choisissez l'enveloppe d'un type d'action.")
         self.year, self.action_type = envelope.year, envelope.action_type
-        self.region_code = envelope.region_code or self.territory.region_code
+        self.region_code = envelope.region_code
 
     def check_fields(self) -> None:
         """What holds for any commitment, proposed or not."""
