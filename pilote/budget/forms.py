@@ -176,11 +176,11 @@ def territories_for(envelope: Envelope, also: int | None = None) -> list[int]:
         return sorted({*territories, *([also] if also else [])})
     areas: dict[int, tuple[set, set]] = {}
     rows = (
-        Resolution.objects.filter(version__territory_id__in=territories, edition_id=settings.DEFAULT_EDITION)
-        .order_by("version__territory_id", "version__number")
+        Resolution.objects.current()
+        .filter(version__territory_id__in=territories)
         .values_list("version__territory_id", "regions", "departements")
     )
-    for pk, regions, departements in rows:  # the last (highest) version number wins, as in `territory_area`
+    for pk, regions, departements in rows:
         areas[pk] = (set(regions), set(departements))
     ids = []
     for pk, region_code in territories.items():

@@ -6,7 +6,8 @@ up exactly to the line and the lines (with what is left unallocated) exactly to 
 
 Territories considered for a year: those active in it (`Territory.is_active_in`: phase covering it, in the programme
 on its 1 January; ADR 0005), attached to their région by `Territory.region_code`. Populations are those of each
-territory's latest perimeter resolved on `settings.DEFAULT_EDITION`; a territory without a resolution there weighs 0.
+territory's current perimeter resolved on `settings.DEFAULT_EDITION` (`Resolution.objects.current`); a territory
+without a resolution there weighs 0.
 """
 
 import json
@@ -98,13 +99,9 @@ def load_weights(years: set[int]) -> dict[int, Weights]:
 
 
 def _populations(territory_ids: list[int]) -> dict[int, int]:
-    """Population of each territory's latest perimeter version resolved on the platform's edition."""
-    rows = (
-        Resolution.objects.filter(version__territory_id__in=territory_ids, edition_id=settings.DEFAULT_EDITION)
-        .order_by("version__territory_id", "version__number")
-        .values_list("version__territory_id", "population")
-    )
-    return dict(rows)  # ordered by version number: the latest one wins
+    """Population of each territory's current perimeter resolved on the platform's edition."""
+    rows = Resolution.objects.current().filter(version__territory_id__in=territory_ids)
+    return dict(rows.values_list("version__territory_id", "population"))
 
 
 def _designations(territory_ids: list[int], first: int, last: int) -> dict[int, list[tuple[date, date | None]]]:

@@ -99,13 +99,6 @@ class TerritoryFile(models.Model):
     def __str__(self):
         return f"Dossier {self.territory.code} – {self.campaign.name}"
 
-    def territory_resolution(self):
-        """The stored resolution of the territory's latest perimeter version on the default edition."""
-        from pilote.territories.models import Resolution
-
-        latest = self.territory.versions.order_by("-number").first()
-        return Resolution.objects.filter(version=latest, edition_id=settings.DEFAULT_EDITION).first()
-
     # --- guards -------------------------------------------------------------------------------------------------
 
     def submission_open(self, today: date | None = None) -> bool:
@@ -320,8 +313,8 @@ class OpinionRequest(models.Model):
 
     @classmethod
     def ask_state_services(cls, file: TerritoryFile, *, by) -> list["OpinionRequest"]:
-        """The préfecture of each département and the région(s) the territory touches (latest perimeter)."""
-        resolution = file.territory_resolution()
+        """The préfecture of each département and the région(s) the territory's current perimeter touches."""
+        resolution = file.territory.current_resolution()
         deps, regs = (resolution.departements, resolution.regions) if resolution else ([], [file.territory.region_code])
         existing = {(r.role, r.departement_code, r.region_code) for r in file.opinion_requests.all()}
         wanted = [(Role.DEPARTEMENT_REVIEWER, d, "") for d in deps] + [(Role.REGION_REVIEWER, "", r) for r in regs]

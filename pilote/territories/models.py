@@ -6,7 +6,9 @@ phase 2 renumbered the `ti-RRNN` codes, so `ti-0101` is Cap Excellence in phase 
 
 from datetime import date
 
+from django.conf import settings
 from django.db import models
+from django.db.models import OuterRef, Subquery
 
 from pilote.core.enums import Role
 from pilote.geography.models import Edition
@@ -38,10 +40,9 @@ class TerritoryQuerySet(models.QuerySet):
 
     def in_scope_of(self, user):
         """The territories a person works on: every one for ANCT and operators; for a regional or départemental
-        reviewer those touching their région or département (a territory crossing two regions is in both scopes,
-        on the platform's default edition); for a territory team its own. The one scoping method of every list."""
-        from django.conf import settings
-
+        reviewer those whose current perimeter touches their région or département (a territory crossing two
+        regions is in both scopes, on the platform's default edition); for a territory team its own. The one
+        scoping method of every list."""
         from pilote.core import perms
 
         if perms.is_national(user) or perms.has_role(user, Role.OPERATOR):
@@ -49,9 +50,7 @@ class TerritoryQuerySet(models.QuerySet):
         regions, departements = perms.region_codes(user), perms.departement_codes(user)
         ids = set()
         if regions or departements:
-            rows = Resolution.objects.filter(edition_id=settings.DEFAULT_EDITION).values_list(
-                "version__territory_id", "regions", "departements"
-            )
+            rows = Resolution.objects.current().values_list("version__territory_id", "regions", "departements")
             ids = {pk for pk, regs, deps in rows if regions & set(regs) or departements & set(deps)}
         team = models.Q()
         for phase_slug, code in perms.team_territories(user):
@@ -102,8 +101,23 @@ class Territory(models.Model):
         in_phase = phase.starts_on_year <= year <= phase.ends_on_year
         return in_phase and (self.withdrawn_on is None or self.withdrawn_on > date(year, 1, 1))
 
+    def current_version(self) -> "PerimeterVersion | None":
+        """Its current perimeter (`PerimeterVersion.objects.current`)."""
+        return PerimeterVersion.objects.current().filter(territory=self).first()
+
+    def current_resolution(self, edition: int | None = None) -> "Resolution | None":
+        """Its current perimeter resolved on `edition` (default: the platform's); None until resolved."""
+        return Resolution.objects.current(edition).filter(version__territory=self).first()
+
 
 class PerimeterVersionQuerySet(models.QuerySet):
+    def current(self):
+        """Each territory's current perimeter: its version with the highest number, withdrawn territories included
+        (today's map adds "still in the programme": `figures.current_versions`). The one definition that the scopes,
+        budget rules, allocation and campaigns read; one subquery."""
+        latest = PerimeterVersion.objects.filter(territory=OuterRef("territory")).order_by("-number").values("number")
+        return self.filter(number=Subquery(latest[:1]))
+
     def state_of(self, phase: Phase, on: date | None = None) -> list["PerimeterVersion"]:
         """The map of `phase` on date `on` (default: today's): each territory in the programme then, with the
         latest version of its perimeter valid then. One query."""
@@ -156,6 +170,13 @@ class PerimeterMember(models.Model):
         ]
 
 
+class ResolutionQuerySet(models.QuerySet):
+    def current(self, edition: int | None = None):
+        """The stored resolutions of the territories' current perimeters on `edition` (default: the platform's)."""
+        edition = edition or settings.DEFAULT_EDITION
+        return self.filter(version__in=PerimeterVersion.objects.current(), edition_id=edition)
+
+
 class Resolution(models.Model):
     """A perimeter version resolved on an edition: derived figures, stored so that pages read them at once.
 
@@ -172,6 +193,8 @@ class Resolution(models.Model):
     geometry = models.TextField("contour (GeoJSON)", blank=True)
     geometry_light = models.TextField("contour très simplifié pour la carte nationale (GeoJSON)", blank=True)
     computed_at = models.DateTimeField(auto_now=True)
+
+    objects = ResolutionQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["version", "edition"], name="resolution_unique")]

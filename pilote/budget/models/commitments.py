@@ -464,10 +464,7 @@ class Payment(models.Model):
 def territory_area(territory: Territory) -> tuple[set[str], set[str]]:
     """Régions and départements the territory's current perimeter touches, on the platform's default edition."""
     row = (
-        Resolution.objects.filter(version__territory=territory, edition_id=settings.DEFAULT_EDITION)
-        .order_by("-version__number")
-        .values_list("regions", "departements")
-        .first()
+        Resolution.objects.current().filter(version__territory=territory).values_list("regions", "departements").first()
     )
     regions, departements = row or ([territory.region_code], [])
     return set(regions) | {territory.region_code}, set(departements)
