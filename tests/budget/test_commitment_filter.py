@@ -82,3 +82,17 @@ def test_the_recount_names_a_commitment_whose_region_is_not_its_envelopes(spent)
     assert inconsistencies() == []
     Commitment.objects.filter(pk=spent.d.pk).update(region_code="27")  # the old copy: the territory's région
     assert inconsistencies() == [f"commitment {spent.d.pk}: région '27', not its envelope's"]
+
+
+def test_the_migration_gives_saved_commitments_their_envelopes_region(spent):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("pilote.budget.migrations.0004_commitment_region_is_the_envelopes")
+    Commitment.objects.filter(pk=spent.d.pk).update(region_code="27")  # saved before: the territory's région
+    migration.envelope_region(apps, None)
+    assert Commitment.objects.get(pk=spent.d.pk).region_code == ""
+    assert Commitment.objects.get(pk=spent.b.pk).region_code == "27"
+    migration.territory_region(apps, None)  # backwards
+    assert Commitment.objects.get(pk=spent.d.pk).region_code == "27"
