@@ -282,6 +282,7 @@ EXPECTATIONS: dict[str, Rule] = {
         lambda t: {**FILE(t), "name": "submit"}, may=EDITS["ti-8401"] | EDITS["ti-2701"]
     ),
     "campaigns:opinion_give": post_only(),  # no opinion is asked in this world: see tests/campaigns/test_opinions.py
+    "campaigns:opinion_extend": post_only(),  # the same: ANCT only, see tests/campaigns/test_opinions.py
     # --- Django's admin: staff only ---
     "admin:login": by_role(200, admin=302),
     "admin:logout": by_role(302, admin=405),  # POST only for staff; others are sent back to the admin

@@ -13,7 +13,7 @@ from django.conf import settings
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
-from pilote.budget.dashboard import Filters, filter_commitments, filter_envelopes, territory_money
+from pilote.budget.dashboard import CommitmentFilter, territory_money
 from pilote.budget.enums import ActionType, EnvelopeLevel
 from pilote.budget.models import Commitment, Envelope
 from pilote.territories.figures import region_names
@@ -125,12 +125,14 @@ class BeneficiaryOut(Schema):
 # --- checks ------------------------------------------------------------------------------------------------------
 
 
-def _filters(year: int | None, action_type: str | None, region: str | None, regions: dict[str, str]) -> Filters:
+def _filters(
+    year: int | None, action_type: str | None, region: str | None, regions: dict[str, str]
+) -> CommitmentFilter:
     if action_type and action_type not in ActionType.values:
         raise HttpError(404, f"Type d'action inconnu : {action_type} (valeurs : {', '.join(ActionType.values)})")
     if region and region not in regions:
         raise HttpError(404, f"Région inconnue : {region}")
-    return Filters(year, action_type or "", region or "")
+    return CommitmentFilter(year, action_type or "", region or "")
 
 
 # --- answers --------------------------------------------------------------------------------------------------------
@@ -159,8 +161,8 @@ def _commitment_out(c: Commitment, regions: dict[str, str]) -> dict:
         "action_type": c.action_type,
         "action_type_label": c.get_action_type_display(),
         "envelope_level": c.envelope.level,
-        "region": c.envelope.region_code,
-        "region_name": regions.get(c.envelope.region_code, ""),
+        "region": c.region_code,
+        "region_name": regions.get(c.region_code, ""),
         "departement": c.envelope.departement_code,
         "phase": c.territory.phase.slug,
         "territory": c.territory.code,
@@ -202,7 +204,7 @@ def budget_envelopes(
     régions and départements, with their AE and CP and what they have delegated, committed or paid."""
     regions = region_names(settings.DEFAULT_EDITION)
     filters = _filters(year, action_type, region, regions)
-    envelopes = filter_envelopes(Envelope.objects.all(), filters)
+    envelopes = filters.envelopes(Envelope.objects.all())
     if not (filters.action_type or filters.region):  # the programme's total has neither
         programme = Envelope.objects.filter(level=EnvelopeLevel.PROGRAMME, **({"year": year} if year else {}))
         envelopes = envelopes | programme
@@ -225,7 +227,7 @@ def budget_commitments(
     """Committed commitments (engagements) with their co-financing and what was paid, newest year first. `territory`
     needs its `phase` (a code names a territory within a phase)."""
     regions = region_names(settings.DEFAULT_EDITION)
-    commitments = filter_commitments(_public_commitments(), _filters(year, action_type, region, regions))
+    commitments = _filters(year, action_type, region, regions).commitments(_public_commitments())
     if territory:
         if not phase:
             raise HttpError(404, f"Territoire {territory} : indiquez aussi sa phase (paramètre « phase »).")

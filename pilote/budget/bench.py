@@ -82,7 +82,7 @@ class BudgetBench:
     def budget_pages(self, territory: Territory, year: int):
         pages = [
             ("budget dashboard, every year", "budget:dashboard", {}, ""),
-            (f"budget dashboard, {year}", "budget:dashboard", {}, f"?annee={year}"),
+            (f"budget dashboard, {year}", "budget:dashboard", {}, f"?year={year}"),
             ("commitments list", "budget:commitments", {}, ""),
             (
                 f"territory page {territory.code}",

@@ -7,7 +7,7 @@ the sums they stand for. Four aggregate queries, whatever the number of envelope
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import F, Sum
 
 from .enums import CofinancerKind, CommitmentStatus
 from .models import CoFinancing, Commitment, Envelope, Payment
@@ -39,7 +39,8 @@ def recount() -> dict[int, tuple[Decimal, Decimal]]:
 
 def inconsistencies() -> list[str]:
     """Envelopes whose stored used amounts differ from the recount, and commitments whose paid amount or co-financing
-    sums differ from their payments or lines — in words. Empty when everything holds."""
+    sums differ from their payments or lines, or whose région is not their envelope's — in words.
+    Empty when everything holds."""
     counted = recount()
     problems = [
         f"{envelope}: stored AE {envelope.ae_used} / CP {envelope.cp_used}, "
@@ -53,6 +54,8 @@ def inconsistencies() -> list[str]:
         for pk, stored in Commitment.objects.values_list("pk", "paid_amount")
         if stored != paid.get(pk, ZERO)
     ]
+    misplaced = Commitment.objects.exclude(region_code=F("envelope__region_code")).values_list("pk", "region_code")
+    problems += [f"commitment {pk}: région {region!r}, not its envelope's" for pk, region in misplaced]
     return problems + _cofinancing_inconsistencies()
 
 

@@ -13,13 +13,13 @@ What the columns mean:
 - paid: the payments on those commitments, whatever the year they were made;
 - CP: the payment appropriations of the same envelopes, and the payments drawn on them (made in their year);
 - leverage: partners' euros (co-financing lines other than "etat") per State euro (commitment + "etat" lines).
-A commitment's région is the one of the envelope it draws on: commitments on a national envelope are in the national
-row, so that every row's allocated, committed and remaining amounts add up. The money is grouped once by envelope in
-SQL, then rolled up by action type, région and year.
+A commitment's région is the one of the envelope it draws on (`Commitment.region_code`, `CommitmentFilter`):
+commitments on a national envelope are in the national row, so that every row's allocated, committed and remaining
+amounts add up. The money is grouped once by envelope in SQL, then rolled up by action type, région and year.
 """
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
 from django import forms
@@ -42,69 +42,75 @@ NATIONAL_ROW = "Crédits nationaux non délégués"
 
 
 @dataclass(frozen=True)
-class Filters:
+class CommitmentFilter:
+    """The one filter of commitments, read from the same parameter names by the commitments list, the dashboard, the
+    exports and the API. `region` is a commitment's région as the platform means it: the région of the envelope it
+    draws on (its départements' included), kept on the commitment as `region_code`; a commitment on a national
+    envelope belongs to no région, so that a région's allocated, committed and remaining amounts always add up.
+    `status`, `territory` (name or code, as typed) and `siren` (its first digits) are the list's."""
+
     year: int | None = None
     action_type: str = ""
     region: str = ""
+    status: str = ""
+    territory: str = ""
+    siren: str = ""
+
+    def commitments(self, commitments: QuerySet) -> QuerySet:
+        exact = {"year": self.year, "action_type": self.action_type, "region_code": self.region, "status": self.status}
+        commitments = commitments.filter(**{name: value for name, value in exact.items() if value})
+        if self.territory:
+            commitments = commitments.filter(territory__in=Territory.objects.search(self.territory.strip()))
+        if siren := "".join(self.siren.split()):
+            commitments = commitments.filter(beneficiary_siren__startswith=siren)
+        return commitments
+
+    def envelopes(self, envelopes: QuerySet) -> QuerySet:
+        """Envelopes below the programme, of the year, action type and région (its départements' included) asked."""
+        exact = {"year": self.year, "action_type": self.action_type, "region_code": self.region}
+        envelopes = envelopes.exclude(level=EnvelopeLevel.PROGRAMME)
+        return envelopes.filter(**{name: value for name, value in exact.items() if value})
 
     def query(self) -> str:
-        """The filters as a query string (exports keep the dashboard's filters)."""
-        pairs = [("annee", self.year), ("type", self.action_type), ("region", self.region)]
-        return "&".join(f"{name}={value}" for name, value in pairs if value)
+        """The filter as a query string (exports keep the dashboard's filter)."""
+        return "&".join(f"{name}={value}" for name, value in asdict(self).items() if value)
 
 
-class FollowFilterForm(DsfrForm):
-    """The dashboard's and exports' filters, read from the query string. Default: every year, type and région."""
+class CommitmentFilterForm(DsfrForm):
+    """`CommitmentFilter` read from a query string; `fields`: the ones a page offers (the dashboard: year, action
+    type, région). An invalid field is left out of the filter and shown next to its field."""
 
-    annee = forms.TypedChoiceField(label="Année", required=False, coerce=int, empty_value=None)
-    type = forms.ChoiceField(label="Type d'action", required=False)
+    year = forms.TypedChoiceField(label="Année", required=False, coerce=int, empty_value=None)
+    action_type = forms.ChoiceField(label="Type d'action", required=False, choices=[("", "Tous"), *ActionType.choices])
     region = forms.ChoiceField(label="Région", required=False)
+    status = forms.ChoiceField(label="Statut", required=False, choices=[("", "Tous"), *CommitmentStatus.choices])
+    territory = forms.CharField(label="Territoire (nom ou code)", required=False, max_length=100)
+    siren = forms.CharField(label="SIREN du bénéficiaire", required=False, max_length=11)
 
-    def __init__(self, data, *, regions: dict[str, str]):
+    def __init__(self, data, *, regions: dict[str, str], fields: tuple[str, ...] | None = None):
         super().__init__(data)
-        years = Envelope.objects.filter(level=EnvelopeLevel.PROGRAMME).values_list("year", flat=True).order_by("year")
-        self.fields["annee"].choices = [("", "Toutes")] + [(y, str(y)) for y in years]
-        self.fields["type"].choices = [("", "Tous"), *ActionType.choices]
-        self.fields["region"].choices = [("", "Toutes")] + sorted(regions.items(), key=lambda item: item[1])
+        for name in set(self.fields) - set(fields or self.fields):
+            del self.fields[name]
+        years = Envelope.objects.filter(level=EnvelopeLevel.PROGRAMME).values_list("year", flat=True)
+        self.fields["year"].choices = [("", "Toutes"), *((y, str(y)) for y in years.order_by("-year"))]
+        self.fields["region"].choices = [("", "Toutes"), *sorted(regions.items(), key=lambda item: item[1])]
 
-    def filters(self) -> Filters:
-        """The valid filters (call after is_valid(): an invalid field is left out)."""
-        data = getattr(self, "cleaned_data", {})
-        return Filters(data.get("annee"), data.get("type") or "", data.get("region") or "")
-
-
-def filter_envelopes(envelopes: QuerySet, filters: Filters) -> QuerySet:
-    """Envelopes below the programme, of the year, action type and région (its départements' included) asked."""
-    envelopes = envelopes.exclude(level=EnvelopeLevel.PROGRAMME)
-    if filters.year:
-        envelopes = envelopes.filter(year=filters.year)
-    if filters.action_type:
-        envelopes = envelopes.filter(action_type=filters.action_type)
-    if filters.region:
-        envelopes = envelopes.filter(region_code=filters.region)
-    return envelopes
+    def filter(self) -> CommitmentFilter:
+        self.is_valid()
+        data = self.cleaned_data
+        return CommitmentFilter(**{name: data[name] for name in data if data[name] not in (None, "")})
 
 
-def filter_commitments(commitments: QuerySet, filters: Filters) -> QuerySet:
-    """Commitments of the year, action type and région asked. A commitment's région, here, is the one of the
-    envelope it draws on (its départements' included): those drawn on a national envelope belong to no région, so
-    that a région's allocated, committed and remaining amounts always add up."""
-    if filters.year:
-        commitments = commitments.filter(year=filters.year)
-    if filters.action_type:
-        commitments = commitments.filter(action_type=filters.action_type)
-    if filters.region:
-        commitments = commitments.filter(envelope__region_code=filters.region)
-    return commitments
+DASHBOARD_FILTERS = ("year", "action_type", "region")
 
 
-def envelopes_of(user, filters: Filters) -> QuerySet:
-    return filter_envelopes(Envelope.objects.visible_to(user), filters)
+def envelopes_of(user, filters: CommitmentFilter) -> QuerySet:
+    return filters.envelopes(Envelope.objects.visible_to(user))
 
 
-def commitments_of(user, filters: Filters) -> QuerySet:
+def commitments_of(user, filters: CommitmentFilter) -> QuerySet:
     """The commitments (every status) in the user's scope and the filters."""
-    return filter_commitments(Commitment.objects.visible_to(user), filters)
+    return filters.commitments(Commitment.objects.visible_to(user))
 
 
 # --- tables ---------------------------------------------------------------------------------------------------------
@@ -288,7 +294,7 @@ def _territory_table(commitments) -> Table:
     return Table("territoires", "Par territoire", "Territoire", ordered, has_envelopes=False)
 
 
-def dashboard_tables(user, filters: Filters, *, regions: dict[str, str]) -> list[Table]:
+def dashboard_tables(user, filters: CommitmentFilter, *, regions: dict[str, str]) -> list[Table]:
     """The four tables of the dashboard (and of the XLSX export), in a fixed number of queries."""
     commitments = commitments_of(user, filters)
     envelopes = _envelope_rows(envelopes_of(user, filters))
@@ -322,7 +328,7 @@ def chart(table: Table) -> dict:
     }
 
 
-def dashboard(user, filters: Filters, *, regions: dict[str, str]) -> dict:
+def dashboard(user, filters: CommitmentFilter, *, regions: dict[str, str]) -> dict:
     tables = dashboard_tables(user, filters, regions=regions)
     return {
         "tables": tables,
@@ -358,7 +364,7 @@ EXPORT_HEADER = [
 MONEY_COLUMNS = range(13, 16 + len(CofinancerKind.values))
 
 
-def export_commitments(user, filters: Filters) -> QuerySet:
+def export_commitments(user, filters: CommitmentFilter) -> QuerySet:
     """The commitments of the exports with their co-financing by kind, in one query."""
     kinds = {
         f"cofinancing_{kind}": Sum("cofinancing__amount", filter=Q(cofinancing__kind=kind))
@@ -372,7 +378,7 @@ def export_commitments(user, filters: Filters) -> QuerySet:
     )
 
 
-def export_rows(user, filters: Filters, regions: dict[str, str]) -> list[list]:
+def export_rows(user, filters: CommitmentFilter, regions: dict[str, str]) -> list[list]:
     rows = []
     for c in export_commitments(user, filters):
         rows.append(

@@ -2,7 +2,6 @@
 a budget rule that refuses the change becomes a non-field error in French (`RuleForm`), and nothing is written."""
 
 import copy
-from datetime import date
 from decimal import Decimal
 
 from django import forms
@@ -17,7 +16,7 @@ from pilote.geography.models import Departement
 from pilote.plans.models import FicheAction
 from pilote.territories.models import Resolution, Territory
 
-from .enums import ActionType, CofinancerKind, CommitmentStatus, EnvelopeLevel, Sector, SkillsKind
+from .enums import ActionType, CofinancerKind, EnvelopeLevel, Sector, SkillsKind
 from .models import Commitment, Envelope, Parameters, RuleBroken, ShockDesignation
 from .money import euros, percent
 
@@ -180,23 +179,19 @@ class EnvelopeAmountsForm(RuleForm):
 
 
 def territories_for(envelope: Envelope, also: int | None = None) -> list[int]:
-    """Ids of the territories a commitment on `envelope` may name: of a phase covering its year, not withdrawn
-    before it, whose current perimeter (default edition) touches the envelope's région or département. Two queries,
+    """Ids of the territories a commitment on `envelope` may name: active in its year (`Territory.is_active_in`),
+    whose current perimeter (default edition) touches the envelope's région or département. Two queries,
     whatever the number of territories."""
-    territories = dict(
-        Territory.objects.filter(phase__starts_on_year__lte=envelope.year, phase__ends_on_year__gte=envelope.year)
-        .exclude(withdrawn_on__lt=date(envelope.year, 1, 1))
-        .values_list("pk", "region_code")
-    )
+    territories = dict(Territory.objects.active_in(envelope.year).values_list("pk", "region_code"))
     if not envelope.region_code:
         return sorted({*territories, *([also] if also else [])})
     areas: dict[int, tuple[set, set]] = {}
     rows = (
-        Resolution.objects.filter(version__territory_id__in=territories, edition_id=settings.DEFAULT_EDITION)
-        .order_by("version__territory_id", "version__number")
+        Resolution.objects.current()
+        .filter(version__territory_id__in=territories)
         .values_list("version__territory_id", "regions", "departements")
     )
-    for pk, regions, departements in rows:  # the last (highest) version number wins, as in `territory_area`
+    for pk, regions, departements in rows:
         areas[pk] = (set(regions), set(departements))
     ids = []
     for pk, region_code in territories.items():
@@ -418,35 +413,6 @@ class PaymentForm(RuleForm):
         )
 
 
-class CommitmentFilterForm(DsfrForm):
-    year = forms.TypedChoiceField(label="Année", required=False, coerce=int, empty_value=None)
-    action_type = forms.ChoiceField(label="Type d'action", required=False, choices=[("", "Tous"), *ActionType.choices])
-    region = forms.ChoiceField(label="Région", required=False)
-    status = forms.ChoiceField(label="Statut", required=False, choices=[("", "Tous"), *CommitmentStatus.choices])
-    territory = forms.CharField(label="Territoire (nom ou code)", required=False, max_length=100)
-    siren = forms.CharField(label="SIREN du bénéficiaire", required=False, max_length=11)
-
-    def __init__(self, *args, years: list[int], regions: dict[str, str], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [("", "Toutes"), *((y, y) for y in years)]
-        by_name = sorted(regions.items(), key=lambda r: r[1])
-        self.fields["region"].choices = [("", "Toutes"), *((code, name) for code, name in by_name)]
-
-    def filter(self, commitments):
-        if not self.is_valid():
-            return commitments
-        data = self.cleaned_data
-        exact = {"year": data["year"], "action_type": data["action_type"], "region_code": data["region"]}
-        exact["status"] = data["status"]
-        commitments = commitments.filter(**{k: v for k, v in exact.items() if v})
-        if data["territory"]:
-            found = Territory.objects.search(data["territory"].strip())
-            commitments = commitments.filter(territory__in=found)
-        if siren := "".join(data["siren"].split()):
-            commitments = commitments.filter(beneficiary_siren__startswith=siren)
-        return commitments
-
-
 # --- rules' parameters and Rebond industriel --------------------------------------------------------------------------
 
 PARAMETER_FIELDS = ["project_lead_state_share_max", "project_lead_yearly_cap"]
@@ -508,13 +474,8 @@ PARAMETERS_STALE = (
 
 
 def current_phase_territories():
-    """Territories of the phase that covers this year, still in the programme."""
-    year = timezone.localdate().year
-    return (
-        Territory.objects.filter(phase__starts_on_year__lte=year, phase__ends_on_year__gte=year, withdrawn_on=None)
-        .select_related("phase")
-        .order_by("code")
-    )
+    """Territories active this year (`Territory.is_active_in`)."""
+    return Territory.objects.active_in(timezone.localdate().year).select_related("phase").order_by("code")
 
 
 class ShockForm(DsfrForm):

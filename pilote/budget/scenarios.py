@@ -4,9 +4,10 @@ compare, and how one becomes envelopes.
 Every split is proportional and rounded to the euro by the largest-remainder method, so that the cells of a line add
 up exactly to the line and the lines (with what is left unallocated) exactly to the scenario's total, in AE and in CP.
 
-Territories considered for a year: those of the phase covering it, still in the programme at the end of that year
-(`withdrawn_on` empty or later), attached to their région by `Territory.region_code`. Populations are those of each
-territory's latest perimeter resolved on `settings.DEFAULT_EDITION`; a territory without a resolution there weighs 0.
+Territories considered for a year: those active in it (`Territory.is_active_in`: phase covering it, in the programme
+on its 1 January; ADR 0005), attached to their région by `Territory.region_code`. Populations are those of each
+territory's current perimeter resolved on `settings.DEFAULT_EDITION` (`Resolution.objects.current`); a territory
+without a resolution there weighs 0.
 """
 
 import json
@@ -80,17 +81,17 @@ def load_weights(years: set[int]) -> dict[int, Weights]:
         return weights
     first, last = min(years), max(years)
     territories = list(
-        Territory.objects.filter(phase__starts_on_year__lte=last, phase__ends_on_year__gte=first)
-        .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__year__gt=first))
-        .values_list("pk", "region_code", "withdrawn_on", "phase__starts_on_year", "phase__ends_on_year")
+        Territory.objects.active_in(*years)
+        .select_related("phase")
+        .only("region_code", "withdrawn_on", "phase__starts_on_year", "phase__ends_on_year")
     )
-    ids = [row[0] for row in territories]
+    ids = [t.pk for t in territories]
     populations = _populations(ids)
     designated = _designations(ids, first, last)
-    for pk, region, withdrawn_on, starts, ends in territories:
+    for territory in territories:
         for year in years:
-            if starts <= year <= ends and (withdrawn_on is None or withdrawn_on.year > year):
-                rules = weights[year].per_rule
+            if territory.is_active_in(year):
+                rules, region, pk = weights[year].per_rule, territory.region_code, territory.pk
                 rules[ScenarioRule.PER_TERRITORY][region] += 1
                 rules[ScenarioRule.PER_POPULATION][region] += populations.get(pk, 0)
                 if any(_active_in(year, decided, ended) for decided, ended in designated.get(pk, ())):
@@ -99,13 +100,9 @@ def load_weights(years: set[int]) -> dict[int, Weights]:
 
 
 def _populations(territory_ids: list[int]) -> dict[int, int]:
-    """Population of each territory's latest perimeter version resolved on the platform's edition."""
-    rows = (
-        Resolution.objects.filter(version__territory_id__in=territory_ids, edition_id=settings.DEFAULT_EDITION)
-        .order_by("version__territory_id", "version__number")
-        .values_list("version__territory_id", "population")
-    )
-    return dict(rows)  # ordered by version number: the latest one wins
+    """Population of each territory's current perimeter resolved on the platform's edition."""
+    rows = Resolution.objects.current().filter(version__territory_id__in=territory_ids)
+    return dict(rows.values_list("version__territory_id", "population"))
 
 
 def _designations(territory_ids: list[int], first: int, last: int) -> dict[int, list[tuple[date, date | None]]]:

@@ -3,6 +3,7 @@ import re
 from django import forms
 from django.db import transaction
 from django.utils import timezone
+from dsfr.widgets import InlineRadioSelect
 
 from pilote.core.audit import field_changes, record
 from pilote.core.enums import OrganisationKind
@@ -167,8 +168,26 @@ class AskOpinionForm(DsfrForm):
         return deadline
 
 
+class ExtendOpinionForm(DsfrForm):
+    deadline = forms.DateField(label="Nouvelle date limite", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, auto_id=f"id_extend_{request.pk}_%s", **kwargs)
+        self.request = request
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        if deadline < timezone.localdate():
+            raise forms.ValidationError("La nouvelle date limite ne peut pas être passée.")
+        if deadline <= self.request.deadline:
+            raise forms.ValidationError(
+                f"La nouvelle date limite doit suivre l'actuelle ({self.request.deadline:%d/%m/%Y})."
+            )
+        return deadline
+
+
 class OpinionForm(DsfrModelForm):
-    kind = forms.ChoiceField(label="Avis", choices=OpinionKind.choices, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(label="Avis", choices=OpinionKind.choices, widget=InlineRadioSelect)
 
     class Meta:
         model = Opinion

@@ -100,13 +100,6 @@ class TerritoryFile(models.Model):
     def __str__(self):
         return f"Dossier {self.territory.code} – {self.campaign.name}"
 
-    def territory_resolution(self):
-        """The stored resolution of the territory's latest perimeter version on the default edition."""
-        from pilote.territories.models import Resolution
-
-        latest = self.territory.versions.order_by("-number").first()
-        return Resolution.objects.filter(version=latest, edition_id=settings.DEFAULT_EDITION).first()
-
     # --- guards -------------------------------------------------------------------------------------------------
 
     def submission_open(self, today: date | None = None) -> bool:
@@ -296,10 +289,33 @@ class OpinionRequest(models.Model):
     def is_late(self, today: date | None = None) -> bool:
         return not hasattr(self, "opinion") and self.deadline < (today or timezone.localdate())
 
+    def extend_deadline(self, *, deadline: date, by) -> None:
+        """ANCT gives more time (`ExtendOpinionForm` checks the date): the request's audit row and a line of the file's
+        history say who moved it, when, from which date to which."""
+        old, file = self.deadline, self.file
+        with transaction.atomic():
+            self.deadline = deadline
+            self.save(update_fields=["deadline"])
+            record(
+                actor=by,
+                action="opinion.extend",
+                obj=self,
+                changes={"deadline": [old.isoformat(), deadline.isoformat()]},
+                phase_slug=file.territory.phase.slug,
+                territory_code=file.territory.code,
+            )
+            FileEvent.objects.create(
+                file=file,
+                actor=by,
+                source=file.state,
+                target=file.state,
+                comment=f"Délai de l'avis {self.addressee} prolongé : {old:%d/%m/%Y} → {deadline:%d/%m/%Y}.",
+            )
+
     @classmethod
     def ask_state_services(cls, file: TerritoryFile, *, by) -> list["OpinionRequest"]:
-        """The préfecture of each département and the région(s) the territory touches (latest perimeter)."""
-        resolution = file.territory_resolution()
+        """The préfecture of each département and the région(s) the territory's current perimeter touches."""
+        resolution = file.territory.current_resolution()
         deps, regs = (resolution.departements, resolution.regions) if resolution else ([], [file.territory.region_code])
         existing = {(r.role, r.departement_code, r.region_code) for r in file.opinion_requests.all()}
         wanted = [(Role.DEPARTEMENT_REVIEWER, d, "") for d in deps] + [(Role.REGION_REVIEWER, "", r) for r in regs]

@@ -1,7 +1,8 @@
 """Checks and before/after figures of a perimeter change request, computed on the default edition.
 
-The current perimeter is the territory's latest version projected on that edition; the proposal adds and removes
-whole EPCI and single communes; the result is written back as whole EPCI plus the communes outside them.
+The current perimeter is the territory's current version (`Territory.current_version`) projected on that edition; the
+proposal adds and removes whole EPCI and single communes; the result is written back as whole EPCI plus the communes
+outside them.
 """
 
 from dataclasses import dataclass, field
@@ -51,7 +52,7 @@ def _clean(codes) -> list[str]:
 
 
 def current_communes(territory, edition: int) -> set[str]:
-    latest = territory.versions.order_by("-number").prefetch_related("members").first()
+    latest = territory.current_version()
     if latest is None:
         return set()
     members = list(latest.members.all())
@@ -112,7 +113,7 @@ def _conflicts(territory, added: set[str], edition: int) -> list[str]:
 def before_after_geojson(request) -> dict:
     """FeatureCollection with the current contour (stored resolution) and the proposed one (union of contours)."""
     result = request.checks()
-    resolution = request.file.territory_resolution()
+    resolution = request.file.territory.current_resolution()
     if resolution is not None and resolution.geometry:
         before = orjson.loads(resolution.geometry)
     else:

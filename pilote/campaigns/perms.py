@@ -37,13 +37,20 @@ def can_ask_opinion(user, file) -> bool:
 
 
 def can_give_opinion(user, request) -> bool:
+    """The addressee answers once, during the review, until the deadline (its day included)."""
     from .models import OpinionRequest
 
     return (
         request.file.state == FileState.IN_REVIEW
         and not hasattr(request, "opinion")
+        and not request.is_late()
         and OpinionRequest.objects.filter(pk=request.pk).addressed_to(user).exists()
     )
+
+
+def can_extend_opinion(user, request) -> bool:
+    """ANCT gives more time to an opinion still awaited during the review, late or not."""
+    return is_national(user) and request.file.state == FileState.IN_REVIEW and not hasattr(request, "opinion")
 
 
 def can_reopen(user, file) -> bool:

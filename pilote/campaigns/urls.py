@@ -17,4 +17,5 @@ urlpatterns = [
     path("dossiers/<int:pk>/avis/demander/", views.opinion_ask, name="opinion_ask"),
     path("dossiers/<int:pk>/<slug:name>/", views.file_transition, name="file_transition"),
     path("avis/<int:pk>/", views.opinion_give, name="opinion_give"),
+    path("avis/<int:pk>/prolonger/", views.opinion_extend, name="opinion_extend"),
 ]

@@ -22,7 +22,15 @@ from pilote.territories.figures import place_names
 
 from . import perms
 from .dashboard import EXPORT_HEADER, dashboard, export_rows, files_of
-from .forms import AskOpinionForm, CampaignForm, OpinionForm, PerimeterRequestForm, ReopenForm, TransitionForm
+from .forms import (
+    AskOpinionForm,
+    CampaignForm,
+    ExtendOpinionForm,
+    OpinionForm,
+    PerimeterRequestForm,
+    ReopenForm,
+    TransitionForm,
+)
 from .models import Campaign, FileEvent, OpinionRequest, PerimeterChangeRequest, TerritoryFile, TransitionRefused
 from .perimeter import before_after_geojson
 from .review import file_diff
@@ -130,7 +138,12 @@ def _file_context(request, file: TerritoryFile) -> dict:
         "transitions": file.available_transitions(user),
         "transition_form": TransitionForm(),
         "requests": [
-            {"request": r, "can_answer": r.pk in answerable and perms.can_give_opinion(user, r)} for r in requests
+            {
+                "request": r,
+                "can_answer": r.pk in answerable and perms.can_give_opinion(user, r),
+                "extend_form": ExtendOpinionForm(request=r) if perms.can_extend_opinion(user, r) else None,
+            }
+            for r in requests
         ],
         "opinion_form": OpinionForm(),
         "perimeter": perimeter,
@@ -247,12 +260,14 @@ def opinion_ask(request, pk: int):
 @login_required
 @require_POST
 def opinion_give(request, pk: int):
-    opinion_request = get_object_or_404(
-        OpinionRequest.objects.filter(file__in=TerritoryFile.objects.visible_to(request.user)).select_related(
-            "file__territory__phase", "file__campaign"
-        ),
-        pk=pk,
-    )
+    opinion_request = get_object_or_404(_visible_requests(request.user), pk=pk)
+    if opinion_request.is_late():
+        messages.error(
+            request,
+            f"La date limite de cet avis ({opinion_request.deadline:%d/%m/%Y}) est passée : il n'est plus accepté. "
+            "L'ANCT peut prolonger le délai.",
+        )
+        return render(request, "campaigns/file.html", _file_context(request, opinion_request.file), status=403)
     if not perms.can_give_opinion(request.user, opinion_request):
         raise PermissionDenied("Cet avis ne vous est pas demandé, ou il n'est plus attendu.")
     form = OpinionForm(request.POST)
@@ -262,6 +277,30 @@ def opinion_give(request, pk: int):
     _give(opinion_request, form, request.user)
     messages.success(request, "Avis enregistré.")
     return redirect("campaigns:file", pk=opinion_request.file_id)
+
+
+@login_required
+@require_POST
+def opinion_extend(request, pk: int):
+    opinion_request = get_object_or_404(_visible_requests(request.user), pk=pk)
+    if not perms.can_extend_opinion(request.user, opinion_request):
+        raise PermissionDenied("Seule l'ANCT prolonge le délai d'un avis encore attendu, pendant l'instruction.")
+    form = ExtendOpinionForm(request.POST, request=opinion_request)
+    if not form.is_valid():
+        context = _file_context(request, opinion_request.file)
+        for item in context["requests"]:
+            if item["request"].pk == pk:
+                item["extend_form"] = form
+        return render(request, "campaigns/file.html", context, status=400)
+    opinion_request.extend_deadline(deadline=form.cleaned_data["deadline"], by=request.user)
+    messages.success(request, f"Délai de l'avis prolongé jusqu'au {opinion_request.deadline:%d/%m/%Y}.")
+    return redirect("campaigns:file", pk=opinion_request.file_id)
+
+
+def _visible_requests(user):
+    return OpinionRequest.objects.filter(file__in=TerritoryFile.objects.visible_to(user)).select_related(
+        "file__territory__phase", "file__campaign"
+    )
 
 
 def _give(opinion_request, form, user) -> None:

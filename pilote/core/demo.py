@@ -127,7 +127,7 @@ def _team_organisation(territory) -> Org:
     from pilote.geography.models import Epci
     from pilote.territories.enums import MemberKind
 
-    version = territory.versions.order_by("-number").first()
+    version = territory.current_version()
     sirens = version.members.filter(kind=MemberKind.EPCI).order_by("code").values_list("code", flat=True)
     epci = Epci.objects.of(settings.DEFAULT_EDITION).filter(siren__in=list(sirens)).order_by("siren").first()
     name = epci.name if epci else f"Intercommunalité de {territory.name}"

@@ -6,7 +6,7 @@ Each function runs a fixed number of queries, whatever the number of territories
 from dataclasses import dataclass
 
 import orjson
-from django.db.models import Count, Max, OuterRef, Subquery, Sum
+from django.db.models import Count, OuterRef, Subquery, Sum
 
 from pilote.geography.enums import CommuneKind
 from pilote.geography.models import Commune, Departement, Region
@@ -15,17 +15,11 @@ from .models import PerimeterVersion, Resolution, ResolvedCommune, ResolvedEpci
 
 
 def current_versions():
-    """Today's map of every phase, as a subquery: the latest version of each territory still in the programme.
+    """Today's map of every phase, as a subquery: the current version of each territory still in the programme.
 
     The same rule as `PerimeterVersion.objects.state_of(phase)` without a date, for all phases in one query.
     """
-    latest = (
-        PerimeterVersion.objects.filter(territory=OuterRef("territory"))
-        .values("territory")
-        .annotate(last=Max("number"))
-        .values("last")
-    )
-    return PerimeterVersion.objects.filter(territory__withdrawn_on__isnull=True, number=Subquery(latest))
+    return PerimeterVersion.objects.current().filter(territory__withdrawn_on__isnull=True)
 
 
 def resolutions_of(versions, edition: int):

@@ -6,7 +6,9 @@ phase 2 renumbered the `ti-RRNN` codes, so `ti-0101` is Cap Excellence in phase 
 
 from datetime import date
 
+from django.conf import settings
 from django.db import models
+from django.db.models import OuterRef, Subquery
 
 from pilote.core.enums import Role
 from pilote.geography.models import Edition
@@ -38,10 +40,9 @@ class TerritoryQuerySet(models.QuerySet):
 
     def in_scope_of(self, user):
         """The territories a person works on: every one for ANCT and operators; for a regional or départemental
-        reviewer those touching their région or département (a territory crossing two regions is in both scopes,
-        on the platform's default edition); for a territory team its own. The one scoping method of every list."""
-        from django.conf import settings
-
+        reviewer those whose current perimeter touches their région or département (a territory crossing two
+        regions is in both scopes, on the platform's default edition); for a territory team its own. The one
+        scoping method of every list."""
         from pilote.core import perms
 
         if perms.is_national(user) or perms.has_role(user, Role.OPERATOR):
@@ -49,14 +50,22 @@ class TerritoryQuerySet(models.QuerySet):
         regions, departements = perms.region_codes(user), perms.departement_codes(user)
         ids = set()
         if regions or departements:
-            rows = Resolution.objects.filter(edition_id=settings.DEFAULT_EDITION).values_list(
-                "version__territory_id", "regions", "departements"
-            )
+            rows = Resolution.objects.current().values_list("version__territory_id", "regions", "departements")
             ids = {pk for pk, regs, deps in rows if regions & set(regs) or departements & set(deps)}
         team = models.Q()
         for phase_slug, code in perms.team_territories(user):
             team |= models.Q(phase__slug=phase_slug, code=code)
         return self.filter(models.Q(pk__in=ids) | team) if team else self.filter(pk__in=ids)
+
+    def active_in(self, *years: int):
+        """Territories in the programme in at least one of `years` (see `Territory.is_active_in`, the one rule)."""
+        active = models.Q(pk__in=[])
+        for year in years:
+            active |= models.Q(
+                phase__starts_on_year__lte=year,
+                phase__ends_on_year__gte=year,
+            ) & (models.Q(withdrawn_on__isnull=True) | models.Q(withdrawn_on__gt=date(year, 1, 1)))
+        return self.filter(active)
 
     def search(self, text: str):
         return self.filter(models.Q(name__icontains=text) | models.Q(code__icontains=text)) if text else self
@@ -82,8 +91,33 @@ class Territory(models.Model):
     def __str__(self):
         return f"{self.name} ({self.code})"
 
+    def is_active_in(self, year: int) -> bool:
+        """The programme's one rule for "a territory of year Y" (allocation, commitments, every form offering
+        territories for a year; ADR 0005): its phase covers Y and it was still in the programme on 1 January of Y.
+        `withdrawn_on` is its first day out, so a territory withdrawn on 1 January Y is out of Y; withdrawn on any
+        later day of Y (mid-year, 31 December) it counts for the whole of Y — its share and its commitments — and is
+        out from Y + 1. `TerritoryQuerySet.active_in` is the same rule in SQL."""
+        phase = self.phase
+        in_phase = phase.starts_on_year <= year <= phase.ends_on_year
+        return in_phase and (self.withdrawn_on is None or self.withdrawn_on > date(year, 1, 1))
+
+    def current_version(self) -> "PerimeterVersion | None":
+        """Its current perimeter (`PerimeterVersion.objects.current`)."""
+        return PerimeterVersion.objects.current().filter(territory=self).first()
+
+    def current_resolution(self, edition: int | None = None) -> "Resolution | None":
+        """Its current perimeter resolved on `edition` (default: the platform's); None until resolved."""
+        return Resolution.objects.current(edition).filter(version__territory=self).first()
+
 
 class PerimeterVersionQuerySet(models.QuerySet):
+    def current(self):
+        """Each territory's current perimeter: its version with the highest number, withdrawn territories included
+        (today's map adds "still in the programme": `figures.current_versions`). The one definition that the scopes,
+        budget rules, allocation and campaigns read; one subquery."""
+        latest = PerimeterVersion.objects.filter(territory=OuterRef("territory")).order_by("-number").values("number")
+        return self.filter(number=Subquery(latest[:1]))
+
     def state_of(self, phase: Phase, on: date | None = None) -> list["PerimeterVersion"]:
         """The map of `phase` on date `on` (default: today's): each territory in the programme then, with the
         latest version of its perimeter valid then. One query."""
@@ -137,6 +171,13 @@ class PerimeterMember(models.Model):
         ]
 
 
+class ResolutionQuerySet(models.QuerySet):
+    def current(self, edition: int | None = None):
+        """The stored resolutions of the territories' current perimeters on `edition` (default: the platform's)."""
+        edition = edition or settings.DEFAULT_EDITION
+        return self.filter(version__in=PerimeterVersion.objects.current(), edition_id=edition)
+
+
 class Resolution(models.Model):
     """A perimeter version resolved on an edition: derived figures, stored so that pages read them at once.
 
@@ -154,6 +195,8 @@ class Resolution(models.Model):
     geometry_light = models.TextField("contour très simplifié pour la carte nationale (GeoJSON)", blank=True)
     geometry_format = models.PositiveSmallIntegerField("forme du contour publié", default=0)  # GEOMETRY_FORMAT
     computed_at = models.DateTimeField(auto_now=True)
+
+    objects = ResolutionQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["version", "edition"], name="resolution_unique")]

@@ -170,7 +170,7 @@ def test_territory_team_may_not_follow_the_budget(client, spent, role):
 
 
 def test_filters_by_year_action_type_and_region(client, spent):
-    tables, _ = _tables(client, spent.actor, "?annee=2024&type=investissements&region=27")
+    tables, _ = _tables(client, spent.actor, "?year=2024&action_type=investissements&region=27")
     assert set(tables["types"]) == {INVESTMENTS}
     assert (tables["types"][INVESTMENTS].allocated, tables["types"][INVESTMENTS].committed) == (
         euros(1_000_000),
@@ -178,14 +178,14 @@ def test_filters_by_year_action_type_and_region(client, spent):
     )
     assert set(tables["regions"]) == {"27"}
     budget_year(2025, actor=spent.actor)
-    tables, response = _tables(client, spent.actor, "?annee=2025")
+    tables, response = _tables(client, spent.actor, "?year=2025")
     assert tables["annees"][2025].committed == 0 and 2024 not in tables["annees"]
-    assert 'href="/espace/budget/export.csv?annee=2025"' in response.content.decode()
+    assert 'href="/espace/budget/export.csv?year=2025"' in response.content.decode()
 
 
 def test_invalid_filter_is_shown_and_left_out(client, spent):
     client.force_login(spent.actor)
-    response = client.get(URL + "?annee=1999&type=inconnu")
+    response = client.get(URL + "?year=1999&action_type=inconnu")
     assert response.status_code == 400
     assert "Sélectionnez un choix valide" in response.content.decode()
     assert response.context["filters"].year is None
@@ -210,7 +210,7 @@ def _count(client, query=""):
 def test_queries_do_not_grow_with_commitments_territories_and_years(client, spent, role):
     user = spent.actor if role == "national" else user_with_role(Role.REGION_REVIEWER, region_code="84")
     client.force_login(user)
-    before = [_count(client), _count(client, "?annee=2024&region=84")]
+    before = [_count(client), _count(client, "?year=2024&region=84")]
     grow()  # two more territories (ti-8402 in région 84, ti-2701 bis in 27)
     tree = budget_year(2025, actor=spent.actor)
     for code in ("ti-8401", "ti-8402", "ti-2701"):
@@ -218,5 +218,5 @@ def test_queries_do_not_grow_with_commitments_territories_and_years(client, spen
         for amount in (1_000, 2_000):
             c = commit(tree.regions[INVESTMENTS, region], spent.actor, amount, code, on=D(2025, 4, 1))
             c.pay(actor=spent.actor, amount=euros(500), paid_on=D(2025, 5, 1))
-    assert [_count(client), _count(client, "?annee=2024&region=84")] == before
+    assert [_count(client), _count(client, "?year=2024&region=84")] == before
     assert before[0] <= 13  # session, user, roles, régions, years, envelopes, 2 × 2 sums, territories, DSFR ×2

@@ -61,7 +61,7 @@ def test_csv_lists_every_commitment_with_official_codes_and_co_financing_by_kind
 
 
 def test_exports_keep_the_dashboard_filters_and_the_reviewer_scope(client, spent):
-    _, rows = _csv(client, spent.actor, "?type=competences")
+    _, rows = _csv(client, spent.actor, "?action_type=competences")
     assert {r["type d'action"] for r in rows} == {"Compétences"} and len(rows) == 2
     reviewer = user_with_role(Role.REGION_REVIEWER, region_code="84")
     _, rows = _csv(client, reviewer)

@@ -110,11 +110,12 @@ def test_per_territory_gives_each_region_an_equal_part_per_territory(mini_world)
 
 
 def test_withdrawn_territories_and_those_of_another_phase_do_not_count(mini_world):
-    add_territory("ti-8402", "84", withdrawn_on=date(2024, 6, 1))
+    # Out from 1 January 2024 (ADR 0005): it does not count for 2024.
+    add_territory("ti-8402", "84", withdrawn_on=date(2024, 1, 1))
     add_territory("ti-8403", "84", phase="2018-2022")
     for_2024 = allocation(make_scenario(2024, lines={INV: line("10")}))
     assert column(for_2024, INV) == {"84": 5 * M, "27": 5 * M, RESERVE: 0}
-    # Still in the programme at the end of 2023: it counts for 2023.
+    # In the programme on 1 January 2023: it counts for 2023.
     for_2023 = allocation(make_scenario(2023, lines={INV: line("9")}))
     assert column(for_2023, INV) == {"84": 6 * M, "27": 3 * M, RESERVE: 0}
 

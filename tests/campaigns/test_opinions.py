@@ -2,6 +2,7 @@
 given by the people they are addressed to, with a deadline fixed when asked."""
 
 import datetime
+from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -121,3 +122,100 @@ def test_late_opinions(in_review):
     request = _request(in_review, region_code="84")
     OpinionRequest.objects.filter(pk=request.pk).update(deadline=timezone.localdate() - datetime.timedelta(days=1))
     assert list(OpinionRequest.objects.late()) == [OpinionRequest.objects.get(pk=request.pk)]
+
+
+# --- deadlines: a late opinion is refused unless ANCT extends the deadline -----------------------------------------
+
+
+def _late(request, days=1):
+    OpinionRequest.objects.filter(pk=request.pk).update(deadline=timezone.localdate() - datetime.timedelta(days=days))
+    return OpinionRequest.objects.get(pk=request.pk)
+
+
+def test_an_opinion_past_its_deadline_is_refused_in_french_and_writes_nothing(client, in_review, people):
+    request = _late(_request(in_review, region_code="84"))
+    client.force_login(people["region84"])
+    audit_rows = AuditEvent.objects.count()
+    response = client.post(reverse("campaigns:opinion_give", args=[request.pk]), {"kind": "favorable", "text": "ok"})
+    assert response.status_code == 403
+    page = unescape(response.content.decode())
+    assert f"La date limite de cet avis ({request.deadline:%d/%m/%Y}) est passée" in page
+    assert not Opinion.objects.exists()
+    assert AuditEvent.objects.count() == audit_rows
+    # The file page no longer offers the form to the late addressee.
+    file_page = client.get(reverse("campaigns:file", args=[in_review.pk])).content.decode()
+    assert reverse("campaigns:opinion_give", args=[request.pk]) not in file_page
+
+
+def test_an_opinion_on_its_deadline_day_is_still_accepted(client, in_review, people):
+    request = _late(_request(in_review, region_code="84"), days=0)
+    client.force_login(people["region84"])
+    response = client.post(reverse("campaigns:opinion_give", args=[request.pk]), {"kind": "favorable", "text": "ok"})
+    assert response.status_code == 302
+    assert Opinion.objects.filter(request=request).exists()
+
+
+def test_anct_extends_a_deadline_recorded_then_the_late_opinion_is_accepted(client, in_review, people):
+    request = _late(_request(in_review, region_code="84"), days=3)
+    old = request.deadline
+    new = timezone.localdate() + datetime.timedelta(days=7)
+    client.force_login(people["anct"])
+    page = client.get(reverse("campaigns:file", args=[in_review.pk])).content.decode()
+    assert reverse("campaigns:opinion_extend", args=[request.pk]) in page
+    response = client.post(reverse("campaigns:opinion_extend", args=[request.pk]), {"deadline": new.isoformat()})
+    assert response.status_code == 302
+    assert OpinionRequest.objects.get(pk=request.pk).deadline == new
+    event = AuditEvent.objects.get(action="opinion.extend")
+    assert (event.actor, event.territory_code) == (people["anct"], "ti-8401")
+    assert event.changes == {"deadline": [old.isoformat(), new.isoformat()]}
+    history = unescape(client.get(reverse("campaigns:file_history", args=[in_review.pk])).content.decode())
+    assert f"Délai de l'avis Région (84) prolongé : {old:%d/%m/%Y} → {new:%d/%m/%Y}." in history
+    client.force_login(people["region84"])
+    response = client.post(reverse("campaigns:opinion_give", args=[request.pk]), {"kind": "favorable", "text": "ok"})
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("deadline", "message"),
+    [
+        ("2020-01-01", "La nouvelle date limite ne peut pas être passée."),
+        ("", "Ce champ est obligatoire."),
+        ("demain", "Saisissez une date valide."),
+    ],
+)
+def test_a_bad_extension_is_refused_in_french_and_changes_nothing(client, in_review, people, deadline, message):
+    request = _late(_request(in_review, region_code="84"))
+    client.force_login(people["anct"])
+    response = client.post(reverse("campaigns:opinion_extend", args=[request.pk]), {"deadline": deadline})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert OpinionRequest.objects.get(pk=request.pk).deadline == request.deadline
+    assert not AuditEvent.objects.filter(action="opinion.extend").exists()
+
+
+def test_an_extension_must_move_the_deadline_later(client, in_review, people):
+    request = _request(in_review, region_code="84")
+    client.force_login(people["anct"])
+    earlier = request.deadline - datetime.timedelta(days=1)
+    response = client.post(reverse("campaigns:opinion_extend", args=[request.pk]), {"deadline": earlier.isoformat()})
+    assert response.status_code == 400
+    assert "La nouvelle date limite doit suivre l'actuelle" in unescape(response.content.decode())
+
+
+@pytest.mark.parametrize("who", ["region84", "dep01", "team", "operator"])
+def test_only_anct_extends_a_deadline(client, in_review, people, who):
+    request = _late(_request(in_review, region_code="84"))
+    client.force_login(people[who])
+    new = timezone.localdate() + datetime.timedelta(days=7)
+    response = client.post(reverse("campaigns:opinion_extend", args=[request.pk]), {"deadline": new.isoformat()})
+    assert response.status_code == 403
+    assert OpinionRequest.objects.get(pk=request.pk).deadline == request.deadline
+
+
+def test_no_extension_once_the_opinion_is_given(client, in_review, people):
+    request = _request(in_review, region_code="84")
+    Opinion.objects.create(request=request, kind=OpinionKind.FAVORABLE, text="ok", author=people["region84"])
+    client.force_login(people["anct"])
+    new = timezone.localdate() + datetime.timedelta(days=70)
+    response = client.post(reverse("campaigns:opinion_extend", args=[request.pk]), {"deadline": new.isoformat()})
+    assert response.status_code == 403

@@ -83,7 +83,7 @@ class Commitment(Revised):
     (the AE are used), or cancelled (they come back). Payments draw CP of the year they are made."""
 
     envelope = models.ForeignKey(Envelope, on_delete=models.PROTECT, related_name="commitments")
-    # Copied from the envelope (and the territory for national envelopes) so that dashboards group without joins.
+    # Copied from the envelope (région: empty for a national envelope) so that dashboards group without joins.
     year = models.PositiveSmallIntegerField("année", editable=False)
     action_type = models.CharField("type d'action", max_length=20, choices=ActionType.choices, editable=False)
     region_code = models.CharField("région", max_length=3, editable=False)
@@ -181,11 +181,12 @@ class Commitment(Revised):
 
     # --- rules ---
     def take_place_of(self, envelope: Envelope) -> None:
-        """Year, action type and région come from the envelope drawn on (a national one: the territory's région)."""
+        """Year, action type and région come from the envelope drawn on: a commitment's région is its envelope's
+        (empty on a national envelope), the one meaning every page and filter reads (`CommitmentFilter`)."""
         if envelope.level == EnvelopeLevel.PROGRAMME:
             raise RuleBroken("On n'engage pas sur le total du programme : choisissez l'enveloppe d'un type d'action.")
         self.year, self.action_type = envelope.year, envelope.action_type
-        self.region_code = envelope.region_code or self.territory.region_code
+        self.region_code = envelope.region_code
 
     def check_fields(self) -> None:
         """What holds for any commitment, proposed or not."""
@@ -194,6 +195,11 @@ class Commitment(Revised):
         if not phase.starts_on_year <= self.year <= phase.ends_on_year:
             raise RuleBroken(
                 f"{territory} appartient à la phase {phase.slug} : pas d'engagement sur l'année {self.year}."
+            )
+        if not territory.is_active_in(self.year):
+            raise RuleBroken(
+                f"{territory} n'est plus dans le programme en {self.year} (sorti le {territory.withdrawn_on:%d/%m/%Y}) "
+                ": pas d'engagement sur cette année."
             )
         if envelope.region_code:
             regions, departements = territory_area(territory)
@@ -465,10 +471,7 @@ class Payment(models.Model):
 def territory_area(territory: Territory) -> tuple[set[str], set[str]]:
     """Régions and départements the territory's current perimeter touches, on the platform's default edition."""
     row = (
-        Resolution.objects.filter(version__territory=territory, edition_id=settings.DEFAULT_EDITION)
-        .order_by("-version__number")
-        .values_list("regions", "departements")
-        .first()
+        Resolution.objects.current().filter(version__territory=territory).values_list("regions", "departements").first()
     )
     regions, departements = row or ([territory.region_code], [])
     return set(regions) | {territory.region_code}, set(departements)

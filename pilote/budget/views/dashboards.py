@@ -12,10 +12,11 @@ from pilote.core.exports import append_rows, csv_response, xlsx_response
 from pilote.territories.figures import region_names
 
 from ..dashboard import (
+    DASHBOARD_FILTERS,
     EXPORT_HEADER,
     MONEY_COLUMNS,
-    Filters,
-    FollowFilterForm,
+    CommitmentFilter,
+    CommitmentFilterForm,
     dashboard,
     dashboard_tables,
     export_rows,
@@ -27,12 +28,11 @@ EURO_FORMAT = '#,##0.00\\ "€"'
 TABLE_MONEY_COLUMNS = {2, 3, 4, *range(6, 12)}  # of table_rows: not the count (5) nor the leverage (12)
 
 
-def _filters(request) -> tuple[FollowFilterForm, Filters, dict[str, str]]:
+def _filters(request) -> tuple[CommitmentFilterForm, CommitmentFilter, dict[str, str]]:
     """The filters of the query string (an invalid field is left out and shown next to its field)."""
     names = region_names(settings.DEFAULT_EDITION)
-    form = FollowFilterForm(request.GET, regions=names)
-    form.is_valid()  # an invalid field is left out of the filters and shown next to its field
-    return form, form.filters(), names
+    form = CommitmentFilterForm(request.GET, regions=names, fields=DASHBOARD_FILTERS)
+    return form, form.filter(), names
 
 
 @budget_page
@@ -45,7 +45,7 @@ def budget_dashboard(request):
     return render(request, "budget/dashboard.html", context, status=400 if form.errors else 200)
 
 
-def _filename(filters: Filters, extension: str) -> str:
+def _filename(filters: CommitmentFilter, extension: str) -> str:
     parts = ["budget", str(filters.year or "toutes-annees"), filters.action_type, filters.region]
     return "_".join(p for p in parts if p) + f".{extension}"
 

@@ -25,13 +25,13 @@ from pilote.core.models import AuditEvent
 from pilote.territories.figures import place_names
 
 from .. import perms
+from ..dashboard import CommitmentFilterForm
 from ..enums import CommitmentStatus, EnvelopeLevel
 from ..forms import (
     CancelForm,
     CommitForm,
     CommitmentCreateForm,
     CommitmentEditForm,
-    CommitmentFilterForm,
     DelegateForm,
     EnvelopeAmountsForm,
     ParametersForm,
@@ -277,9 +277,8 @@ def envelope_edit(request, pk: int):
 @require_GET
 def commitments(request):
     names = _names()
-    years = list(Envelope.objects.filter(level=EnvelopeLevel.PROGRAMME).values_list("year", flat=True))
-    form = CommitmentFilterForm(request.GET or None, years=sorted(years, reverse=True), regions=names[0])
-    rows = form.filter(Commitment.objects.visible_to(request.user))
+    form = CommitmentFilterForm(request.GET, regions=names[0])
+    rows = form.filter().commitments(Commitment.objects.visible_to(request.user))
     page = Paginator(rows.select_related("territory", "envelope").order_by("-year", "-id"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -296,8 +295,11 @@ def commitments(request):
     return render(request, "budget/commitments.html", context, status=400 if form.errors else 200)
 
 
+NATIONAL_ENVELOPE = "Enveloppe nationale"  # the région of a commitment on a national envelope: none
+
+
 def with_region_names(commitments, regions: dict[str, str]) -> list[tuple[Commitment, str]]:
-    return [(c, regions.get(c.region_code, c.region_code)) for c in commitments]
+    return [(c, regions.get(c.region_code, c.region_code) or NATIONAL_ENVELOPE) for c in commitments]
 
 
 def _commitment_or_404(user, pk: int) -> Commitment:
@@ -344,7 +346,9 @@ def _commitment_context(request, commitment: Commitment, **forms) -> dict:
     return {
         "commitment": commitment,
         "envelope_row": Row(commitment.envelope, commitment.envelope.describe(*names)),
-        "region_name": names[0].get(commitment.region_code, commitment.region_code),
+        "place": f"région {names[0].get(commitment.region_code, commitment.region_code)}"
+        if commitment.region_code
+        else NATIONAL_ENVELOPE.lower(),
         "lines": lines,
         "state_total": commitment.state_total,
         "partners_total": commitment.cofinancing_partners,
