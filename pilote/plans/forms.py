@@ -1,7 +1,6 @@
 """Forms of the action plan. Writes happen in `save()`, with their audit row, inside one transaction."""
 
 import copy
-from decimal import Decimal
 
 from django import forms
 from django.db import transaction
@@ -9,7 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from pilote.core.audit import field_changes, record
-from pilote.core.forms import DsfrForm, DsfrModelForm
+from pilote.core.forms import DsfrForm, DsfrModelForm, as_stored
 from pilote.core.models import AuditEvent
 
 from .enums import FicheStatus, Priority
@@ -36,9 +35,8 @@ class ModelForm(DsfrModelForm):
     def clean(self):
         data = super().clean()
         for name, field in self.fields.items():
-            value = data.get(name)
-            if isinstance(field, forms.DecimalField) and value is not None and field.decimal_places is not None:
-                data[name] = value.quantize(Decimal(1).scaleb(-field.decimal_places))
+            if name in data:
+                data[name] = as_stored(field, data[name])
         return data
 
 
@@ -65,12 +63,6 @@ class FunderForm(ModelForm):
         model = Funder
         fields = ["organisation", "amount", "is_secured"]
         labels = {"is_secured": "Financement acquis (sinon : attendu)"}
-
-    def clean_amount(self):
-        amount = self.cleaned_data["amount"]
-        if amount is not None and amount < 0:
-            raise forms.ValidationError("Le montant doit être positif ou nul.")
-        return amount
 
 
 class IndicatorForm(ModelForm):
@@ -144,12 +136,6 @@ class FicheActionForm(ModelForm):
             return False
         saved = FicheAction.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
         return saved != version
-
-    def clean_total_cost(self):
-        cost = self.cleaned_data["total_cost"]
-        if cost is not None and cost < 0:
-            raise forms.ValidationError("Le coût total doit être positif ou nul.")
-        return cost
 
     def clean(self):
         data = super().clean()
@@ -266,11 +252,13 @@ class PlanImportForm(DsfrForm):
         file = self.cleaned_data["file"]
         existing = set(FicheAction.objects.of(self.territory).values_list("id", flat=True))
         self.parsed = parse_plan(file, existing)
-        self.row_errors = self.parsed.errors
-        if self.row_errors:
-            count = len(self.row_errors)
+        if self.parsed.refusal:
+            raise forms.ValidationError(f"{self.parsed.refusal} Rien n'a été enregistré.")
+        self.row_errors, count = self.parsed.errors, self.parsed.error_count
+        if count:
+            shown = f" (les {len(self.row_errors)} premières sont listées)" if count > len(self.row_errors) else ""
             raise forms.ValidationError(
-                f"Le fichier contient {count} erreur{'s' if count > 1 else ''} : rien n'a été enregistré. "
+                f"Le fichier contient {count} erreur{'s' if count > 1 else ''}{shown} : rien n'a été enregistré. "
                 "Corrigez les lignes indiquées puis importez-le à nouveau."
             )
         return file

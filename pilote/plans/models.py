@@ -3,6 +3,10 @@
 Entered by the territory teams (forms or the XLSX template of `plans/spreadsheet.py`).
 """
 
+import datetime
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from pilote.territories.models import Territory
@@ -21,6 +25,13 @@ FICHE_FIELDS = [
 ]
 
 
+# Excel counts days from 1900; a date outside these bounds is a typo that an export could not write back.
+PLAUSIBLE_DATE = [
+    MinValueValidator(datetime.date(1900, 1, 1), "Saisissez une date postérieure au 01/01/1900."),
+    MaxValueValidator(datetime.date(2100, 12, 31), "Saisissez une date antérieure au 31/12/2100."),
+]
+
+
 class FicheActionQuerySet(models.QuerySet):
     def of(self, territory: Territory):
         return self.filter(territory=territory)
@@ -33,9 +44,16 @@ class FicheAction(models.Model):
     priority = models.CharField("priorité", max_length=20, choices=Priority.choices)
     status = models.CharField("statut", max_length=20, choices=FicheStatus.choices, default=FicheStatus.PLANNED)
     lead_organisation = models.CharField("porteur", max_length=200, blank=True)
-    started_on = models.DateField("début", null=True, blank=True)
-    ended_on = models.DateField("fin", null=True, blank=True)
-    total_cost = models.DecimalField("coût total (€)", max_digits=14, decimal_places=2, null=True, blank=True)
+    started_on = models.DateField("début", null=True, blank=True, validators=PLAUSIBLE_DATE)
+    ended_on = models.DateField("fin", null=True, blank=True, validators=PLAUSIBLE_DATE)
+    total_cost = models.DecimalField(
+        "coût total (€)",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0), "Le coût total doit être positif ou nul.")],
+    )
     # Optimistic concurrency: every save checks and bumps it in the UPDATE's WHERE clause (FicheActionForm.save).
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -70,7 +88,12 @@ class FicheAction(models.Model):
 class Funder(models.Model):
     fiche = models.ForeignKey(FicheAction, on_delete=models.CASCADE, related_name="funders")
     organisation = models.CharField("financeur", max_length=200)
-    amount = models.DecimalField("montant (€)", max_digits=14, decimal_places=2)
+    amount = models.DecimalField(
+        "montant (€)",
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0), "Le montant doit être positif ou nul.")],
+    )
     is_secured = models.BooleanField("acquis", default=False)  # False: attendu
 
     class Meta:
@@ -88,7 +111,7 @@ class Indicator(models.Model):
     unit = models.CharField("unité", max_length=50, blank=True)
     target = models.DecimalField("cible", max_digits=14, decimal_places=2, null=True, blank=True)
     value = models.DecimalField("valeur", max_digits=14, decimal_places=2, null=True, blank=True)
-    measured_on = models.DateField("date de la mesure", null=True, blank=True)
+    measured_on = models.DateField("date de la mesure", null=True, blank=True, validators=PLAUSIBLE_DATE)
 
     class Meta:
         verbose_name = "indicateur"

@@ -4,7 +4,6 @@ import html
 import io
 from decimal import Decimal
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
 from pilote.core.models import AuditEvent
@@ -14,6 +13,7 @@ from pilote.plans.models import FicheAction, Funder
 
 from .conftest import url
 from .factories import FicheFactory, FunderFactory, IndicatorFactory, territory
+from .workbooks import upload, workbook
 
 
 def _plan(ain):
@@ -23,31 +23,6 @@ def _plan(ain):
     IndicatorFactory(fiche=fiche)
     FicheFactory(territory=ain, title="Friche Arnaud", priority="foncier", status="a_venir", started_on=None)
     return fiche
-
-
-def workbook(fiches: list[list], funders: list[list] = (), indicators: list[list] = ()) -> SimpleUploadedFile:
-    book = Workbook()
-    for n, (title, columns, rows) in enumerate(
-        [
-            (spreadsheet.FICHES, spreadsheet.FICHE_COLUMNS, fiches),
-            (spreadsheet.FUNDERS, spreadsheet.FUNDER_COLUMNS, funders),
-            (spreadsheet.INDICATORS, spreadsheet.INDICATOR_COLUMNS, indicators),
-        ]
-    ):
-        sheet = book.active if n == 0 else book.create_sheet()
-        sheet.title = title
-        sheet.append(list(columns))
-        for row in rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return upload(buffer.getvalue())
-
-
-def upload(content: bytes, name="plan.xlsx") -> SimpleUploadedFile:
-    return SimpleUploadedFile(
-        name, content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
 
 
 def _import(ain, team, file):
@@ -158,7 +133,7 @@ def test_a_wrong_row_is_reported_with_row_column_and_nothing_is_written(ain, tea
     assert errors[("Fiches actions", 3, "Priorité")].startswith("Valeur inconnue : choisissez parmi « Compétences")
     assert ("Fiches actions", 3, "Statut") in errors
     assert errors[("Fiches actions", 3, "Début")] == "« 31/02/2024 » n'est pas une date (attendu : JJ/MM/AAAA)."
-    assert errors[("Fiches actions", 3, "Coût total (€)")] == "Le nombre doit être positif ou nul."
+    assert errors[("Fiches actions", 3, "Coût total (€)")] == "Le coût total doit être positif ou nul."
     assert "Aucune fiche n° 9999 dans ce plan" in errors[("Fiches actions", 4, "Référence")]
     assert errors[("Fiches actions", 5, "Référence")] == "La référence « N1 » apparaît déjà ligne 3."
     assert errors[("Fiches actions", 5, "Coût total (€)")] == "« abc » n'est pas un nombre."
