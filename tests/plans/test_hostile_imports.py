@@ -5,14 +5,19 @@ The workbooks are written here, small: bombs declare their sizes, which are chec
 import datetime
 import html
 import re
+from decimal import Decimal
 
 import openpyxl.xml
 import openpyxl.xml.functions
 import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from pilote.core.models import AuditEvent
 from pilote.core.uploads import MB
 from pilote.plans import spreadsheet
+from pilote.plans.forms import PlanImportForm
 from pilote.plans.models import FicheAction, Funder, Indicator
 
 from .conftest import url
@@ -222,3 +227,42 @@ def test_many_errors_are_listed_up_to_a_hundred_and_counted(team_client, ain, pl
     assert "Le fichier contient 600 erreurs (les 100 premières sont listées)" in page
     assert page.count("n'est pas un nombre.") + page.count("Valeur obligatoire.") == 100
     assert len(page) < 60_000
+
+
+# -------------------------------------------------------------- the database is held briefly
+
+
+def _import_queries(ain, team, count: int) -> tuple[list[str], list[str]]:
+    rows = [fiche(f"N{n}") for n in range(count)]
+    file = workbook(rows, funders=[[f"N{n}", "ADEME", 10, "acquis"] for n in range(count)])
+    form = PlanImportForm({}, {"file": file}, territory=ain, actor=team)
+    with CaptureQueriesContext(connection) as validation:
+        assert form.is_valid()
+    with CaptureQueriesContext(connection) as writing:
+        assert form.save()["created"] == count
+    return [q["sql"] for q in validation.captured_queries], [q["sql"] for q in writing.captured_queries]
+
+
+def test_validation_only_reads_and_writing_takes_the_same_statements_for_5_or_60_fiches(ain, team, plan):
+    assert ain.phase  # the view reads the territory with its phase
+    validation, small = _import_queries(ain, team, 5)
+    assert all(sql.startswith("SELECT") for sql in validation)
+    _, large = _import_queries(ain, team, 60)
+    assert len(large) == len(small) <= 12
+    assert FicheAction.objects.count() == 66 and AuditEvent.objects.filter(action="fiche.import").count() == 65
+
+
+def test_an_import_of_new_fiches_writes_their_lines_and_audit_rows(ain, team, plan):
+    _import_queries(ain, team, 3)
+    new = FicheAction.objects.exclude(pk=plan.pk).order_by("id")
+    assert [f.funders.get().amount for f in new] == [Decimal("10.00")] * 3
+    event = AuditEvent.objects.get(action="fiche.import", object_id=str(new[0].pk))
+    assert event.changes["funders"] == [[], ["ADEME : 10.00 € (acquis)"]] and event.actor == team
+
+
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3", reason="SQLite's lock wait"
+)
+def test_sqlite_writers_wait_for_the_lock_rather_than_fail():
+    """sqlite3 waits 5 s by default; 8 of 11 saves beside a long import failed with « database is locked »."""
+    assert settings.DATABASES["default"]["OPTIONS"]["timeout"] >= 20
