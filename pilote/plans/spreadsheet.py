@@ -138,6 +138,7 @@ def _csv_row(fiche) -> list:
 
 # A plan holds at most MAX_FICHES fiches, each sheet of lines MAX_LINES rows: past them the file is refused unread.
 MAX_FICHES, MAX_LINES = 2_000, 10_000
+MAX_LINES_PER_FICHE = 50  # funders, and indicators, of one fiche: its page and its form list them all
 MAX_ERRORS = 100  # listed; the others are only counted
 LIMITS = XlsxLimits(max_rows=MAX_LINES + 1_000)  # rows read, blank ones included
 
@@ -176,6 +177,12 @@ def _fields(model, name: str):
     return model_field, model_field.formfield(localize=True)
 
 
+@functools.cache
+def _choices(choices) -> dict[str, str]:
+    """Value of each label (lower case) and of each value, as a cell may hold either."""
+    return {label.lower(): value for value, label in choices.choices} | {v: v for v in choices.values}
+
+
 class Cells:
     """One row of a sheet, read by column title; each bad cell becomes a RowError. Numbers and dates go through the
     form field and the model validators of their column: a file is held to the same rules as the forms."""
@@ -201,7 +208,7 @@ class Cells:
         text = self.text(column).lower()
         if not text and default is not None:
             return default
-        known = {label.lower(): value for value, label in choices.choices} | {v: v for v in choices.values}
+        known = _choices(choices)
         if text not in known:
             self.error(
                 column, "Valeur inconnue : choisissez parmi " + ", ".join(f"« {x} »" for x in choices.labels) + "."
@@ -340,4 +347,10 @@ def _read(workbook, plan: ParsedPlan, existing_ids: set[int]) -> None:
             ref = cells.text(FICHE_REF, required=True, max_length=30)
             if ref and ref not in plan.fiches:
                 cells.error(FICHE_REF, f"Aucune fiche de référence « {ref} » dans l'onglet « {FICHES} ».")
-            target.setdefault(ref, []).append(parse(cells))
+            lines = target.setdefault(ref, [])
+            if len(lines) == MAX_LINES_PER_FICHE:
+                cells.error(
+                    FICHE_REF,
+                    f"La fiche « {ref} » a déjà {MAX_LINES_PER_FICHE} lignes dans cet onglet : c'est la limite.",
+                )
+            lines.append(parse(cells))

@@ -266,3 +266,9 @@ def test_an_import_of_new_fiches_writes_their_lines_and_audit_rows(ain, team, pl
 def test_sqlite_writers_wait_for_the_lock_rather_than_fail():
     """sqlite3 waits 5 s by default; 8 of 11 saves beside a long import failed with « database is locked »."""
     assert settings.DATABASES["default"]["OPTIONS"]["timeout"] >= 20
+
+
+def test_more_than_fifty_funders_for_one_fiche_are_refused(team_client, ain, plan):
+    funders = [["N1", f"Financeur {n}", 10, "acquis"] for n in range(spreadsheet.MAX_LINES_PER_FICHE + 1)]
+    page = _refused(team_client, ain, workbook([fiche()], funders=funders))
+    assert "La fiche « N1 » a déjà 50 lignes dans cet onglet : c'est la limite." in page
