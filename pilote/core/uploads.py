@@ -2,8 +2,9 @@
 
 In this order, each step before any costlier one: the size of the upload; for an XLSX workbook (a zip of XML
 files), the uncompressed sizes its zip directory declares (Python's zipfile never inflates a member past its
-declared size: a member that lies fails its CRC check and is refused as unreadable), then the dimension each sheet
-declares, then its rows, read with a cap. openpyxl parses the XML with defusedxml (no entity, no DTD expansion, no
+declared size: a member that lies fails its CRC check and is refused as unreadable), then the number of XML tags
+of its members (counted on the bytes, parsing costs grow with it), then the dimension each sheet declares, then
+its rows, read with a cap. openpyxl parses the XML with defusedxml (no entity, no DTD expansion, no
 external reference) when it is installed; `open_xlsx` refuses to run without it.
 
 Every refusal is an `UploadRefused` whose text is the French message for the user; the caller writes nothing.
@@ -11,6 +12,7 @@ Every refusal is an `UploadRefused` whose text is the French message for the use
 
 import math
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -29,7 +31,10 @@ class UploadRefused(Exception):
 @dataclass(frozen=True)
 class XlsxLimits:
     max_bytes: int = 5 * MB  # the upload itself
-    max_uncompressed_bytes: int = 50 * MB  # all zip members together, as the zip directory declares them
+    max_uncompressed_bytes: int = 20 * MB  # all zip members together, as the zip directory declares them
+    # XML tags ("<") of all members together, counted on the inflated bytes before any parsing: parsing costs
+    # about 10 µs a tag: 20 Mo of empty cells ("<c/>") took 52 s of CPU within the size limit, 990,000 of them 12 s.
+    max_tags: int = 600_000  # 2.3 × a plan of 2,000 fiches written by openpyxl (260,611)
     max_rows: int = 20_000  # of one sheet, blank rows included: declared by its dimension or read
     max_columns: int = 50  # declared by a sheet's dimension
 
@@ -50,20 +55,36 @@ def check_size(file, max_bytes: int) -> None:
         raise UploadRefused(f"Le fichier pèse {megabytes(file.size)} : la limite est de {megabytes(max_bytes)}.")
 
 
-def check_zip(file, max_uncompressed_bytes: int) -> None:
-    """Refuses a file that is not a zip, or whose members would inflate past `max_uncompressed_bytes`."""
+def check_zip(file, limits: "XlsxLimits") -> None:
+    """Refuses a file that is not a zip, whose members would inflate past the limit (from the sizes its directory
+    declares), or whose XML holds too many tags (counted as the members inflate, chunk by chunk)."""
     try:
         with zipfile.ZipFile(file) as archive:
-            declared = sum(member.file_size for member in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise UploadRefused(NOT_XLSX) from error
+            members = archive.infolist()
+            declared = sum(member.file_size for member in members)
+            if declared > limits.max_uncompressed_bytes:
+                raise UploadRefused(
+                    f"Le classeur décompressé pèserait {megabytes(declared)} : la limite est de "
+                    f"{megabytes(limits.max_uncompressed_bytes)}. Enregistrez-le à nouveau depuis le modèle exporté."
+                )
+            tags = sum(_tags(archive, member) for member in members)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as error:
+        raise UploadRefused(NOT_XLSX) from error  # a member lying about its size fails its CRC check here
     finally:
         file.seek(0)
-    if declared > max_uncompressed_bytes:
+    if tags > limits.max_tags:
         raise UploadRefused(
-            f"Le classeur décompressé pèserait {megabytes(declared)} : la limite est de "
-            f"{megabytes(max_uncompressed_bytes)}. Enregistrez-le à nouveau depuis le modèle exporté."
+            f"Le classeur compte {grouped(tags)} balises XML : la limite est de {grouped(limits.max_tags)}. "
+            "Enregistrez-le à nouveau depuis le modèle exporté, sans cellules vides mises en forme."
         )
+
+
+def _tags(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> int:
+    count = 0
+    with archive.open(member) as content:
+        while chunk := content.read(MB):
+            count += chunk.count(b"<")
+    return count
 
 
 def open_xlsx(file, limits: XlsxLimits = XlsxLimits()):
@@ -72,7 +93,7 @@ def open_xlsx(file, limits: XlsxLimits = XlsxLimits()):
     if not openpyxl.xml.DEFUSEDXML:
         raise ImproperlyConfigured("openpyxl must parse uploads with defusedxml: install it, keep OPENPYXL_DEFUSEDXML")
     check_size(file, limits.max_bytes)
-    check_zip(file, limits.max_uncompressed_bytes)
+    check_zip(file, limits)
     try:
         workbook = load_workbook(file, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds of errors (zip, XML, defusedxml, KeyError…)
