@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from pilote.core.models import AuditEvent
+from pilote.core.uploads import MB
 from pilote.territories.models import ProjectLead, Territory
 from pilote.territories.perms import can_edit_territory_work
 
@@ -118,7 +119,12 @@ def plan_import(request, phase, code):
     if request.method == "POST" and form.is_valid():
         counts = form.save()
     status = 400 if form.is_bound and form.errors else 200
-    context = _context(request, territory, form=form, counts=counts)
+    limits = {
+        "max_mb": spreadsheet.LIMITS.max_bytes // MB,
+        "fiches": spreadsheet.MAX_FICHES,
+        "lines_per_fiche": spreadsheet.MAX_LINES_PER_FICHE,
+    }
+    context = _context(request, territory, form=form, counts=counts, limits=limits)
     return render(request, "plans/plan_import.html", context, status=status)
 
 

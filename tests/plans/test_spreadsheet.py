@@ -2,6 +2,7 @@ import csv
 import datetime
 import html
 import io
+import re
 from decimal import Decimal
 
 from openpyxl import Workbook, load_workbook
@@ -200,3 +201,9 @@ def test_text_that_looks_like_a_formula_stays_text(team_client, ain, team):
     assert counts == {"created": 0, "updated": 0, "unchanged": 1}
     csv_text = team_client.get(url("export_csv", ain)).content.decode("utf-8-sig")
     assert next(csv.reader(io.StringIO(csv_text.splitlines()[1]), delimiter=";"))[1].startswith("'=HYPERLINK")
+
+
+def test_import_page_states_the_limits(team_client, ain):
+    page = team_client.get(url("import", ain)).content.decode()
+    text = re.sub(r"\s+", " ", page[page.index('id="import-limits"') :])  # \s also matches the no-break space
+    assert "un classeur de 5 Mo au plus, 2 000 fiches au plus et, par fiche, 50 financeurs et 50 indicateurs" in text
