@@ -35,6 +35,7 @@ class XlsxLimits:
     # XML tags ("<") of all members together, counted on the inflated bytes before any parsing: parsing costs
     # about 10 µs a tag: 20 Mo of empty cells ("<c/>") took 52 s of CPU within the size limit, 990,000 of them 12 s.
     max_tags: int = 600_000  # 2.3 × a plan of 2,000 fiches written by openpyxl (260,611)
+    max_members: int = 100  # files in the zip: a workbook of three sheets holds about ten
     max_rows: int = 20_000  # of one sheet, blank rows included: declared by its dimension or read
     max_columns: int = 50  # declared by a sheet's dimension
 
@@ -55,12 +56,14 @@ def check_size(file, max_bytes: int) -> None:
         raise UploadRefused(f"Le fichier pèse {megabytes(file.size)} : la limite est de {megabytes(max_bytes)}.")
 
 
-def check_zip(file, limits: "XlsxLimits") -> None:
+def check_zip(file, limits: XlsxLimits) -> None:
     """Refuses a file that is not a zip, whose members would inflate past the limit (from the sizes its directory
     declares), or whose XML holds too many tags (counted as the members inflate, chunk by chunk)."""
     try:
         with zipfile.ZipFile(file) as archive:
             members = archive.infolist()
+            if len(members) > limits.max_members:
+                raise UploadRefused(f"{NOT_XLSX} Il contient {grouped(len(members))} fichiers.")
             declared = sum(member.file_size for member in members)
             if declared > limits.max_uncompressed_bytes:
                 raise UploadRefused(

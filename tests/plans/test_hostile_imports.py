@@ -4,7 +4,9 @@ The workbooks are written here, small: bombs declare their sizes, which are chec
 
 import datetime
 import html
+import io
 import re
+import zipfile
 from decimal import Decimal
 
 import openpyxl.xml
@@ -286,3 +288,14 @@ def test_more_than_fifty_funders_for_one_fiche_are_refused(team_client, ain, pla
     funders = [["N1", f"Financeur {n}", 10, "acquis"] for n in range(spreadsheet.MAX_LINES_PER_FICHE + 1)]
     page = _refused(team_client, ain, workbook([fiche()], funders=funders))
     assert "La fiche « N1 » a déjà 50 lignes dans cet onglet : c'est la limite." in page
+
+
+def test_a_zip_of_thousands_of_members_is_refused(team_client, ain, plan):
+    buffer = io.BytesIO(workbook_bytes([fiche()]))
+    with zipfile.ZipFile(buffer, "a") as archive:
+        for n in range(2_000):
+            archive.writestr(f"xl/media/{n}.xml", "")
+    page = _refused(team_client, ain, upload(buffer.getvalue()))
+    assert re.search(
+        r"n'est pas un classeur Excel \(\.xlsx\) lisible\. Il contient 2 01\d fichiers\.", page.replace("\u202f", " ")
+    )
