@@ -77,10 +77,13 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     if DATABASES["default"]["NAME"] != ":memory:":  # a fresh clone has no var/ yet
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    # WAL lets readers (the site) go on while an import writes; IMMEDIATE avoids lock upgrades mid-transaction.
+    # WAL lets readers (the site) go on while an import writes; IMMEDIATE avoids lock upgrades mid-transaction; a
+    # writer waits up to `timeout` seconds for another's transaction (sqlite3's 5 s default made saves fail with
+    # « database is locked » beside an import) — imports validate first, then write in one short transaction.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 

@@ -22,7 +22,14 @@ def _plain(value):
     return str(value)
 
 
-def record(
+def record(**fields) -> AuditEvent:
+    """Writes one row of the audit trail; the keywords of `event`."""
+    row = event(**fields)
+    row.save()
+    return row
+
+
+def event(
     *,
     actor,
     action: str,
@@ -31,7 +38,8 @@ def record(
     phase_slug: str = "",
     territory_code: str = "",
 ) -> AuditEvent:
-    return AuditEvent.objects.create(
+    """One row of the audit trail, unsaved: for a change of many objects at once (`AuditEvent.objects.bulk_create`)."""
+    return AuditEvent(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
         object_type=obj._meta.label_lower,

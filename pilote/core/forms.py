@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from dsfr.forms import DsfrBaseForm
@@ -22,3 +24,11 @@ class DsfrForm(DsfrBaseForm):
 
 class DsfrModelForm(DsfrBaseForm, forms.ModelForm):
     """The base of model forms, for the same reason."""
+
+
+def as_stored(field: forms.Field, value):
+    """A cleaned value as the database will give it back: a decimal at its field's places ("0.6" → "0.60"), so that
+    what a form or an import compares, writes to the audit trail and saves all agree."""
+    if isinstance(field, forms.DecimalField) and value is not None and field.decimal_places is not None:
+        return value.quantize(Decimal(1).scaleb(-field.decimal_places))
+    return value

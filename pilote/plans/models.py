@@ -3,6 +3,10 @@
 Entered by the territory teams (forms or the XLSX template of `plans/spreadsheet.py`).
 """
 
+import datetime
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from pilote.core.versioning import Revised
@@ -22,6 +26,13 @@ FICHE_FIELDS = [
 ]
 
 
+# Excel counts days from 1900; a date outside these bounds is a typo that an export could not write back.
+PLAUSIBLE_DATE = [
+    MinValueValidator(datetime.date(1900, 1, 1), "Saisissez une date postérieure au 01/01/1900."),
+    MaxValueValidator(datetime.date(2100, 12, 31), "Saisissez une date antérieure au 31/12/2100."),
+]
+
+
 class FicheActionQuerySet(models.QuerySet):
     def of(self, territory: Territory):
         return self.filter(territory=territory)
@@ -34,9 +45,16 @@ class FicheAction(Revised):
     priority = models.CharField("priorité", max_length=20, choices=Priority.choices)
     status = models.CharField("statut", max_length=20, choices=FicheStatus.choices, default=FicheStatus.PLANNED)
     lead_organisation = models.CharField("porteur", max_length=200, blank=True)
-    started_on = models.DateField("début", null=True, blank=True)
-    ended_on = models.DateField("fin", null=True, blank=True)
-    total_cost = models.DecimalField("coût total (€)", max_digits=14, decimal_places=2, null=True, blank=True)
+    started_on = models.DateField("début", null=True, blank=True, validators=PLAUSIBLE_DATE)
+    ended_on = models.DateField("fin", null=True, blank=True, validators=PLAUSIBLE_DATE)
+    total_cost = models.DecimalField(
+        "coût total (€)",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0), "Le coût total doit être positif ou nul.")],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -69,7 +87,12 @@ class FicheAction(Revised):
 class Funder(models.Model):
     fiche = models.ForeignKey(FicheAction, on_delete=models.CASCADE, related_name="funders")
     organisation = models.CharField("financeur", max_length=200)
-    amount = models.DecimalField("montant (€)", max_digits=14, decimal_places=2)
+    amount = models.DecimalField(
+        "montant (€)",
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0), "Le montant doit être positif ou nul.")],
+    )
     is_secured = models.BooleanField("acquis", default=False)  # False: attendu
 
     class Meta:
@@ -87,7 +110,7 @@ class Indicator(models.Model):
     unit = models.CharField("unité", max_length=50, blank=True)
     target = models.DecimalField("cible", max_digits=14, decimal_places=2, null=True, blank=True)
     value = models.DecimalField("valeur", max_digits=14, decimal_places=2, null=True, blank=True)
-    measured_on = models.DateField("date de la mesure", null=True, blank=True)
+    measured_on = models.DateField("date de la mesure", null=True, blank=True, validators=PLAUSIBLE_DATE)
 
     class Meta:
         verbose_name = "indicateur"

@@ -6,18 +6,22 @@ reference). Parsing collects every row-level error in French; the import form wr
 """
 
 import datetime
+import functools
 import io
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from openpyxl import Workbook, load_workbook
+from django.core.exceptions import ValidationError
+from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from pilote.core.exports import append_rows, csv_text
+from pilote.core.forms import as_stored
+from pilote.core.uploads import UploadRefused, XlsxLimits, grouped, open_xlsx, sheet_rows
 
 from .enums import FicheStatus, Priority
-from .models import FicheAction
+from .models import FicheAction, Funder, Indicator
 
 FICHES, FUNDERS, INDICATORS = "Fiches actions", "Financeurs", "Indicateurs"
 REF = "Référence"
@@ -49,7 +53,6 @@ INDICATOR_COLUMNS = {
     "Date de la mesure": "measured_on",
 }
 SECURED = {"acquis": True, "attendu": False}
-CENT = Decimal("0.01")
 
 
 def fiches_of(territory):
@@ -133,6 +136,12 @@ def _csv_row(fiche) -> list:
 
 # ---------------------------------------------------------------- import
 
+# A plan holds at most MAX_FICHES fiches, each sheet of lines MAX_LINES rows: past them the file is refused unread.
+MAX_FICHES, MAX_LINES = 2_000, 10_000
+MAX_LINES_PER_FICHE = 50  # funders, and indicators, of one fiche: its page and its form list them all
+MAX_ERRORS = 100  # listed; the others are only counted
+LIMITS = XlsxLimits(max_rows=MAX_LINES + 1_000)  # rows read, blank ones included
+
 
 @dataclass
 class RowError:
@@ -148,17 +157,41 @@ class ParsedPlan:
     funders: dict[str, list[dict]] = field(default_factory=dict)
     indicators: dict[str, list[dict]] = field(default_factory=dict)
     rows: dict[str, int] = field(default_factory=dict)  # reference → row number in the fiches sheet
-    errors: list[RowError] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)  # the first MAX_ERRORS
+    error_count: int = 0
+    refusal: str = ""  # why the whole file is refused (too big, unreadable…): then its rows do not matter
+
+    def add_error(self, error: RowError) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append(error)
+
+    def refuse(self, message: str) -> None:
+        self.refusal, self.errors, self.error_count = message, [], 0
+
+
+@functools.cache
+def _fields(model, name: str):
+    """The model field and the form field the plan's forms use for it (French numbers, as `forms.ModelForm`)."""
+    model_field = model._meta.get_field(name)
+    return model_field, model_field.formfield(localize=True)
+
+
+@functools.cache
+def _choices(choices) -> dict[str, str]:
+    """Value of each label (lower case) and of each value, as a cell may hold either."""
+    return {label.lower(): value for value, label in choices.choices} | {v: v for v in choices.values}
 
 
 class Cells:
-    """One row of a sheet, read by column title; each bad cell becomes a RowError."""
+    """One row of a sheet, read by column title; each bad cell becomes a RowError. Numbers and dates go through the
+    form field and the model validators of their column: a file is held to the same rules as the forms."""
 
-    def __init__(self, sheet: str, number: int, values: dict, errors: list[RowError]):
-        self.sheet, self.number, self.values, self.errors = sheet, number, values, errors
+    def __init__(self, sheet: str, number: int, values: dict, plan: ParsedPlan):
+        self.sheet, self.number, self.values, self.plan = sheet, number, values, plan
 
     def error(self, column: str, message: str) -> None:
-        self.errors.append(RowError(self.sheet, self.number, column, message))
+        self.plan.add_error(RowError(self.sheet, self.number, column, message))
 
     def text(self, column: str, *, required: bool = False, max_length: int = 200) -> str:
         value = self.values.get(column)
@@ -175,60 +208,71 @@ class Cells:
         text = self.text(column).lower()
         if not text and default is not None:
             return default
-        known = {label.lower(): value for value, label in choices.choices} | {v: v for v in choices.values}
+        known = _choices(choices)
         if text not in known:
             self.error(
                 column, "Valeur inconnue : choisissez parmi " + ", ".join(f"« {x} »" for x in choices.labels) + "."
             )
         return known.get(text)
 
-    def decimal(self, column: str, *, required: bool = False) -> Decimal | None:
+    def decimal(self, column: str, model, name: str) -> Decimal | None:
         value = self.values.get(column)
         if value is None or str(value).strip() == "":
-            if required:
+            if not _fields(model, name)[0].null:
                 self.error(column, "Valeur obligatoire.")
             return None
-        try:
-            number = Decimal(str(value).replace(" ", "").replace("\u202f", "").replace(",", ".")).quantize(CENT)
-        except InvalidOperation:
-            self.error(column, f"« {value} » n'est pas un nombre.")
-            return None
-        if number < 0:
-            self.error(column, "Le nombre doit être positif ou nul.")
-        return number
+        return self._clean(column, model, name, str(value).strip())
 
-    def date(self, column: str) -> datetime.date | None:
+    def date(self, column: str, model, name: str) -> datetime.date | None:
         value = self.values.get(column)
         if isinstance(value, datetime.datetime):
-            return value.date()
+            return self._clean(column, model, name, value.date())
         if isinstance(value, datetime.date):
-            return value
+            return self._clean(column, model, name, value)
         text = "" if value is None else str(value).strip()
         if not text:
             return None
         for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
             try:
-                return datetime.datetime.strptime(text, pattern).date()
+                return self._clean(column, model, name, datetime.datetime.strptime(text, pattern).date())
             except ValueError:
                 pass
         self.error(column, f"« {text} » n'est pas une date (attendu : JJ/MM/AAAA).")
         return None
 
+    def _clean(self, column: str, model, name: str, value):
+        model_field, form_field = _fields(model, name)
+        try:
+            value = as_stored(form_field, form_field.clean(value))
+            model_field.run_validators(value)
+        except ValidationError as error:
+            invalid = error.error_list[0].code == "invalid"
+            self.error(column, f"« {value} » n'est pas un nombre." if invalid else " ".join(error.messages))
+            return None
+        return value
 
-def _rows(workbook, title: str, columns: dict, errors: list[RowError]):
-    """(Cells, row number) of each non-empty row, after checking the header."""
+
+def _rows(workbook, title: str, columns: dict, plan: ParsedPlan, max_rows: int):
+    """Cells of each non-empty row, after checking the header; an UploadRefused past `max_rows` of them."""
     if title not in workbook.sheetnames:
-        errors.append(RowError(title, 0, "", f"L'onglet « {title} » manque : partez du modèle exporté."))
+        plan.add_error(RowError(title, 0, "", f"L'onglet « {title} » manque : partez du modèle exporté."))
         return
-    rows = workbook[title].iter_rows(values_only=True)
+    rows = sheet_rows(workbook[title], columns=LIMITS.max_columns, max_rows=LIMITS.max_rows)
     header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
     missing = [c for c in columns if c not in header]
     if missing:
-        errors.append(RowError(title, 1, ", ".join(missing), "Colonne absente de l'en-tête."))
+        plan.add_error(RowError(title, 1, ", ".join(missing), "Colonne absente de l'en-tête."))
         return
+    count = 0
     for number, row in enumerate(rows, start=2):
         if any(v is not None and str(v).strip() for v in row):
-            yield Cells(title, number, dict(zip(header, row, strict=False)), errors)
+            count += 1
+            if count > max_rows:
+                raise UploadRefused(
+                    f"L'onglet « {title} » compte plus de {grouped(max_rows)} lignes remplies : "
+                    "c'est la limite d'un plan. Scindez le fichier."
+                )
+            yield Cells(title, number, dict(zip(header, row, strict=False)), plan)
 
 
 def _parse_fiche(cells: Cells) -> dict:
@@ -238,9 +282,9 @@ def _parse_fiche(cells: Cells) -> dict:
         "priority": cells.choice("Priorité", Priority),
         "status": cells.choice("Statut", FicheStatus, default=FicheStatus.PLANNED),
         "lead_organisation": cells.text("Porteur"),
-        "started_on": cells.date("Début"),
-        "ended_on": cells.date("Fin"),
-        "total_cost": cells.decimal("Coût total (€)"),
+        "started_on": cells.date("Début", FicheAction, "started_on"),
+        "ended_on": cells.date("Fin", FicheAction, "ended_on"),
+        "total_cost": cells.decimal("Coût total (€)", FicheAction, "total_cost"),
     }
     if data["started_on"] and data["ended_on"] and data["ended_on"] < data["started_on"]:
         cells.error("Fin", "La date de fin doit être égale ou postérieure à la date de début.")
@@ -253,7 +297,7 @@ def _parse_funder(cells: Cells) -> dict:
         cells.error("Acquis ou attendu", "Indiquez « acquis » ou « attendu ».")
     return {
         "organisation": cells.text("Financeur", required=True),
-        "amount": cells.decimal("Montant (€)", required=True),
+        "amount": cells.decimal("Montant (€)", Funder, "amount"),
         "is_secured": SECURED.get(secured, False),
     }
 
@@ -262,21 +306,29 @@ def _parse_indicator(cells: Cells) -> dict:
     return {
         "name": cells.text("Indicateur", required=True),
         "unit": cells.text("Unité", max_length=50),
-        "target": cells.decimal("Cible"),
-        "value": cells.decimal("Valeur"),
-        "measured_on": cells.date("Date de la mesure"),
+        "target": cells.decimal("Cible", Indicator, "target"),
+        "value": cells.decimal("Valeur", Indicator, "value"),
+        "measured_on": cells.date("Date de la mesure", Indicator, "measured_on"),
     }
 
 
 def parse_plan(file, existing_ids: set[int]) -> ParsedPlan:
-    """Reads the workbook; `existing_ids` are the fiches of the territory that a numeric reference may name."""
+    """Reads the whole workbook (every check of `core.uploads`, then every row); `existing_ids` are the fiches of
+    the territory that a numeric reference may name. Writes nothing."""
     plan = ParsedPlan()
     try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds of errors on a file that is not a workbook
-        plan.errors.append(RowError("", 0, "", "Le fichier n'est pas un classeur Excel (.xlsx) lisible."))
-        return plan
-    for cells in _rows(workbook, FICHES, FICHE_COLUMNS, plan.errors):
+        workbook = open_xlsx(file, LIMITS)
+        try:
+            _read(workbook, plan, existing_ids)
+        finally:
+            workbook.close()
+    except UploadRefused as refusal:
+        plan.refuse(str(refusal))
+    return plan
+
+
+def _read(workbook, plan: ParsedPlan, existing_ids: set[int]) -> None:
+    for cells in _rows(workbook, FICHES, FICHE_COLUMNS, plan, MAX_FICHES):
         ref = cells.text(REF, required=True, max_length=30)
         if ref in plan.fiches:
             cells.error(REF, f"La référence « {ref} » apparaît déjà ligne {plan.rows[ref]}.")
@@ -291,9 +343,14 @@ def parse_plan(file, existing_ids: set[int]) -> ParsedPlan:
         (FUNDERS, FUNDER_COLUMNS, _parse_funder, plan.funders),
         (INDICATORS, INDICATOR_COLUMNS, _parse_indicator, plan.indicators),
     ):
-        for cells in _rows(workbook, title, columns, plan.errors):
+        for cells in _rows(workbook, title, columns, plan, MAX_LINES):
             ref = cells.text(FICHE_REF, required=True, max_length=30)
             if ref and ref not in plan.fiches:
                 cells.error(FICHE_REF, f"Aucune fiche de référence « {ref} » dans l'onglet « {FICHES} ».")
-            target.setdefault(ref, []).append(parse(cells))
-    return plan
+            lines = target.setdefault(ref, [])
+            if len(lines) == MAX_LINES_PER_FICHE:
+                cells.error(
+                    FICHE_REF,
+                    f"La fiche « {ref} » a déjà {MAX_LINES_PER_FICHE} lignes dans cet onglet : c'est la limite.",
+                )
+            lines.append(parse(cells))

@@ -5,6 +5,7 @@ Every territory is fetched through `Territory.objects.in_scope_of(user)` (outsid
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
@@ -12,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from pilote.core.models import AuditEvent
+from pilote.core.uploads import MB
 from pilote.core.versioning import conflict_status
 from pilote.territories.models import ProjectLead, Territory
 from pilote.territories.perms import can_edit_territory_work
@@ -22,6 +24,7 @@ from .governance_forms import GovernanceForm, ProjectLeadChangeForm, ProjectLead
 from .history import history as history_rows
 from .models import FicheAction
 
+PAGE_SIZE = 100  # fiches a page of the plan: a plan may hold 2,000 (spreadsheet.MAX_FICHES)
 ZERO = Value(0, output_field=DecimalField(max_digits=14, decimal_places=2))
 
 
@@ -46,7 +49,11 @@ def plan(request, phase, code):
         secured=Coalesce(Sum("funders__amount", filter=Q(funders__is_secured=True)), ZERO),
         expected=Coalesce(Sum("funders__amount", filter=Q(funders__is_secured=False)), ZERO),
     )
-    return render(request, "plans/plan.html", _context(request, territory, form=form, fiches=fiches.order_by("id")))
+    page = Paginator(fiches.order_by("id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = _context(request, territory, form=form, page=page, query=query.urlencode())
+    return render(request, "plans/plan.html", context)
 
 
 def _fiche(territory: Territory, pk: int) -> FicheAction:
@@ -113,7 +120,12 @@ def plan_import(request, phase, code):
     if request.method == "POST" and form.is_valid():
         counts = form.save()
     status = 400 if form.is_bound and form.errors else 200
-    context = _context(request, territory, form=form, counts=counts)
+    limits = {
+        "max_mb": spreadsheet.LIMITS.max_bytes // MB,
+        "fiches": spreadsheet.MAX_FICHES,
+        "lines_per_fiche": spreadsheet.MAX_LINES_PER_FICHE,
+    }
+    context = _context(request, territory, form=form, counts=counts, limits=limits)
     return render(request, "plans/plan_import.html", context, status=status)
 
 

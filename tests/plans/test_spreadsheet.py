@@ -2,9 +2,9 @@ import csv
 import datetime
 import html
 import io
+import re
 from decimal import Decimal
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
 from pilote.core.models import AuditEvent
@@ -14,6 +14,7 @@ from pilote.plans.models import FicheAction, Funder
 
 from .conftest import url
 from .factories import FicheFactory, FunderFactory, IndicatorFactory, territory
+from .workbooks import upload, workbook
 
 
 def _plan(ain):
@@ -23,31 +24,6 @@ def _plan(ain):
     IndicatorFactory(fiche=fiche)
     FicheFactory(territory=ain, title="Friche Arnaud", priority="foncier", status="a_venir", started_on=None)
     return fiche
-
-
-def workbook(fiches: list[list], funders: list[list] = (), indicators: list[list] = ()) -> SimpleUploadedFile:
-    book = Workbook()
-    for n, (title, columns, rows) in enumerate(
-        [
-            (spreadsheet.FICHES, spreadsheet.FICHE_COLUMNS, fiches),
-            (spreadsheet.FUNDERS, spreadsheet.FUNDER_COLUMNS, funders),
-            (spreadsheet.INDICATORS, spreadsheet.INDICATOR_COLUMNS, indicators),
-        ]
-    ):
-        sheet = book.active if n == 0 else book.create_sheet()
-        sheet.title = title
-        sheet.append(list(columns))
-        for row in rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return upload(buffer.getvalue())
-
-
-def upload(content: bytes, name="plan.xlsx") -> SimpleUploadedFile:
-    return SimpleUploadedFile(
-        name, content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
 
 
 def _import(ain, team, file):
@@ -158,7 +134,7 @@ def test_a_wrong_row_is_reported_with_row_column_and_nothing_is_written(ain, tea
     assert errors[("Fiches actions", 3, "Priorité")].startswith("Valeur inconnue : choisissez parmi « Compétences")
     assert ("Fiches actions", 3, "Statut") in errors
     assert errors[("Fiches actions", 3, "Début")] == "« 31/02/2024 » n'est pas une date (attendu : JJ/MM/AAAA)."
-    assert errors[("Fiches actions", 3, "Coût total (€)")] == "Le nombre doit être positif ou nul."
+    assert errors[("Fiches actions", 3, "Coût total (€)")] == "Le coût total doit être positif ou nul."
     assert "Aucune fiche n° 9999 dans ce plan" in errors[("Fiches actions", 4, "Référence")]
     assert errors[("Fiches actions", 5, "Référence")] == "La référence « N1 » apparaît déjà ligne 3."
     assert errors[("Fiches actions", 5, "Coût total (€)")] == "« abc » n'est pas un nombre."
@@ -225,3 +201,9 @@ def test_text_that_looks_like_a_formula_stays_text(team_client, ain, team):
     assert counts == {"created": 0, "updated": 0, "unchanged": 1}
     csv_text = team_client.get(url("export_csv", ain)).content.decode("utf-8-sig")
     assert next(csv.reader(io.StringIO(csv_text.splitlines()[1]), delimiter=";"))[1].startswith("'=HYPERLINK")
+
+
+def test_import_page_states_the_limits(team_client, ain):
+    page = team_client.get(url("import", ain)).content.decode()
+    text = re.sub(r"\s+", " ", page[page.index('id="import-limits"') :])  # \s also matches the no-break space
+    assert "un classeur de 5 Mo au plus, 2 000 fiches au plus et, par fiche, 50 financeurs et 50 indicateurs" in text

@@ -2,6 +2,8 @@ import re
 
 from pilote.core.enums import Role
 from pilote.plans.enums import Priority
+from pilote.plans.models import FicheAction
+from pilote.plans.spreadsheet import MAX_FICHES
 
 from ..core.factories import UserFactory, user_with_role
 from .conftest import url
@@ -85,7 +87,7 @@ def test_fiche_of_another_territory_is_not_reachable_through_mine(team_client, a
 def test_plan_page_query_count_does_not_grow_with_fiches(team_client, ain, django_assert_max_num_queries):
     for _ in range(25):
         FunderFactory(fiche=FicheFactory(territory=ain))
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):  # 8, and the count of the paginator
         response = team_client.get(url("plan", ain))
     assert response.content.decode().count("/fiches/") >= 25
 
@@ -96,3 +98,23 @@ def test_fiche_detail_query_count_is_constant(team_client, ain, django_assert_ma
         FunderFactory(fiche=fiche)
     with django_assert_max_num_queries(12):
         assert team_client.get(url("fiche", ain, pk=fiche.pk)).status_code == 200
+
+
+def test_a_plan_of_two_thousand_fiches_is_shown_a_hundred_at_a_time(team_client, ain, django_assert_max_num_queries):
+    fiches = FicheAction.objects.bulk_create(
+        FicheAction(territory=ain, title=f"Fiche {n:04d}", priority=Priority.SKILLS) for n in range(MAX_FICHES)
+    )
+    with django_assert_max_num_queries(9):
+        response = team_client.get(url("plan", ain), {"priority": Priority.SKILLS, "page": 2})
+    page = response.content.decode()
+    assert "2 000 fiches actions — page 2 sur 20" in re.sub(r"[\s\u202f\xa0]+", " ", page)
+    assert "Fiche 0100" in page and "Fiche 0199" in page and "Fiche 0099" not in page and "Fiche 0200" not in page
+    assert page.count(f"/fiches/{fiches[150].pk}/") == 1
+    assert f"priority={Priority.SKILLS}&amp;page=3" in page  # the filter is kept from page to page
+    assert len(response.content) < 150_000  # 1.7 MB when the whole plan was one page
+
+
+def test_a_page_past_the_end_shows_the_last_one(team_client, ain):
+    FicheFactory(territory=ain, title="Seule fiche")
+    response = team_client.get(url("plan", ain), {"page": "99"})
+    assert response.status_code == 200 and "Seule fiche" in response.content.decode()
