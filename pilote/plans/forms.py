@@ -128,7 +128,6 @@ class FicheActionForm(RevisionFormMixin, ModelForm):
             self._refuse(EditConflict(FICHE_STALE))
         return all(results)
 
-
     def clean(self):
         data = super().clean()
         started, ended = data.get("started_on"), data.get("ended_on")
