@@ -57,3 +57,11 @@ def espace(request):
     phases = [(phase, list(rows)) for phase, rows in groupby(territories, key=lambda t: t.phase)]
     context = {"roles": roles, "phases": phases, "organisation": user.organisation}
     return render(request, "core/espace.html", context)
+
+
+def csrf_failure(request, reason: str = ""):
+    """A refused form (expired session, or a post from another site): the French 403 page, not Django's English one."""
+    context = {
+        "reason": "Le formulaire a expiré ou ne vient pas de ce site. Rechargez la page, puis envoyez-le de nouveau."
+    }
+    return render(request, "403.html", context, status=403)
