@@ -22,6 +22,7 @@ if len(SECRET_KEY) < 50 or SECRET_KEY == DEV_SECRET_KEY:
 DEBUG = env_bool("PILOTE_DEBUG", False)
 
 SECURE_SSL_REDIRECT = env_bool("PILOTE_SECURE_SSL_REDIRECT", True)
+SECURE_REDIRECT_EXEMPT = [r"^sante/$"]  # load balancers probe the servers over plain http
 if os.environ.get("PILOTE_SECURE_PROXY_SSL_HEADER"):
     header, _, value = os.environ["PILOTE_SECURE_PROXY_SSL_HEADER"].partition(",")
     SECURE_PROXY_SSL_HEADER = (header.strip(), value.strip())

@@ -21,10 +21,12 @@ from django.test import Client
 client = Client()
 plain = client.get("/api/")
 secure = client.get("/api/", secure=True)
+health = client.get("/sante/")
 print(json.dumps({
     "module": settings.SETTINGS_MODULE, "debug": settings.DEBUG,
     "plain": [plain.status_code, plain.headers.get("Location", "")],
     "secure": dict(secure.headers),
+    "health": health.status_code,
 }))
 """
 
@@ -76,6 +78,7 @@ def test_production_redirects_to_https_and_sends_hsts_csp_and_secure_cookies(tmp
     assert done.returncode == 0, done.stderr
     probe = json.loads(done.stdout.strip().splitlines()[-1])
     assert probe["plain"] == [301, "https://testserver/api/"]
+    assert probe["health"] == 200  # load balancers probe over plain http
     headers = probe["secure"]
     assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
     assert "default-src 'self'" in headers["Content-Security-Policy"]
