@@ -154,6 +154,7 @@ NODE_MODULES_DIR = Path(os.environ.get("PILOTE_NODE_MODULES", BASE_DIR / "node_m
 STATICFILES_DIRS = [
     ("vendor/leaflet", NODE_MODULES_DIR / "leaflet" / "dist"),
     ("vendor/dsfr-chart", NODE_MODULES_DIR / "@gouvfr" / "dsfr-chart" / "dist"),
+    ("vendor/swagger-ui", NODE_MODULES_DIR / "swagger-ui-dist"),
 ]
 WHITENOISE_USE_FINDERS = True
 

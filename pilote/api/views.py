@@ -14,6 +14,7 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError
 
 from . import budget, geography, territories
+from .docs import LocalSwagger
 
 logger = logging.getLogger(__name__)
 
@@ -21,6 +22,7 @@ api = NinjaAPI(
     title="Pilote TI",
     version="1",
     docs_url="/docs",
+    docs=LocalSwagger(),
     description=(
         "Géographie officielle par millésime, territoires d'industrie des deux phases du programme et financements "
         "du programme (enveloppes, engagements)."
