@@ -13,8 +13,9 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render, resolve_url
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -85,3 +86,9 @@ def health(request):
         logger.exception("Health check: the database does not answer")
         return JsonResponse({"status": "indisponible", "database": "injoignable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def bad_request(request, exception=None):
+    """400 (e.g. an unknown Host): rendered without the request, as Django's 500 is — it may come before the
+    middleware that gives `request.user`, and the page must not need the database."""
+    return HttpResponseBadRequest(loader.get_template("400.html").render())

@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.urls import path
 
+from config.urls import handler400  # noqa: F401  (the site's handlers apply under this URLconf too)
 from config.urls import urlpatterns as site
 
 

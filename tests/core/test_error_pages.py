@@ -5,6 +5,8 @@ import pytest
 from django.test import Client
 from django.views.defaults import server_error
 
+from pilote.core.views import bad_request
+
 pytestmark = pytest.mark.urls("tests.core.error_urls")
 REVEALING = ("urlpatterns", "URLconf", "Traceback", "secret internals", "internal reason", "test-403", "test-500")
 
@@ -38,9 +40,10 @@ def test_500_is_the_french_dsfr_page_without_the_traceback(db):
     assert_reveals_nothing(html)
 
 
-def test_500_page_renders_without_touching_the_database(rf):
-    response = server_error(rf.get("/"))  # no `db` fixture: any query would raise
-    assert "Erreur 500" in response.content.decode()
+@pytest.mark.parametrize("view, text", [(server_error, "Erreur 500"), (bad_request, "Erreur 400")])
+def test_400_and_500_pages_render_without_touching_the_database(rf, view, text):
+    response = view(rf.get("/"))  # no `db` fixture: any query would raise
+    assert text in response.content.decode()
 
 
 def test_refused_csrf_token_is_the_french_403_page(db):
@@ -50,3 +53,11 @@ def test_refused_csrf_token_is_the_french_403_page(db):
     assert response.status_code == 403
     assert "Le formulaire a expiré ou ne vient pas de ce site" in html
     assert "CSRF" not in html
+
+
+def test_400_for_an_unknown_host_is_the_french_dsfr_page(db):
+    response = Client(raise_request_exception=False).get("/", headers={"host": "evil.example"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "<h1>Requête incorrecte</h1>" in html and 'class="fr-header"' in html
+    assert "evil.example" not in html and "ALLOWED_HOSTS" not in html
