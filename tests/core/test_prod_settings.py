@@ -101,3 +101,23 @@ def test_behind_a_tls_proxy_the_forwarded_proto_header_counts_as_https(tmp_path)
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["200", "True", "True"]
+
+
+def test_with_proconnect_on_forms_may_lead_to_its_sign_in_and_sign_out_pages(tmp_path):
+    code = (
+        "import config.wsgi\nfrom django.conf import settings\n"
+        "print(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action'])"
+    )
+    done = run(
+        code,
+        tmp_path,
+        PILOTE_SECRET_KEY=SECRET,
+        PILOTE_PROCONNECT_ENABLED="true",
+        PILOTE_PROCONNECT_ISSUER="https://fca.integ01.dev-agentconnect.fr/api/v2",
+        PILOTE_PROCONNECT_LOGOUT_ENDPOINT="https://logout.example.gouv.fr/end",
+    )
+    assert done.returncode == 0, done.stderr
+    assert (
+        done.stdout.strip()
+        == "[\"'self'\", 'https://fca.integ01.dev-agentconnect.fr', 'https://logout.example.gouv.fr']"
+    )
