@@ -10,3 +10,6 @@ accesslog = "-" if os.environ.get("PILOTE_ACCESS_LOG", "1") not in {"0", "false"
 # Refuse absurd request lines and headers before Django sees them (Django's own limits cover the body).
 limit_request_line = 8190
 limit_request_fields = 100
+# No runtime control socket: its default path is per user, so two servers of one user (the bench's and another)
+# would take the same one; workers are managed by restarting the service.
+control_socket_disable = True
