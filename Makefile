@@ -1,5 +1,6 @@
 # Pilote TI — one command per need. See README.md and .env.example.
 #   make run    install everything, migrate, import the reference data, seed the demo, serve on http://127.0.0.1:8000
+#   make serve-prod  production server: gunicorn, 2 workers, config.settings.prod (needs PILOTE_SECRET_KEY)
 #   make test   install, lint, check migrations, run the whole test suite (SQLite; PostgreSQL too with
 #               PILOTE_TEST_POSTGRES=1, which needs a running server reachable through its default socket)
 #   make bench  time the import, the resolution, the comparison and the pages on the real data
@@ -8,7 +9,7 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
-.PHONY: help install run serve test test-sqlite test-postgres lint format bench clean
+.PHONY: help install run serve serve-prod test test-sqlite test-postgres lint format bench clean
 
 PYTHON ?= python3
 VENV := .venv
@@ -60,6 +61,14 @@ run: install
 
 serve:
 	$(MANAGE) runserver $(HOST_PORT)
+
+# Production: the deploy checks must pass, then gunicorn serves config.wsgi (PILOTE_BIND, PILOTE_WORKERS: see
+# config/gunicorn.py and .env.example). Static files are served by whitenoise from the same process.
+serve-prod: export DJANGO_SETTINGS_MODULE = config.settings.prod
+serve-prod: install
+	$(MANAGE) check --deploy --fail-level WARNING
+	$(MANAGE) migrate --no-input -v0
+	$(BIN)/gunicorn -c config/gunicorn.py config.wsgi
 
 # --- quality -----------------------------------------------------------------------------------------------------
 

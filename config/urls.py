@@ -10,3 +10,4 @@ urlpatterns = [
     path("espace/budget/", include("pilote.budget.urls")),
     path("", include("pilote.territories.urls")),
 ]
+handler400 = "pilote.core.views.bad_request"

@@ -1,9 +1,12 @@
 """Settings shared by every environment. Everything that varies is read from the environment (see .env.example)."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("PILOTE_VAR_DIR", BASE_DIR / "var"))
@@ -13,7 +16,7 @@ def env_bool(name: str, default: bool = False) -> bool:
     return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
 
 
-SECRET_KEY = os.environ.get("PILOTE_SECRET_KEY", "dev-only-insecure-key-change-me")
+SECRET_KEY = os.environ.get("PILOTE_SECRET_KEY", "dev-only-insecure-key-change-me")  # prod.py refuses this one
 DEBUG = env_bool("PILOTE_DEBUG", False)
 ALLOWED_HOSTS = [h for h in os.environ.get("PILOTE_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
@@ -28,6 +31,8 @@ INSTALLED_APPS = [
     "widget_tweaks",
     "dsfr",
     "django_htmx",
+    "axes",
+    "csp",
     "pilote.core",
     "pilote.geography",
     "pilote.territories",
@@ -47,9 +52,13 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a refused sign-in of a locked-out person into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
+CSRF_FAILURE_VIEW = "pilote.core.views.csrf_failure"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -92,6 +101,7 @@ AUTH_USER_MODEL = "core.User"
 
 # --- sign-in: Django accounts, and ProConnect (the State's OpenID Connect login) when switched on ------------------
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses any sign-in while its person is locked out
     "django.contrib.auth.backends.ModelBackend",
     "pilote.core.proconnect.ProConnectBackend",
 ]
@@ -122,6 +132,16 @@ OIDC_AUTHENTICATION_CALLBACK_URL = "core:proconnect_callback"
 LOGIN_REDIRECT_URL_FAILURE = "core:login"
 OIDC_TIMEOUT = 10
 
+# Login throttling (django-axes), for the site's form and the admin alike: after AXES_FAILURE_LIMIT wrong passwords
+# for one username from one address, sign-in is refused for AXES_COOLOFF_TIME (French page core/lockout.html, 429);
+# every attempt and lockout is kept in the database (admin « Axes »). `manage.py axes_reset` lifts every lockout.
+AXES_FAILURE_LIMIT = int(os.environ.get("PILOTE_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("PILOTE_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "core/lockout.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+
 # Demo mode: `bootstrap` seeds demo organisations, accounts (password "demo") and campaign; the login page lists them.
 DEMO_MODE = env_bool("PILOTE_DEMO", False)
 
@@ -137,8 +157,36 @@ NODE_MODULES_DIR = Path(os.environ.get("PILOTE_NODE_MODULES", BASE_DIR / "node_m
 STATICFILES_DIRS = [
     ("vendor/leaflet", NODE_MODULES_DIR / "leaflet" / "dist"),
     ("vendor/dsfr-chart", NODE_MODULES_DIR / "@gouvfr" / "dsfr-chart" / "dist"),
+    ("vendor/swagger-ui", NODE_MODULES_DIR / "swagger-ui-dist"),
 ]
 WHITENOISE_USE_FINDERS = True
+
+# Where sign-in and sign-out forms may lead (the CSP's form-action below).
+PROCONNECT_ORIGINS = sorted(
+    {
+        "{0.scheme}://{0.netloc}".format(urlsplit(url))
+        for url in (OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_LOGOUT_ENDPOINT)
+    }
+    if PROCONNECT_ENABLED
+    else ()
+)
+# Content-Security-Policy (django-csp): every script, style, image and font comes from this site (DSFR, Leaflet,
+# DSFR charts and Swagger UI are served from node_modules); data: for the icons the DSFR inlines in its CSS. Form
+# posts may go on to ProConnect (sign-in and sign-out redirect there).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF, *PROCONNECT_ORIGINS],
+    }
+}
 
 # Reference data: a mirror folder is tried before each file's official URL (see data/manifest.toml).
 DATA_MIRROR_DIR = os.environ.get("PILOTE_DATA_MIRROR", "")

@@ -193,7 +193,16 @@ def _public_commitments():
     )
 
 
-@router.get("/budget/envelopes", response={200: EnvelopeList, **NOT_FOUND}, summary="Enveloppes budgétaires")
+@router.get(
+    "/budget/envelopes",
+    response={200: EnvelopeList, **NOT_FOUND},
+    summary="Enveloppes budgétaires",
+    description=(
+        "Les enveloppes du programme par année (autorisations d'engagement et crédits de paiement) : le total"
+        " de l'année, chaque type d'action au niveau national et leurs délégations aux régions et "
+        "départements, avec ce qui en a été délégué ou engagé."
+    ),
+)
 def budget_envelopes(
     request,
     year: Year | None = None,
@@ -212,7 +221,16 @@ def budget_envelopes(
     return {"count": len(rows), "envelopes": rows}
 
 
-@router.get("/budget/commitments", response={200: CommitmentPage, **NOT_FOUND}, summary="Engagements")
+@router.get(
+    "/budget/commitments",
+    response={200: CommitmentPage, **NOT_FOUND},
+    summary="Engagements",
+    description=(
+        "Les engagements confirmés (les engagements proposés ou annulés sont internes) avec leurs "
+        "cofinancements et les paiements, de l'année la plus récente à la plus ancienne, par pages (`limit`, "
+        "`offset`). Un `territory` demande sa `phase`."
+    ),
+)
 def budget_commitments(
     request,
     year: Year | None = None,
@@ -243,7 +261,13 @@ def budget_commitments(
 
 
 @router.get(
-    "/budget/beneficiaries/{siren}", response={200: BeneficiaryOut, **NOT_FOUND}, summary="Un bénéficiaire (SIREN)"
+    "/budget/beneficiaries/{siren}",
+    response={200: BeneficiaryOut, **NOT_FOUND},
+    summary="Un bénéficiaire (SIREN)",
+    description=(
+        "Ce qu'un bénéficiaire, désigné par son SIREN, a reçu du programme : ses engagements confirmés, quel "
+        "que soit le territoire."
+    ),
 )
 def budget_beneficiary(request, siren: SirenParam):
     """What a beneficiary received: its committed commitments, whatever the territory."""
@@ -265,6 +289,10 @@ def budget_beneficiary(request, siren: SirenParam):
     "/phases/{phase}/territories/{code}/budget",
     response={200: TerritoryBudget, **NOT_FOUND},
     summary="Les financements du programme d'un territoire",
+    description=(
+        "Engagé et payé par année et par type d'action pour un territoire (engagements confirmés seulement), "
+        "avec les cofinancements."
+    ),
 )
 def territory_budget(request, phase: PhaseSlug, code: TerritoryCode):
     """Committed and paid by year and action type (committed commitments only), with the co-financing."""

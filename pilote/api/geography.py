@@ -30,7 +30,15 @@ def check_edition(year: int) -> None:
         raise HttpError(404, f"Millésime inconnu : {year}")
 
 
-@router.get("/editions", response=list[EditionOut], summary="Millésimes du COG importés")
+@router.get(
+    "/editions",
+    response=list[EditionOut],
+    summary="Millésimes du COG importés",
+    description=(
+        "Les millésimes (éditions annuelles) du Code officiel géographique de l'Insee importés dans la "
+        "plateforme, avec leur source et leur date d'import."
+    ),
+)
 def editions(request):
     return Edition.objects.values("year", "source", "imported_at")
 
@@ -49,7 +57,17 @@ def _named(obj) -> dict | None:
     return {"code": obj.code, "name": obj.name} if obj else None
 
 
-@router.get("/{edition}/communes/{code}", response={200: CommuneOut, **NOT_FOUND}, summary="Une commune")
+@router.get(
+    "/{edition}/communes/{code}",
+    response={200: CommuneOut, **NOT_FOUND},
+    summary="Une commune",
+    description=(
+        "Une commune d'un millésime par son code INSEE : nom, type, SIREN, population, département, région, "
+        "communes déléguées ou associées et EPCI. "
+        "Pour un code partagé, la commune actuelle est préférée à la commune déléguée, associée ou à "
+        "l'arrondissement."
+    ),
+)
 def commune(request, edition: Year, code: CommuneCode):
     found = _find_commune(edition, code)
     holder = found.parent or found
@@ -76,7 +94,12 @@ def commune(request, edition: Year, code: CommuneCode):
     }
 
 
-@router.get("/{edition}/epci/{siren}", response={200: EpciOut, **NOT_FOUND}, summary="Un EPCI et ses communes")
+@router.get(
+    "/{edition}/epci/{siren}",
+    response={200: EpciOut, **NOT_FOUND},
+    summary="Un EPCI et ses communes",
+    description="Un EPCI (ou EPT) d'un millésime par son SIREN, avec ses communes membres et sa population.",
+)
 def epci(request, edition: Year, siren: Siren):
     found = Epci.objects.filter(edition_id=edition, siren=siren).first()
     if found is None:
@@ -104,7 +127,14 @@ def epci(request, edition: Year, siren: Siren):
 
 
 @router.post(
-    "/project", response={200: ProjectionOut, 400: Error, **NOT_FOUND}, summary="Projeter un périmètre sur un millésime"
+    "/project",
+    response={200: ProjectionOut, 400: Error, **NOT_FOUND},
+    summary="Projeter un périmètre sur un millésime",
+    description=(
+        "Donne, pour des communes (codes INSEE) et des EPCI (SIREN) d'un millésime `source`, les communes "
+        "actuelles du millésime `target` qui leur correspondent (fusions et scissions suivies), et les EPCI "
+        "de `target` qu'elles couvrent en tout ou partie. Corps JSON de 2,5 Mo au plus."
+    ),
 )
 def project_perimeter(request, perimeter: ProjectionIn):
     """Communes (INSEE codes) and EPCI (SIREN) of edition `source` → current communes of edition `target`,

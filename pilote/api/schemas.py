@@ -18,12 +18,26 @@ def _iso_date(value):
 
 
 # An edition (millésime) of the COG; the bounds keep absurd numbers a 422 rather than a database overflow.
-Year = Annotated[int, Field(ge=1900, le=2999, json_schema_extra={"example": 2026})]
-IsoDate = Annotated[date, BeforeValidator(_iso_date), Field(json_schema_extra={"example": "2023-12-31"})]
-PhaseSlug = Annotated[str, Field(json_schema_extra={"example": "2023-2027"})]
-TerritoryCode = Annotated[str, Field(json_schema_extra={"example": "ti-8401"})]
-CommuneCode = Annotated[str, Field(json_schema_extra={"example": "01002"})]
-Siren = Annotated[str, Field(json_schema_extra={"example": "200000001"})]
+Year = Annotated[
+    int,
+    Field(
+        ge=1900,
+        le=2999,
+        description="Année : millésime du COG ou année budgétaire",
+        json_schema_extra={"example": 2026},
+    ),
+]
+IsoDate = Annotated[
+    date,
+    BeforeValidator(_iso_date),
+    Field(description="Date au format AAAA-MM-JJ", json_schema_extra={"example": "2023-12-31"}),
+]
+PhaseSlug = Annotated[str, Field(description="Phase du programme", json_schema_extra={"example": "2023-2027"})]
+TerritoryCode = Annotated[
+    str, Field(description="Code du territoire (ti-RRNN)", json_schema_extra={"example": "ti-8401"})
+]
+CommuneCode = Annotated[str, Field(description="Code INSEE de la commune", json_schema_extra={"example": "01002"})]
+Siren = Annotated[str, Field(description="SIREN de l'EPCI", json_schema_extra={"example": "200000001"})]
 
 
 class Error(Schema):

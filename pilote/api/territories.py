@@ -80,7 +80,15 @@ def _phase_out(phase: Phase) -> dict:
     }
 
 
-@router.get("/phases", response=list[PhaseOut], summary="Phases du programme")
+@router.get(
+    "/phases",
+    response=list[PhaseOut],
+    summary="Phases du programme",
+    description=(
+        "Chaque phase du programme Territoires d'industrie (2018-2022, 2023-2027) avec le nombre de "
+        "territoires de sa carte actuelle."
+    ),
+)
 def phases(request):
     """Each phase with the number of territories on its current map (149 and 183)."""
     return [_phase_out(phase) for phase in Phase.objects.all()]
@@ -90,6 +98,11 @@ def phases(request):
     "/phases/compare",
     response={200: ComparisonOut, **NOT_FOUND},
     summary="Comparer les cartes de deux phases",
+    description=(
+        "Les communes qui restent, sortent et entrent dans le programme entre deux phases et, pour chaque "
+        "territoire, ses recouvrements avec les territoires de l'autre phase, calculés sur un même millésime "
+        "(`edition`) et aux dates choisies (`old_on`, `new_on`)."
+    ),
 )
 def compare(
     request,
@@ -116,7 +129,15 @@ def compare(
     }
 
 
-@router.get("/phases/{phase}", response={200: PhaseDetail, **NOT_FOUND}, summary="Une phase")
+@router.get(
+    "/phases/{phase}",
+    response={200: PhaseDetail, **NOT_FOUND},
+    summary="Une phase",
+    description=(
+        "Une phase du programme : ses années, le nombre de territoires de sa carte actuelle et les dates où sa "
+        "carte a changé."
+    ),
+)
 def phase_detail(request, phase: PhaseSlug):
     found = get_phase(phase)
     return {**_phase_out(found), "version_dates": PerimeterVersion.objects.valid_dates(found)}
@@ -126,6 +147,10 @@ def phase_detail(request, phase: PhaseSlug):
     "/phases/{phase}/territories",
     response={200: TerritoryList, **NOT_FOUND},
     summary="Territoires d'une phase",
+    description=(
+        "La carte d'une phase à la date `on` (par défaut la carte actuelle), résolue sur le millésime "
+        "`edition` (par défaut celui de la plateforme) : chaque territoire avec ses chiffres."
+    ),
 )
 def territories(request, phase: PhaseSlug, edition: Year | None = None, on: IsoDate | None = None):
     """The map of the phase on date `on` (default: the current map), resolved on `edition` (default: the platform's)."""
@@ -153,6 +178,10 @@ def territories(request, phase: PhaseSlug, edition: Year | None = None, on: IsoD
     "/phases/{phase}/territories.geojson",
     response=NOT_FOUND,
     summary="Carte nationale d'une phase (GeoJSON)",
+    description=(
+        "Les contours très simplifiés des territoires d'une phase pour une carte nationale (GeoJSON). Un "
+        "territoire sans contour enregistré sur ce millésime est donné sans géométrie."
+    ),
     openapi_extra={
         "responses": {200: {"description": "FeatureCollection", "content": {GEOJSON: {"schema": {"type": "object"}}}}}
     },
@@ -170,6 +199,11 @@ def territories_geojson(request, phase: PhaseSlug, edition: Year | None = None, 
     "/phases/{phase}/territories/{code}",
     response={200: TerritoryDetail, **NOT_FOUND},
     summary="Un territoire d'une phase",
+    description=(
+        "Le périmètre d'un territoire (code ti-RRNN) à la date `on` (par défaut sa dernière version), résolu "
+        "sur le millésime `edition` : membres tels que donnés par la source, communes, départements, régions, "
+        "EPCI couverts en tout ou partie, population et versions du périmètre."
+    ),
 )
 def territory(request, phase: PhaseSlug, code: TerritoryCode, edition: Year | None = None, on: IsoDate | None = None):
     """The perimeter of the territory on date `on` (default: its latest version), resolved on `edition`."""

@@ -4,6 +4,7 @@
 scoping method — so core's web pages read territories (core's models know nothing of them).
 """
 
+import logging
 from itertools import groupby
 
 from django.conf import settings
@@ -11,8 +12,12 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, connection
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render, resolve_url
-from django.views.decorators.http import require_http_methods
+from django.template import loader
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
 
 from pilote.territories.figures import place_names
 from pilote.territories.models import Territory
@@ -20,6 +25,8 @@ from pilote.territories.models import Territory
 from . import perms, proconnect
 from .demo import demo_accounts
 from .forms import LoginForm
+
+logger = logging.getLogger(__name__)
 
 
 class LoginView(auth_views.LoginView):
@@ -57,3 +64,31 @@ def espace(request):
     phases = [(phase, list(rows)) for phase, rows in groupby(territories, key=lambda t: t.phase)]
     context = {"roles": roles, "phases": phases, "organisation": user.organisation}
     return render(request, "core/espace.html", context)
+
+
+def csrf_failure(request, reason: str = ""):
+    """A refused form (expired session, or a post from another site): the French 403 page, not Django's English one."""
+    context = {
+        "reason": "Le formulaire a expiré ou ne vient pas de ce site. Rechargez la page, puis envoyez-le de nouveau."
+    }
+    return render(request, "403.html", context, status=403)
+
+
+@never_cache
+@require_GET
+def health(request):
+    """For load balancers and monitoring: 200 when the database answers, 503 when it does not (the reason is logged,
+    never shown)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        logger.exception("Health check: the database does not answer")
+        return JsonResponse({"status": "indisponible", "database": "injoignable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def bad_request(request, exception=None):
+    """400 (e.g. an unknown Host): rendered without the request, as Django's 500 is — it may come before the
+    middleware that gives `request.user`, and the page must not need the database."""
+    return HttpResponseBadRequest(loader.get_template("400.html").render())

@@ -38,6 +38,8 @@ class Visit:
 
     def __init__(self, browser, base_url: str, audited: dict):
         self.context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="fr-FR")
+        # axe-core is injected into every page as an init script: the site's CSP refuses scripts added to the page.
+        self.context.add_init_script(path=str(AXE))
         self.page = self.context.new_page()
         self.page.set_default_timeout(30_000)  # a loaded machine may be slow; a missing element still fails
         self.base_url, self.audited, self.errors = base_url, audited, []
@@ -64,7 +66,6 @@ class Visit:
     def check(self, name: str):
         """axe-core on the page as it stands; the serious and critical violations are kept with their nodes."""
         self.page.wait_for_load_state("load")
-        self.page.add_script_tag(path=str(AXE))
         result = self.page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
         self.audited[name] = [
             f"{name} — {v['id']} ({v['impact']}): {v['help']}\n"

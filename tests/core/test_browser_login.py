@@ -32,13 +32,13 @@ def browser():
 @pytest.fixture
 def page(browser):
     context = browser.new_context(locale="fr-FR")
+    context.add_init_script(path=str(AXE))  # the site's CSP refuses scripts added to the page
     context.set_default_timeout(60_000)  # the suite may run beside others on a loaded machine
     yield context.new_page()
     context.close()
 
 
 def _serious_violations(page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [
         f"{v['id']}: {v['help']} ({len(v['nodes'])})"

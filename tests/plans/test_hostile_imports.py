@@ -47,7 +47,7 @@ def plan(ain):
 
 def _state():
     return (
-        list(FicheAction.objects.values_list("id", "version", "title", "total_cost")),
+        list(FicheAction.objects.values_list("id", "revision", "title", "total_cost")),
         list(Funder.objects.values_list("id", "amount")),
         list(Indicator.objects.values_list("id", "target")),
         AuditEvent.objects.count(),
