@@ -9,6 +9,8 @@ import logging
 from django.http import HttpResponse
 from ninja import NinjaAPI
 
+from pilote.core.pagecache import public_cache
+
 from . import budget, geography, territories
 
 logger = logging.getLogger(__name__)
@@ -22,6 +24,8 @@ api = NinjaAPI(
         "du programme (enveloppes, engagements)."
     ),
 )
+# Anonymous GETs of the read API come from the shared cache while the data they read is unchanged.
+api.add_decorator(public_cache, mode="view")
 api.add_router("/geography", geography.router)
 api.add_router("", territories.router)
 api.add_router("", budget.router)
