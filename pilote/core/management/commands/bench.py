@@ -8,8 +8,9 @@
     25 fiches each, built inside a transaction that is rolled back at the end (the database is left as it was);
 (g) the budget: server time of its dashboard, commitments list, territory page and API with 10 years × 183 territories
     × 20 commitments (co-financing, payments; bulk-built in a rolled-back transaction), then, on PostgreSQL only,
-    the throughput of commitments under concurrent writers (committed for real, then deleted).
-(b)–(g) run on the database of PILOTE_DATABASE_URL when it is set, else on var/bench/bench.sqlite3, built (once)
+    the throughput of commitments under concurrent writers (committed for real, then deleted);
+(h) the bytes a first visit of the home page transfers, compressed as production serves it, and the map GeoJSON.
+(b)–(h) run on the database of PILOTE_DATABASE_URL when it is set, else on var/bench/bench.sqlite3, built (once)
 by migrate + bootstrap.
 """
 
@@ -31,6 +32,7 @@ from django.test.utils import CaptureQueriesContext
 
 from pilote.budget.bench import BudgetBench
 from pilote.campaigns.bench import CampaignBench
+from pilote.core.bench import TransferBench
 from pilote.core.benchtools import BenchMixin, timer
 from pilote.geography.importer import TABLES, read_edition, write_edition
 from pilote.geography.models import Edition
@@ -87,13 +89,13 @@ def copy_sqlite(source: Path, target: Path) -> None:
     shutil.copyfile(source, target)
 
 
-class Command(CampaignBench, BudgetBench, BenchMixin, BaseCommand):
+class Command(CampaignBench, BudgetBench, TransferBench, BenchMixin, BaseCommand):
     help = "Benchmark the import, the resolution, the comparison, the national map and the pages on the real data."
     requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("--runs", type=int, default=5, help="timed runs per page, after one warm-up")
-        parser.add_argument("--only", default="abcdefg", help="the sections to run, e.g. --only f (default: all)")
+        parser.add_argument("--only", default="abcdefgh", help="the sections to run, e.g. --only f (default: all)")
 
     def handle(self, *args, runs, only, **options):
         self.bench_dir = Path(settings.VAR_DIR) / "bench"
@@ -109,6 +111,7 @@ class Command(CampaignBench, BudgetBench, BenchMixin, BaseCommand):
             "e": lambda: self.bench_pages(runs),
             "f": lambda: self.bench_campaign(runs),
             "g": lambda: self.bench_budget(runs),
+            "h": self.bench_transfer,
         }
         for key, step in steps.items():
             if key in only:
@@ -181,7 +184,7 @@ class Command(CampaignBench, BudgetBench, BenchMixin, BaseCommand):
     def prepare_real_database(self):
         url = os.environ.get("PILOTE_DATABASE_URL") or f"sqlite:///{self.bench_dir / 'bench.sqlite3'}"
         use_database(url)
-        self.section(f"database for (b)–(g): {url}")
+        self.section(f"database for (b)–(h): {url}")
         with timer() as build:
             call_command("migrate", verbosity=0)
             call_command("bootstrap", verbosity=0)
