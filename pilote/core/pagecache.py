@@ -20,7 +20,7 @@ from functools import partial, wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import get_conditional_response
 
@@ -58,13 +58,18 @@ def _writes_public_data(sql: str) -> bool:
 
 
 def watch_writes(execute, sql, params, many, context):
-    """Execute wrapper: after a write to public data, bump the generation once its transaction commits (at once
-    in autocommit). A page rendered before the commit reads the old data under the old generation."""
+    """Execute wrapper: after a write to public data, bump the generation once its transaction commits. A page
+    rendered before the commit reads the old data under the old generation."""
+    db = context["connection"]
+    flush(db)  # a write made in autocommit before this statement: its cursor is done by now
     result = execute(sql, params, many, context)
     if _writes_public_data(sql):
-        db = context["connection"]
         setattr(db, PENDING, True)
-        transaction.on_commit(partial(_bump_pending, db), using=db.alias)  # dropped with a rolled-back savepoint
+        if db.in_atomic_block:
+            transaction.on_commit(partial(_bump_pending, db), using=db.alias)  # dropped with a rolled-back savepoint
+        # In autocommit the write is committed, but an INSERT may still be reading its RETURNING row, and SQLite
+        # refuses to commit the cache's own write while it does: the bump waits for the next statement on this
+        # connection, the next cached page, or the end of the request or of the process (flush).
     return result
 
 
@@ -74,10 +79,22 @@ def _bump_pending(db) -> None:
         bump()
 
 
+def flush(db=None) -> None:
+    """Bump now for the writes `db` (default: every open connection) committed in autocommit."""
+    for each in [db] if db is not None else connections.all(initialized_only=True):
+        if not each.in_atomic_block:
+            _bump_pending(each)
+
+
 def install(sender=None, connection=None, **kwargs) -> None:
     """`connection_created` receiver: watch every connection once."""
     if watch_writes not in connection.execute_wrappers:
         connection.execute_wrappers.append(watch_writes)
+
+
+def flush_at_end(**kwargs) -> None:
+    """`request_finished` receiver, and at the exit of a command."""
+    flush()
 
 
 # --- serving -----------------------------------------------------------------------------------------------------
@@ -117,6 +134,7 @@ def public_cache(view):
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
+        flush(connection)
         if not _shareable(request):
             return view(request, *args, **kwargs)
         try:

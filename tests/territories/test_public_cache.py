@@ -9,13 +9,17 @@ from datetime import date
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection, transaction
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pilote.budget.money import euros as french
+from pilote.core import pagecache
 from pilote.core.enums import Role
-from pilote.territories.models import Territory
+from pilote.territories.enums import MemberKind
+from pilote.territories.models import PerimeterMember, Territory
 from pilote.territories.services import perimeter_version_create
 from tests.budget.factories import euros
 from tests.budget.test_dashboard import commit, spend
@@ -85,10 +89,11 @@ def test_a_page_rendered_inside_an_uncommitted_write_is_not_shared(client, mini_
     with transaction.atomic():
         Territory.objects.filter(code="ti-8401").update(name="Nom provisoire")
         assert "Nom provisoire" in get(client, DETAIL)[0].content.decode()  # its own write, not the cache
+        shared = cache.get(pagecache._key(RequestFactory().get(DETAIL)))
+        assert "Ain industriel" in shared.content.decode()  # what others get was not overwritten
         transaction.set_rollback(True)
-    html, queries = get(client, DETAIL)
-    assert "Nom provisoire" not in html.content.decode() and "Ain industriel" in html.content.decode()
-    assert queries == 0  # the rolled-back write left the cached page as it was
+    html = get(client, DETAIL)[0].content.decode()
+    assert "Nom provisoire" not in html and "Ain industriel" in html  # nothing of the rolled-back write was stored
 
 
 def test_a_signed_in_person_never_gets_nor_fills_the_shared_cache(client, mini_world):
@@ -137,3 +142,22 @@ def test_the_api_answers_from_the_cache_and_errors_are_not_stored(client, mini_w
     assert missing.status_code == 404
     Territory.objects.filter(code="ti-8401").update(code="ti-9999")
     assert client.get("/api/phases/2023-2027/territories/ti-9999").json()["code"] == "ti-9999"
+
+
+@pytest.fixture
+def database_cache(settings):
+    """The production cache: a table in the same database as the data (SQLite: one writer at a time)."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "pilote_cache"}
+    }
+    call_command("createcachetable", verbosity=0)
+
+
+def test_a_row_inserted_in_autocommit_renews_the_database_cache(client, mini_world, database_cache):
+    """An INSERT outside a transaction reads its new id back (RETURNING) before its statement ends: the cache's own
+    write must wait for it, or SQLite refuses it and the page stays stale."""
+    assert 'id="member-communes"' not in get(client, DETAIL)[0].content.decode()
+    assert get(client, DETAIL)[1] <= 3  # served from the database cache
+    version = Territory.objects.get(phase__slug="2023-2027", code="ti-8401").versions.get()
+    PerimeterMember.objects.create(version=version, kind=MemberKind.COMMUNE, code="39002")
+    assert 'id="member-communes"' in get(client, DETAIL)[0].content.decode()
