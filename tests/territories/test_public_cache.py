@@ -52,7 +52,10 @@ def home_communes(client) -> int:
     return int(re.search(r'id="figure-communes">([\d\s\u202f\xa0]+)<', html).group(1).replace(" ", ""))
 
 
-def test_a_new_perimeter_version_shows_at_once_on_the_home_page_and_the_api(client, mini_world):
+@pytest.mark.parametrize("cache_backend", ["memory", "database"])
+def test_a_new_perimeter_version_shows_at_once_on_the_home_page_and_the_api(client, mini_world, cache_backend, request):
+    if cache_backend == "database":
+        request.getfixturevalue("database_cache")
     communes_before = home_communes(client)
     before = get(client, API_TERRITORY)[0].json()
     assert before["version"] == 1
