@@ -62,9 +62,8 @@ def static_bytes(path: str) -> tuple[int, int] | None:
     if not compressor.should_compress(found):
         return len(data), len(data)
     packed = compressor.compress_brotli(data)
-    return len(data), len(packed) if compressor.is_compressed_effectively("Brotli", found, len(data), packed) else len(
-        data
-    )
+    kept = compressor.is_compressed_effectively("Brotli", found, len(data), packed)
+    return len(data), len(packed) if kept else len(data)
 
 
 class TransferBench:

@@ -147,12 +147,18 @@ def public_cache(view):
             response = view(request, *args, **kwargs)
             if not _storable(request, response):
                 return response
-            response["ETag"] = f'"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'
-            response = _gzip.process_response(request, response)
-            try:
-                cache.set(key, response, PAGE_SECONDS)
-            except DatabaseError:
-                logger.warning("page cache unavailable", exc_info=True)
+            response = _store(request, response, key)
         return get_conditional_response(request, etag=response.get("ETag"), response=response)
 
     return wrapped
+
+
+def _store(request, response, key: str):
+    """Tag and compress the response once, then keep it for every visitor."""
+    response["ETag"] = f'"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'
+    response = _gzip.process_response(request, response)
+    try:
+        cache.set(key, response, PAGE_SECONDS)
+    except DatabaseError:
+        logger.warning("page cache unavailable", exc_info=True)
+    return response
