@@ -165,14 +165,16 @@ SITE_URL = os.environ.get("PILOTE_SITE_URL", "http://localhost:8000")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Hashed names served with a year of browser cache, each file with its .br and .gz beside it: `collectstatic`
-    # must run before the site is served (dev.py goes back to the plain storage under DEBUG).
+    # must run before the site is served (dev.py, for runserver, keeps the plain storage).
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-# Shared by every gunicorn worker and every machine; `migrate` creates its table (pilote.core.apps).
+# Shared by every gunicorn worker and every machine; `migrate` creates its table whatever the settings it runs
+# under (pilote.core.apps), so a database migrated by the tests still serves `make run`.
+CACHE_TABLE = "pilote_cache"
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "pilote_cache",
+        "LOCATION": CACHE_TABLE,
         "OPTIONS": {"MAX_ENTRIES": 20000},
     }
 }

@@ -1,6 +1,7 @@
 import atexit
 
 from django.apps import AppConfig
+from django.conf import settings
 from django.core.management import call_command
 from django.core.signals import request_finished
 from django.db.backends.signals import connection_created
@@ -8,8 +9,9 @@ from django.db.models.signals import post_migrate
 
 
 def create_cache_table(sender, using, **kwargs):
-    """The database cache's table comes with `migrate`, so no deployment can forget it (idempotent)."""
-    call_command("createcachetable", database=using, verbosity=0)
+    """The database cache's table comes with `migrate`, so no deployment can forget it; created even when this
+    process caches elsewhere (the tests), since the site may be served on the same database (idempotent)."""
+    call_command("createcachetable", settings.CACHE_TABLE, database=using, verbosity=0)
 
 
 class CoreConfig(AppConfig):

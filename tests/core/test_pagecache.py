@@ -74,3 +74,8 @@ def test_production_storage_serves_hashed_brotli_files_cached_for_a_year(setting
     assert response["Content-Encoding"] == "br" and "immutable" in response["Cache-Control"]
     css = brotli.decompress(b"".join(response.streaming_content)).decode()
     assert f'url("{static("dot.svg").removeprefix("/static/")}")' in css  # the reference, hashed too
+
+
+def test_migrate_creates_the_cache_table_whatever_cache_it_runs_with(db):
+    """The tests cache in memory, yet the database they migrated can be served by runserver (real-data tests)."""
+    assert base.CACHE_TABLE in connection.introspection.table_names()
