@@ -68,6 +68,7 @@ serve-prod: export DJANGO_SETTINGS_MODULE = config.settings.prod
 serve-prod: install
 	$(MANAGE) check --deploy --fail-level WARNING
 	$(MANAGE) migrate --no-input -v0
+	$(MANAGE) collectstatic --no-input -v0
 	$(BIN)/gunicorn -c config/gunicorn.py config.wsgi
 
 # --- quality -----------------------------------------------------------------------------------------------------

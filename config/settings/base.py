@@ -211,3 +211,24 @@ EMAIL_PORT = int(os.environ.get("PILOTE_EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("PILOTE_DEFAULT_FROM_EMAIL", "Pilote TI <ne-pas-repondre@pilote-ti.invalid>")
 # Absolute links in e-mails (the reminders run from a command, without a request).
 SITE_URL = os.environ.get("PILOTE_SITE_URL", "http://localhost:8000")
+
+# --- ops (issue 8): compressed static files, the shared cache, cached public pages ---------------------------------
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Hashed names served with a year of browser cache, each file with its .br and .gz beside it: `collectstatic`
+    # must run before the site is served (dev.py, for runserver, keeps the plain storage).
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+# Shared by every gunicorn worker and every machine; `migrate` creates its table whatever the settings it runs
+# under (pilote.core.apps), so a database migrated by the tests still serves `make run`.
+CACHE_TABLE = "pilote_cache"
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": CACHE_TABLE,
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    }
+}
+# Apps whose tables the public pages and the read API show: a committed write to one of them renews every cached
+# public page (pilote.core.pagecache).
+PUBLIC_DATA_APPS = ["geography", "territories", "budget"]

@@ -7,6 +7,8 @@ SECRET_KEY = "tests-only"
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+# In memory: cache queries would blur the query-count guards; tests of the shared behaviour run on it as well.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not os.environ.get("PILOTE_DATABASE_URL"):
     DATABASES["default"]["NAME"] = ":memory:"
 STATIC_ROOT = None  # whitenoise serves through the finders in tests; no collectstatic folder

@@ -13,6 +13,8 @@ from django.http import Http404, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import HttpError
 
+from pilote.core.pagecache import public_cache
+
 from . import budget, geography, territories
 from .docs import LocalSwagger
 
@@ -28,6 +30,8 @@ api = NinjaAPI(
         "du programme (enveloppes, engagements)."
     ),
 )
+# Anonymous GETs of the read API come from the shared cache while the data they read is unchanged.
+api.add_decorator(public_cache, mode="view")
 api.add_router("/geography", geography.router)
 api.add_router("", territories.router)
 api.add_router("", budget.router)

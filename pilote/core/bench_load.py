@@ -106,6 +106,9 @@ class ProductionServer:
         self.log = Path(settings.VAR_DIR) / "bench" / "gunicorn.log"
 
     def __enter__(self):
+        # The production storage serves hashed, precompressed files: collect them first, as `make serve-prod` does.
+        collect = [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"]
+        subprocess.run(collect, cwd=settings.BASE_DIR, env=self.env, check=True)
         command = [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "config.wsgi"]
         with open(self.log, "w") as log:
             self.process = subprocess.Popen(

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from pilote.core.breadcrumbs import crumbs
 from pilote.core.exports import csv_response
+from pilote.core.pagecache import public_cache
 from pilote.geography.enums import CommuneKind
 from pilote.geography.models import Commune, CommuneLineage, Edition, Epci, EpciMembership
 
@@ -49,6 +50,7 @@ def _phase_or_404(phases: list[Phase], slug: str | None) -> Phase:
 
 
 @require_GET
+@public_cache
 def home(request):
     phases = _phases()
     phase = _phase_or_404(phases, request.GET.get("phase"))
@@ -65,6 +67,7 @@ def home(request):
 
 
 @require_GET
+@public_cache
 def phase_geojson_view(request, phase: str):
     phase = get_object_or_404(Phase, slug=phase)
     versions = PerimeterVersion.objects.state_of(phase)
@@ -128,6 +131,7 @@ def _matches(row: TerritoryRow, data: dict) -> bool:
 
 
 @require_GET
+@public_cache
 def territory_list(request):
     edition = settings.DEFAULT_EDITION
     form = TerritoryFilterForm(request.GET, phases=_phases(), edition=edition)
@@ -171,6 +175,7 @@ def _sections(territory: Territory) -> list[dict]:
 
 
 @require_GET
+@public_cache
 def territory_detail(request, phase: str, code: str):
     edition = settings.DEFAULT_EDITION
     territory = get_object_or_404(Territory.objects.select_related("phase"), phase__slug=phase, code=code)
@@ -214,6 +219,7 @@ def _territories_of(rows) -> list[dict]:
 
 
 @require_GET
+@public_cache
 def epci_detail(request, siren: str):
     edition = _edition_or_404(request.GET.get("millesime"))
     epci = get_object_or_404(Epci, edition_id=edition, siren=siren)
@@ -247,6 +253,7 @@ def _commune_or_redirect(code: str, edition: int):
 
 
 @require_GET
+@public_cache
 def commune_detail(request, code: str):
     edition = settings.DEFAULT_EDITION
     commune = _commune_or_redirect(code, edition)
@@ -269,6 +276,7 @@ def commune_detail(request, code: str):
 
 
 @require_GET
+@public_cache
 def compare(request):
     form = CompareForm(request.GET, phases=_phases())
     comparison = compare_phases_cached(**form.params()) if form.is_valid() else None
@@ -295,6 +303,7 @@ def _transitions(comparison) -> list[tuple]:
 
 
 @require_GET
+@public_cache
 def compare_csv(request):
     form = CompareForm(request.GET, phases=_phases())
     if not form.is_valid():

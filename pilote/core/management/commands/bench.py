@@ -12,8 +12,9 @@
 (h) the import of a plan of 2,000 fiches through the import form (validation, then writing) and the plan page that
     lists them, in a rolled-back transaction;
 (i) the production server (gunicorn, 2 workers, production settings) under 20 concurrent clients for 30 s: requests
-    per second, p50/p95 latency and errors of the public pages and of the read API (pilote/core/bench_load.py).
-(b)–(i) run on the database of PILOTE_DATABASE_URL when it is set, else on var/bench/bench.sqlite3, built (once)
+    per second, p50/p95 latency and errors of the public pages and of the read API (pilote/core/bench_load.py);
+(j) the bytes a first visit of the home page transfers, compressed as production serves it, and the map GeoJSON.
+(b)–(j) run on the database of PILOTE_DATABASE_URL when it is set, else on var/bench/bench.sqlite3, built (once)
 by migrate + bootstrap.
 """
 
@@ -36,6 +37,7 @@ from django.test.utils import CaptureQueriesContext
 from pilote.budget.bench import BudgetBench
 from pilote.campaigns.bench import CampaignBench
 from pilote.core.bench_load import LoadBench
+from pilote.core.bench import TransferBench
 from pilote.core.benchtools import BenchMixin, timer
 from pilote.geography.importer import TABLES, read_edition, write_edition
 from pilote.geography.models import Edition
@@ -93,7 +95,7 @@ def copy_sqlite(source: Path, target: Path) -> None:
     shutil.copyfile(source, target)
 
 
-class Command(PlanBench, CampaignBench, BudgetBench, LoadBench, BenchMixin, BaseCommand):
+class Command(PlanBench, CampaignBench, BudgetBench, LoadBench, TransferBench, BenchMixin, BaseCommand):
     help = "Benchmark the import, the resolution, the comparison, the national map and the pages on the real data."
     requires_system_checks = []
 
@@ -117,6 +119,7 @@ class Command(PlanBench, CampaignBench, BudgetBench, LoadBench, BenchMixin, Base
             "g": lambda: self.bench_budget(runs),
             "h": lambda: self.bench_plan_import(runs),
             "i": self.bench_load,
+            "j": self.bench_transfer,
         }
         for key, step in steps.items():
             if key in only:
@@ -189,8 +192,8 @@ class Command(PlanBench, CampaignBench, BudgetBench, LoadBench, BenchMixin, Base
     def prepare_real_database(self):
         url = os.environ.get("PILOTE_DATABASE_URL") or f"sqlite:///{self.bench_dir / 'bench.sqlite3'}"
         use_database(url)
-        self.database_url = url  # the production server of (h) runs on it too
-        self.section(f"database for (b)–(i): {url}")
+        self.database_url = url  # the production server of (i) runs on it too
+        self.section(f"database for (b)–(j): {url}")
         with timer() as build:
             call_command("migrate", verbosity=0)
             call_command("bootstrap", verbosity=0)
