@@ -36,8 +36,8 @@ from django.test.utils import CaptureQueriesContext
 
 from pilote.budget.bench import BudgetBench
 from pilote.campaigns.bench import CampaignBench
-from pilote.core.bench_load import LoadBench
 from pilote.core.bench import TransferBench
+from pilote.core.bench_load import LoadBench
 from pilote.core.benchtools import BenchMixin, timer
 from pilote.geography.importer import TABLES, read_edition, write_edition
 from pilote.geography.models import Edition
