@@ -4,7 +4,7 @@
 #   make test   install, lint, check migrations, run the whole test suite (SQLite; PostgreSQL too with
 #               PILOTE_TEST_POSTGRES=1, which needs a running server reachable through its default socket)
 #   make bench  time the import, the resolution, the comparison and the pages on the real data
-#   make lint   ruff check, ruff format --check, djlint, makemigrations --check
+#   make lint   ruff check, ruff format --check, the layer contract (lint-imports), djlint, makemigrations --check
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -76,6 +76,7 @@ serve-prod: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	if [ -d pilote/templates ]; then $(BIN)/djlint --check pilote/templates; fi
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run -v1
 

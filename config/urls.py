@@ -4,10 +4,10 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("pilote.api.urls")),
-    path("", include("pilote.core.urls")),
+    path("", include("pilote.shell.urls")),
     path("espace/plans/", include("pilote.plans.urls")),
     path("espace/campagnes/", include("pilote.campaigns.urls")),
     path("espace/budget/", include("pilote.budget.urls")),
     path("", include("pilote.territories.urls")),
 ]
-handler400 = "pilote.core.views.bad_request"
+handler400 = "pilote.shell.views.bad_request"

@@ -223,9 +223,9 @@ EXPECTATIONS: dict[str, Rule] = {
     "core:login": by_role(302, anonymous=200, contains="Connexion à Pilote TI"),  # signed in: on to Mon espace
     "core:logout": by_role(200, anonymous=302, contains="<h1>Déconnexion</h1>"),  # GET confirms, POST signs out
     "core:espace": signed_in(contains=_espace_shows, excludes=_espace_hides),
-    "core:proconnect_login": public(status=404),  # ProConnect is off unless configured (tests/core/test_proconnect.py)
+    "core:proconnect_login": public(status=404),  # ProConnect is off unless configured (tests/shell/test_proconnect.py)
     "core:proconnect_callback": public(status=404),
-    "core:health": public(contains='"status": "ok"'),  # for load balancers (tests/core/test_health.py)
+    "core:health": public(contains='"status": "ok"'),  # for load balancers (tests/shell/test_health.py)
     # --- public pages of the map (issue 2): the same for everyone ---
     "territories:home": public(contains="Carte nationale"),
     "territories:phase_geojson": public({"phase": PHASE}),

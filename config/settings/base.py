@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "pilote.campaigns",
     "pilote.budget",
     "pilote.api",
+    # The outer shell last: sign-in, « Mon espace », navigation, demo, bootstrap, bench (docs/architecture.md).
+    "pilote.shell",
 ]
 
 MIDDLEWARE = [
@@ -58,7 +60,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
-CSRF_FAILURE_VIEW = "pilote.core.views.csrf_failure"
+CSRF_FAILURE_VIEW = "pilote.shell.views.csrf_failure"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -103,7 +105,7 @@ AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses any sign-in while its person is locked out
     "django.contrib.auth.backends.ModelBackend",
-    "pilote.core.proconnect.ProConnectBackend",
+    "pilote.shell.proconnect.ProConnectBackend",
 ]
 LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "core:espace"
@@ -133,12 +135,12 @@ LOGIN_REDIRECT_URL_FAILURE = "core:login"
 OIDC_TIMEOUT = 10
 
 # Login throttling (django-axes), for the site's form and the admin alike: after AXES_FAILURE_LIMIT wrong passwords
-# for one username from one address, sign-in is refused for AXES_COOLOFF_TIME (French page core/lockout.html, 429);
+# for one username from one address, sign-in is refused for AXES_COOLOFF_TIME (French page shell/lockout.html, 429);
 # every attempt and lockout is kept in the database (admin « Axes »). `manage.py axes_reset` lifts every lockout.
 AXES_FAILURE_LIMIT = int(os.environ.get("PILOTE_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("PILOTE_LOGIN_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "core/lockout.html"
+AXES_LOCKOUT_TEMPLATE = "shell/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
@@ -193,10 +195,6 @@ DATA_MIRROR_DIR = os.environ.get("PILOTE_DATA_MIRROR", "")
 DATA_CACHE_DIR = Path(os.environ.get("PILOTE_DATA_CACHE", VAR_DIR / "cache"))
 # The edition (millésime) on which figures are computed when a request names none.
 DEFAULT_EDITION = int(os.environ.get("PILOTE_DEFAULT_EDITION", "2026"))
-# Sections other apps add to a territory's public page: callables (territory) → {"template": …, **context}. The
-# territories app knows nothing of them (no import cycle between apps).
-TERRITORY_PAGE_SECTIONS = ["pilote.budget.dashboard.territory_money_section"]
-
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

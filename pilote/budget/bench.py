@@ -17,7 +17,7 @@ from django.db.models import Sum
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from pilote.core.benchtools import Rollback, timer
+from pilote.core.benchtools import BenchSection, Rollback, timer
 from pilote.core.enums import Role
 from pilote.core.models import AuditEvent, RoleAssignment, User
 from pilote.territories.models import Territory
@@ -37,8 +37,11 @@ WRITE_REGIONS = ("84", "27", "32", "44")
 WRITE_ENVELOPE = Decimal(1_500_000)  # per région: fills near the end of the run, so that refusals are seen too
 
 
-class BudgetBench:
-    """Section (g), mixed into the bench command (needs `pilote.core.benchtools.BenchMixin`)."""
+class BudgetBench(BenchSection):
+    """Section (g) of the bench (declared in the app's AppConfig.bench_sections)."""
+
+    def run(self, runs: int) -> None:
+        self.bench_budget(runs)
 
     def bench_budget(self, runs: int):
         self.section(

@@ -456,5 +456,5 @@ def territory_money(territory) -> TerritoryMoney:
 
 
 def territory_money_section(territory) -> dict:
-    """« Financements du programme » on the territory's public page (see settings.TERRITORY_PAGE_SECTIONS)."""
+    """« Financements du programme » on the territory's public page (declared in BudgetConfig.page_sections)."""
     return {"template": "budget/_territory_money.html", "money": territory_money(territory)}

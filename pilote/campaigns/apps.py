@@ -5,3 +5,6 @@ class CampaignsConfig(AppConfig):
     name = "pilote.campaigns"
     label = "campaigns"
     verbose_name = "Campagnes de mise à jour"
+    # What the app contributes to the others, read through pilote.core.registry.
+    demo_seeds = ("pilote.campaigns.demo.seed",)
+    bench_sections = {"f": "pilote.campaigns.bench.CampaignBench"}

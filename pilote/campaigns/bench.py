@@ -10,7 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from pilote.core.benchtools import Rollback, timer
+from pilote.core.benchtools import BenchSection, Rollback, timer
 from pilote.core.enums import Role
 from pilote.core.models import RoleAssignment, User
 from pilote.geography.projection import edition_index
@@ -36,8 +36,11 @@ STEPS = {
 }
 
 
-class CampaignBench:
-    """Section (f), mixed into the bench command (needs `pilote.core.benchtools.BenchMixin`)."""
+class CampaignBench(BenchSection):
+    """Section (f) of the bench (declared in the app's AppConfig.bench_sections)."""
+
+    def run(self, runs: int) -> None:
+        self.bench_campaign(runs)
 
     def bench_campaign(self, runs: int):
         self.section(

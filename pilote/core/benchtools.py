@@ -66,3 +66,17 @@ class BenchMixin:
         with connections["default"].cursor() as cursor:
             for model in models:
                 cursor.execute(f"ANALYZE {model._meta.db_table}")
+
+
+class BenchSection(BenchMixin):
+    """A section of `manage.py bench`, declared by its app in `AppConfig.bench_sections` (pilote.core.registry).
+
+    The command creates it with itself as `report` (its output, the collected lines, the database URL) and calls
+    `run(runs)`."""
+
+    def __init__(self, report):
+        self.report = report
+        self.stdout, self.lines = report.stdout, report.lines
+
+    def run(self, runs: int) -> None:
+        raise NotImplementedError

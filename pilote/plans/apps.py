@@ -5,3 +5,6 @@ class PlansConfig(AppConfig):
     name = "pilote.plans"
     label = "plans"
     verbose_name = "Plans d'actions"
+    # What the app contributes to the others, read through pilote.core.registry.
+    demo_seeds = ("pilote.plans.demo.seed",)
+    bench_sections = {"h": "pilote.plans.bench.PlanBench"}

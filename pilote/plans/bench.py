@@ -11,7 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 from openpyxl import Workbook
 
-from pilote.core.benchtools import Rollback, timer
+from pilote.core.benchtools import BenchSection, Rollback, timer
 from pilote.core.enums import Role
 from pilote.core.models import RoleAssignment, User
 from pilote.territories.models import Territory
@@ -24,8 +24,11 @@ PAGE_TARGET_MS = 150
 PAGE_TARGET_BYTES = 200_000
 
 
-class PlanBench:
-    """Section (h), mixed into the bench command (needs `pilote.core.benchtools.BenchMixin`)."""
+class PlanBench(BenchSection):
+    """Section (h) of the bench (declared in the app's AppConfig.bench_sections)."""
+
+    def run(self, runs: int) -> None:
+        self.bench_plan_import(runs)
 
     def bench_plan_import(self, runs: int):
         self.section(

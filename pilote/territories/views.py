@@ -8,9 +8,9 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.module_loading import import_string
 from django.views.decorators.http import require_GET
 
+from pilote.core import registry
 from pilote.core.breadcrumbs import crumbs
 from pilote.core.exports import csv_response
 from pilote.core.pagecache import public_cache
@@ -170,8 +170,8 @@ def _resolved_communes(resolution, edition: int) -> list[Commune]:
 
 
 def _sections(territory: Territory) -> list[dict]:
-    """What other apps show on the territory's page (settings.TERRITORY_PAGE_SECTIONS), each with its template."""
-    return [import_string(path)(territory) for path in settings.TERRITORY_PAGE_SECTIONS]
+    """What other apps show on the territory's page (their `AppConfig.page_sections`), each with its template."""
+    return [section(territory) for section in registry.page_sections()]
 
 
 @require_GET

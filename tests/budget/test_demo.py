@@ -8,16 +8,17 @@ from pilote.budget import demo
 from pilote.budget.consistency import inconsistencies
 from pilote.budget.enums import ActionType, CommitmentStatus, EnvelopeLevel
 from pilote.budget.models import CoFinancing, Commitment, Envelope, Payment, ShockDesignation
-from pilote.core import demo as core_demo
+from pilote.core import registry
 from pilote.core.models import AuditEvent
 from pilote.plans import demo as plans_demo
+from pilote.shell import demo as shell_demo
 
 
 @pytest.fixture
 def seeded(mini_world, settings, monkeypatch):
     settings.DEMO_MODE = True
-    monkeypatch.setattr(core_demo, "APP_SEEDS", [])
-    core_demo.seed(log=lambda message: None)  # the demo accounts (demo-anct acts)
+    monkeypatch.setattr(registry, "demo_seeds", list)
+    shell_demo.seed(log=lambda message: None)  # the demo accounts (demo-anct acts)
     plans_demo.seed()  # fiches the skills commitments link to
     return demo.seed(log=lambda message: None)
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from pilote.budget.models import Commitment
 from pilote.budget.money import euros as french
+from pilote.core import registry
 
 from .factories import euros
 from .test_dashboard import spend
@@ -59,6 +60,6 @@ def test_a_territory_without_money_says_so(client, mini_world):
     assert "Financements du programme" in html and 'id="territory-money-none"' in html
 
 
-def test_sections_come_from_the_setting(client, mini_world, settings):
-    settings.TERRITORY_PAGE_SECTIONS = []
+def test_sections_come_from_the_registry(client, mini_world, monkeypatch):
+    monkeypatch.setattr(registry, "page_sections", list)
     assert "Financements du programme" not in _page(client, "ti-8401").content.decode()

@@ -15,6 +15,8 @@ from django.core.cache import cache
 from django.test.testcases import LiveServerThread, _StaticFilesHandler
 from whitenoise.compress import Compressor
 
+from pilote.core.benchtools import BenchSection
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"]
 HOME_TARGET_BYTES = 500_000
@@ -66,11 +68,14 @@ def static_bytes(path: str) -> tuple[int, int] | None:
     return len(data), len(packed) if kept else len(data)
 
 
-class TransferBench:
-    """Section (h), mixed into the bench command (needs `pilote.core.benchtools.BenchMixin`)."""
+class TransferBench(BenchSection):
+    """Section (j) of the bench (declared in the app's AppConfig.bench_sections)."""
+
+    def run(self, runs: int) -> None:
+        self.bench_transfer()
 
     def bench_transfer(self):
-        self.section(f"(h) bytes transferred on a first visit of the home page, as served in production ({ENCODINGS})")
+        self.section(f"(j) bytes transferred on a first visit of the home page, as served in production ({ENCODINGS})")
         paths = loaded_by_chromium("/")
         if paths is None:
             self.row("resources of the home page", f"absent (no Playwright or {CHROMIUM})")

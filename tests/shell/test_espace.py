@@ -6,8 +6,7 @@ import pytest
 
 from pilote.core.enums import Role
 from pilote.core.models import Organisation
-
-from .factories import OrganisationFactory, UserFactory, user_with_role
+from tests.core.factories import OrganisationFactory, UserFactory, user_with_role
 
 URL = "/espace/"
 PHASE2 = "2023-2027"

@@ -7,8 +7,7 @@ import pytest
 from django.conf import settings
 
 from pilote.core.enums import Role
-
-from .factories import UserFactory
+from tests.core.factories import UserFactory
 
 pytestmark = pytest.mark.browser
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop in this thread

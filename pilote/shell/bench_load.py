@@ -17,6 +17,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from pilote.core.benchtools import BenchSection
+
 LOAD_CLIENTS = 20
 LOAD_SECONDS = 30
 LOAD_WORKERS = 2
@@ -140,15 +142,18 @@ class ProductionServer:
             self.process.kill()
 
 
-class LoadBench:
-    """Section (h), mixed into the bench command (which gives `row`, `section` and `database_url`)."""
+class LoadBench(BenchSection):
+    """Section (i) of the bench (declared in the app's AppConfig.bench_sections)."""
+
+    def run(self, runs: int) -> None:
+        self.bench_load()
 
     def bench_load(self, *, clients: int = LOAD_CLIENTS, seconds: float = LOAD_SECONDS):
         self.section(
-            f"(h) load on the production server: gunicorn, {LOAD_WORKERS} workers, config.settings.prod (DEBUG off), "
+            f"(i) load on the production server: gunicorn, {LOAD_WORKERS} workers, config.settings.prod (DEBUG off), "
             f"127.0.0.1; {clients} concurrent clients for {seconds:g} s each (aiohttp, in this process)"
         )
-        with ProductionServer(self.database_url, LOAD_WORKERS) as server:
+        with ProductionServer(self.report.database_url, LOAD_WORKERS) as server:
             for label, paths in (("public pages", PUBLIC_PAGES), ("read API", READ_API)):
                 asyncio.run(hammer(server.url, paths, clients, 2))  # warm-up: caches, connections
                 result = asyncio.run(hammer(server.url, paths, clients, seconds))

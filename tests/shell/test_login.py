@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from .factories import UserFactory
+from tests.core.factories import UserFactory
 
 PASSWORD = "motdepasse-de-test"
 LOGIN = "/connexion/"

@@ -8,8 +8,7 @@ from oidc_provider_mock import run_server_in_thread
 
 from pilote.core.enums import Role
 from pilote.core.models import User
-
-from .factories import UserFactory
+from tests.core.factories import UserFactory
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,8 @@
-"""Sign-in, sign-out and "Mon espace": the pages a person sees about themselves.
+"""Sign-in, sign-out and "Mon espace": the pages a person sees about themselves; the health check and the error
+pages.
 
 "Mon espace" lists the territories of the person's scope, read through `Territory.objects.in_scope_of` — the one
-scoping method — so core's web pages read territories (core's models know nothing of them).
+scoping method. These pages live in the shell, on top of every app, so that the kernel (`core`) imports none.
 """
 
 import logging
@@ -19,10 +20,11 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from pilote.core import perms
 from pilote.territories.figures import place_names
 from pilote.territories.models import Territory
 
-from . import perms, proconnect
+from . import proconnect
 from .demo import demo_accounts
 from .forms import LoginForm
 
@@ -30,7 +32,7 @@ logger = logging.getLogger(__name__)
 
 
 class LoginView(auth_views.LoginView):
-    template_name = "core/login.html"
+    template_name = "shell/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
@@ -48,7 +50,7 @@ def logout_view(request):
     if not request.user.is_authenticated:
         return redirect(settings.LOGIN_URL)
     if request.method == "GET":
-        return render(request, "core/logout.html")
+        return render(request, "shell/logout.html")
     target = proconnect.logout_url(request, redirect_to=resolve_url(settings.LOGOUT_REDIRECT_URL))
     logout(request)
     messages.success(request, "Vous êtes déconnecté(e).")
@@ -63,7 +65,7 @@ def espace(request):
     territories = Territory.objects.in_scope_of(user).select_related("phase").order_by("-phase__starts_on_year", "code")
     phases = [(phase, list(rows)) for phase, rows in groupby(territories, key=lambda t: t.phase)]
     context = {"roles": roles, "phases": phases, "organisation": user.organisation}
-    return render(request, "core/espace.html", context)
+    return render(request, "shell/espace.html", context)
 
 
 def csrf_failure(request, reason: str = ""):

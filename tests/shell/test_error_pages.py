@@ -5,9 +5,9 @@ import pytest
 from django.test import Client
 from django.views.defaults import server_error
 
-from pilote.core.views import bad_request
+from pilote.shell.views import bad_request
 
-pytestmark = pytest.mark.urls("tests.core.error_urls")
+pytestmark = pytest.mark.urls("tests.shell.error_urls")
 REVEALING = ("urlpatterns", "URLconf", "Traceback", "secret internals", "internal reason", "test-403", "test-500")
 
 

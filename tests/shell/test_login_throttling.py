@@ -5,7 +5,7 @@ to sign anyone in for that username, in French, even with the right password; th
 import pytest
 from axes.models import AccessAttempt
 
-from .factories import UserFactory
+from tests.core.factories import UserFactory
 
 PASSWORD = "motdepasse-de-test"
 

@@ -1,14 +1,12 @@
 """The demo: only in demo mode, idempotent, territory teams on real phase-2 territories, listed on the login page."""
 
-import sys
-import types
-
 import pytest
 from django.core.management import CommandError, call_command
 
-from pilote.core import demo
+from pilote.core import registry
 from pilote.core.enums import Role
 from pilote.core.models import Organisation, RoleAssignment, User
+from pilote.shell import demo
 
 USERNAMES = {a.username for a in demo.ACCOUNTS}
 
@@ -16,7 +14,7 @@ USERNAMES = {a.username for a in demo.ACCOUNTS}
 @pytest.fixture
 def demo_mode(settings, monkeypatch):
     settings.DEMO_MODE = True
-    monkeypatch.setattr(demo, "APP_SEEDS", [])  # the apps' own demo seeds are tested by their apps
+    monkeypatch.setattr(registry, "demo_seeds", list)  # the apps' own demo seeds are tested by their apps
 
 
 def _seed() -> str:
@@ -61,15 +59,17 @@ def test_seed_demo_is_idempotent(mini_world, demo_mode):
     assert (User.objects.count(), Organisation.objects.count(), RoleAssignment.objects.count()) == counts
 
 
-def test_seed_demo_calls_the_apps_seeds_when_they_exist(mini_world, demo_mode, monkeypatch):
+def test_seed_demo_calls_the_seeds_of_the_registry_after_the_accounts(mini_world, demo_mode, monkeypatch):
     calls = []
-    module = types.ModuleType("tests_fake_demo")
-    module.seed = lambda: calls.append(User.objects.filter(username__startswith="demo-").count())
-    monkeypatch.setitem(sys.modules, "tests_fake_demo", module)
-    monkeypatch.setattr(demo, "APP_SEEDS", ["tests_fake_demo", "pilote.plans.no_such_demo_module"])
+
+    def seed(*, log):
+        calls.append(User.objects.filter(username__startswith="demo-").count())
+        log("graine de test")
+
+    monkeypatch.setattr(registry, "demo_seeds", lambda: [seed])
     out = _seed()
     assert calls == [len(USERNAMES)]  # called once, after the accounts exist
-    assert "pilote.plans.no_such_demo_module absent : ignoré." in out
+    assert "graine de test" in out  # with the command's output as `log`
 
 
 def test_seed_demo_needs_the_territories(db, demo_mode):
@@ -78,7 +78,7 @@ def test_seed_demo_needs_the_territories(db, demo_mode):
 
 
 def test_bootstrap_seeds_the_demo_only_in_demo_mode(settings, monkeypatch):
-    from pilote.core.management.commands import bootstrap
+    from pilote.shell.management.commands import bootstrap
 
     called = []
     monkeypatch.setattr(bootstrap, "call_command", lambda name, **kw: called.append(name))

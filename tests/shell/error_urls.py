@@ -1,4 +1,4 @@
-"""The site's URLs plus two views that fail, for tests/core/test_error_pages.py."""
+"""The site's URLs plus two views that fail, for tests/shell/test_error_pages.py."""
 
 from django.core.exceptions import PermissionDenied
 from django.urls import path

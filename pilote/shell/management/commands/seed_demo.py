@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from pilote.core import demo
+from pilote.shell import demo
 
 
 class Command(BaseCommand):

@@ -17,7 +17,7 @@ def test_health_is_503_when_the_database_is_down_and_hides_the_reason(client, db
     def down(*args, **kwargs):
         raise OperationalError("could not connect to server: secret-host:5432")
 
-    with monkeypatch.context() as patch, caplog.at_level(logging.ERROR, logger="pilote.core.views"):
+    with monkeypatch.context() as patch, caplog.at_level(logging.ERROR, logger="pilote.shell.views"):
         patch.setattr(connection, "cursor", down)  # undone before the test database is rolled back
         response = client.get("/sante/")
     assert response.status_code == 503

@@ -2,6 +2,8 @@ from django.urls import path
 
 from . import proconnect, views
 
+# The namespace stays "core": the URL names (core:login, core:espace…) are used by templates, tests and settings,
+# and the pages did not change when their code moved from the kernel to the shell (ADR 0007).
 app_name = "core"
 urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),

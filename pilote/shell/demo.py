@@ -2,25 +2,26 @@
 
 Every demo organisation's name ends with "(démo)" and every demo username starts with `demo-`, so that the demo is
 never mistaken for real people. Territory teams are pinned to real phase-2 territories read from the database.
-After the accounts, `pilote.plans.demo.seed()` and `pilote.campaigns.demo.seed()` are called when those modules
-exist: each takes no argument (or only `log`), is idempotent and finds the accounts by the usernames below.
+After the accounts, the demo seeds the apps declare in their `AppConfig.demo_seeds` (pilote.core.registry) are called
+in the order of INSTALLED_APPS: each takes `log`, is idempotent and finds the accounts by the usernames below.
 """
 
-import importlib
-import inspect
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
 
-from .enums import Operator, OrganisationKind, Role
-from .models import Organisation, RoleAssignment, User
+from pilote.core import registry
+from pilote.core.enums import Operator, OrganisationKind, Role
+from pilote.core.models import Organisation, RoleAssignment, User
+from pilote.geography.models import Epci
+from pilote.territories.enums import MemberKind
+from pilote.territories.models import Territory
 
 PASSWORD = "demo"
 PREFIX = "demo-"
 PHASE = "2023-2027"
 PREFERRED_TERRITORY = "ti-8401"  # Ardèche Drôme Nord in the real data, Ain industriel in the tests' tiny France
-APP_SEEDS = ["pilote.plans.demo", "pilote.campaigns.demo", "pilote.budget.demo"]
 
 
 @dataclass(frozen=True)
@@ -103,14 +104,12 @@ def seed(*, log=print) -> int:
         for account in ACCOUNTS:
             written += _account(account, organisations[account.organisation], teams.get(account.territory))
     log(f"Démonstration : {written} ligne(s) écrite(s), comptes {', '.join(a.username for a in ACCOUNTS)}.")
-    for module in APP_SEEDS:
-        _seed_app(module, log)
+    for seed_app in registry.demo_seeds():
+        seed_app(log=log)
     return written
 
 
 def _demo_territories() -> dict:
-    from pilote.territories.models import Territory
-
     territories = list(Territory.objects.filter(phase__slug=PHASE, withdrawn_on=None).order_by("code"))
     if len(territories) < 2:
         raise RuntimeError(
@@ -124,9 +123,6 @@ def _demo_territories() -> dict:
 
 def _team_organisation(territory) -> Org:
     """The first intercommunality of the territory's perimeter, named as in the default edition."""
-    from pilote.geography.models import Epci
-    from pilote.territories.enums import MemberKind
-
     version = territory.current_version()
     sirens = version.members.filter(kind=MemberKind.EPCI).order_by("code").values_list("code", flat=True)
     epci = Epci.objects.of(settings.DEFAULT_EDITION).filter(siren__in=list(sirens)).order_by("siren").first()
@@ -153,17 +149,3 @@ def _account(account: Account, organisation: Organisation, territory) -> int:
     role, role_created = RoleAssignment.objects.get_or_create(user=user, role=account.role, **scope)
     stale, _ = user.roles.exclude(pk=role.pk).delete()
     return created + role_created + stale
-
-
-def _seed_app(module_name: str, log) -> None:
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as error:
-        if error.name != module_name:
-            raise  # the module exists but one of its imports is missing: a real error
-        log(f"{module_name} absent : ignoré.")
-        return
-    if "log" in inspect.signature(module.seed).parameters:
-        module.seed(log=log)
-    else:
-        module.seed()

@@ -12,7 +12,7 @@
 (h) the import of a plan of 2,000 fiches through the import form (validation, then writing) and the plan page that
     lists them, in a rolled-back transaction;
 (i) the production server (gunicorn, 2 workers, production settings) under 20 concurrent clients for 30 s: requests
-    per second, p50/p95 latency and errors of the public pages and of the read API (pilote/core/bench_load.py);
+    per second, p50/p95 latency and errors of the public pages and of the read API (pilote/shell/bench_load.py);
 (j) the bytes a first visit of the home page transfers, compressed as production serves it, and the map GeoJSON.
 (b)–(j) run on the database of PILOTE_DATABASE_URL when it is set, else on var/bench/bench.sqlite3, built (once)
 by migrate + bootstrap.
@@ -22,50 +22,22 @@ import os
 import re
 import shutil
 import sqlite3
-import statistics
 import time
 from pathlib import Path
 
 import dj_database_url
 from django.conf import settings
-from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connections
-from django.test.utils import CaptureQueriesContext
 
-from pilote.budget.bench import BudgetBench
-from pilote.campaigns.bench import CampaignBench
-from pilote.core.bench import TransferBench
-from pilote.core.bench_load import LoadBench
+from pilote.core import registry
 from pilote.core.benchtools import BenchMixin, timer
 from pilote.geography.importer import TABLES, read_edition, write_edition
 from pilote.geography.models import Edition
 from pilote.geography.projection import edition_index
-from pilote.plans.bench import PlanBench
-from pilote.territories.comparison import compare_phases
-from pilote.territories.figures import phase_geojson
-from pilote.territories.models import PerimeterVersion, Phase
-from pilote.territories.resolution import resolve_all
 
 EDITION = 2026
-PAGES = (
-    "/",
-    "/territoires/",
-    "/territoires/2023-2027/ti-8401/",
-    "/epci/200040442/",
-    "/communes/01053/",
-    "/evolution/",
-    "/recherche/?q=lyon",
-    "/api/phases",
-    "/api/phases/2023-2027/territories",
-    "/api/phases/compare?old=2018-2022&new=2023-2027&edition=2026",
-)
-MAP_URLS = ("/api/phases/2023-2027/territories.geojson", "/carte/2023-2027.geojson")
-PAGE_TARGET_MS = 100
-
-
-MAP_TARGET_BYTES = 1_000_000
 
 
 def use_database(url: str) -> None:
@@ -95,7 +67,7 @@ def copy_sqlite(source: Path, target: Path) -> None:
     shutil.copyfile(source, target)
 
 
-class Command(PlanBench, CampaignBench, BudgetBench, LoadBench, TransferBench, BenchMixin, BaseCommand):
+class Command(BenchMixin, BaseCommand):
     help = "Benchmark the import, the resolution, the comparison, the national map and the pages on the real data."
     requires_system_checks = []
 
@@ -110,20 +82,10 @@ class Command(PlanBench, CampaignBench, BudgetBench, LoadBench, TransferBench, B
         if "a" in only:
             self.bench_import()
         self.prepare_real_database()
-        steps = {
-            "b": self.bench_resolution,
-            "c": self.bench_comparison,
-            "d": self.bench_map,
-            "e": lambda: self.bench_pages(runs),
-            "f": lambda: self.bench_campaign(runs),
-            "g": lambda: self.bench_budget(runs),
-            "h": lambda: self.bench_plan_import(runs),
-            "i": self.bench_load,
-            "j": self.bench_transfer,
-        }
-        for key, step in steps.items():
+        # (b)–(j): the sections the apps and the shell declare in their AppConfig (pilote.core.registry).
+        for key, section in registry.bench_sections().items():
             if key in only:
-                step()
+                section(self).run(runs)
         self.stdout.write("\n" + "\n".join(self.lines))
 
     # (a) ----------------------------------------------------------------------------------------------------------
@@ -198,74 +160,3 @@ class Command(PlanBench, CampaignBench, BudgetBench, LoadBench, TransferBench, B
             call_command("migrate", verbosity=0)
             call_command("bootstrap", verbosity=0)
         self.row("migrate + bootstrap (a no-op when already built)", f"{build():.1f} s")
-
-    # (b) (c) ----------------------------------------------------------------------------------------------------
-
-    def bench_resolution(self):
-        self.section(f"(b) resolution of every perimeter version on {EDITION}, with population and geometry")
-        edition_index.cache_clear()
-        with timer() as elapsed:
-            count = resolve_all(edition=EDITION)
-        self.row(
-            f"resolve_all(edition={EDITION}): {count} versions", f"{elapsed():.2f} s", "target ≤ 5 s", elapsed() <= 5
-        )
-
-    def bench_comparison(self):
-        self.section("(c) comparison of the phases")
-        old, new = Phase.objects.get(slug="2018-2022"), Phase.objects.get(slug="2023-2027")
-        with timer() as elapsed:
-            comparison = compare_phases(old=old, new=new, edition=EDITION)
-        label = f"compare_phases(2018-2022 → 2023-2027, {EDITION}): {comparison.summary['communes_new']} communes"
-        self.row(label, f"{elapsed():.3f} s", "target ≤ 1 s", elapsed() <= 1)
-
-    # (d) --------------------------------------------------------------------------------------------------------
-
-    def bench_map(self):
-        self.section("(d) national map of phase 2 (GeoJSON)")
-        phase = Phase.objects.get(slug="2023-2027")
-        versions = PerimeterVersion.objects.state_of(phase)
-        size = len(phase_geojson(versions, EDITION))
-        target = f"≤ {MAP_TARGET_BYTES:,} B"
-        self.row(
-            f"figures.phase_geojson ({len(versions)} territories)",
-            f"{size:,} B",
-            target,
-            size <= MAP_TARGET_BYTES,
-        )
-        client = self.client()
-        for url in MAP_URLS:
-            response = client.get(url)
-            if response.status_code != 200:
-                self.row(f"GET {url}", f"absent ({response.status_code})")
-                continue
-            size = len(response.content)
-            self.row(f"GET {url}", f"{size:,} B", target, size <= MAP_TARGET_BYTES)
-
-    # (e) --------------------------------------------------------------------------------------------------------
-
-    def bench_pages(self, runs: int):
-        self.section(f"(e) server time of the pages (Django test client, median of {runs} after 1 warm-up, DEBUG off)")
-        settings.DEBUG = False
-        client = self.client()
-        connection = connections["default"]
-        for url in PAGES:
-            cache.clear()  # the first request computes what later ones may read from the cache
-            with timer() as cold:
-                response = client.get(url)
-            if response.status_code == 404:
-                self.row(f"GET {url}", "absent (404)")
-                continue
-            self.row(f"GET {url} first request, empty cache", f"{cold() * 1000:.1f} ms")
-            times = []
-            for _ in range(runs):
-                with CaptureQueriesContext(connection) as queries, timer() as elapsed:
-                    response = client.get(url)
-                times.append(elapsed() * 1000)
-            median = statistics.median(times)
-            label = f"GET {url} [{response.status_code}, {len(queries)} queries]"
-            self.row(
-                label,
-                f"{median:.1f} ms",
-                f"target ≤ {PAGE_TARGET_MS} ms",
-                median <= PAGE_TARGET_MS and response.status_code == 200,
-            )

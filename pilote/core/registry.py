@@ -1,0 +1,60 @@
+"""The one registry through which apps plug into the shell and into each other's pages.
+
+Each app declares what it contributes as class attributes of its `AppConfig` (dotted paths, imported on first use so
+that declaring imports nothing):
+
+- `page_sections`: callables `(territory) -> {"template": …, **context}` shown on a territory's public page;
+- `demo_seeds`: callables `(*, log) -> …`, idempotent, run by `seed_demo` after the demo accounts exist;
+- `bench_sections`: `{letter: BenchSection subclass}` run by `manage.py bench` (`pilote.core.benchtools`);
+- `menu_items`: `MenuItem`s of the main menu, each shown to the people its permission function lets in.
+
+The kernel reads them in the order of INSTALLED_APPS and imports no app itself; the shell and the territories' page
+read them here. See docs/adr/0007-kernel-shell-and-registry.md.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.utils.module_loading import import_string
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str
+    url_name: str  # "namespace:name"; the item is marked current on every page of that namespace
+    visible_to: str  # dotted path of a permission function `(user) -> bool`
+
+    @property
+    def namespace(self) -> str:
+        return self.url_name.partition(":")[0]
+
+    def is_visible_to(self, user) -> bool:
+        return bool(import_string(self.visible_to)(user))
+
+
+def _declared(attribute: str) -> list:
+    return [item for config in apps.get_app_configs() for item in getattr(config, attribute, ())]
+
+
+def page_sections() -> list[Callable]:
+    return [import_string(path) for path in _declared("page_sections")]
+
+
+def demo_seeds() -> list[Callable]:
+    return [import_string(path) for path in _declared("demo_seeds")]
+
+
+def bench_sections() -> dict[str, type]:
+    """{letter: section class}, sorted by letter (the order the bench runs them)."""
+    declared = {}
+    for config in apps.get_app_configs():
+        for key, path in getattr(config, "bench_sections", {}).items():
+            if key in declared:
+                raise ValueError(f"Bench section {key!r} declared twice ({config.name})")
+            declared[key] = path
+    return {key: import_string(declared[key]) for key in sorted(declared)}
+
+
+def menu_items() -> list[MenuItem]:
+    return _declared("menu_items")

@@ -1,0 +1,96 @@
+"""The one registry (pilote.core.registry): it collects what each app declares in its AppConfig, and the menu, the
+territory's page, the demo and the bench read it (no settings list, no import guessing, no direct import)."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from pilote.budget import bench as budget_bench
+from pilote.budget import dashboard
+from pilote.budget import demo as budget_demo
+from pilote.campaigns import bench as campaigns_bench
+from pilote.campaigns import demo as campaigns_demo
+from pilote.core import registry
+from pilote.core.benchtools import BenchSection
+from pilote.core.enums import Role
+from pilote.plans import bench as plans_bench
+from pilote.plans import demo as plans_demo
+from pilote.shell import bench_load, bench_pages, bench_transfer
+from pilote.shell.management.commands import bench as bench_command
+from pilote.territories import bench as territories_bench
+from tests.core.factories import user_with_role
+
+
+def everyone(user) -> bool:
+    return True
+
+
+def test_the_registry_collects_the_page_sections_of_the_apps():
+    assert registry.page_sections() == [dashboard.territory_money_section]
+
+
+def test_the_registry_collects_the_demo_seeds_in_the_order_of_the_apps():
+    assert registry.demo_seeds() == [plans_demo.seed, campaigns_demo.seed, budget_demo.seed]
+
+
+def test_the_registry_collects_the_bench_sections_sorted_by_letter():
+    assert registry.bench_sections() == {
+        "b": territories_bench.ResolutionBench,
+        "c": territories_bench.ComparisonBench,
+        "d": territories_bench.MapBench,
+        "e": bench_pages.PagesBench,
+        "f": campaigns_bench.CampaignBench,
+        "g": budget_bench.BudgetBench,
+        "h": plans_bench.PlanBench,
+        "i": bench_load.LoadBench,
+        "j": bench_transfer.TransferBench,
+    }
+
+
+def test_a_bench_letter_declared_twice_is_refused(monkeypatch):
+    from django.apps import apps
+
+    monkeypatch.setattr(apps.get_app_config("plans"), "bench_sections", {"g": "pilote.plans.bench.PlanBench"})
+    with pytest.raises(ValueError, match="'g' declared twice"):
+        registry.bench_sections()
+
+
+def test_the_registry_collects_the_menu_items():
+    (item,) = registry.menu_items()
+    assert (item.label, item.url_name, item.namespace) == ("Budget", "budget:dashboard", "budget")
+
+
+def test_the_menu_shows_the_budget_to_whom_may_see_it_and_marks_it_current(client, mini_world):
+    link = '<a class="fr-nav__link"'
+    assert ">Budget</a>" not in client.get("/").content.decode()
+    client.force_login(user_with_role(Role.NATIONAL))
+    home = client.get("/").content.decode()
+    assert ">Budget</a>" in home and link in home
+    page = client.get("/espace/budget/").content.decode()
+    current = page[page.index('href="/espace/budget/"') :].split(">Budget</a>")[0]
+    assert 'aria-current="page"' in current
+
+
+def test_the_menu_reads_the_registry(client, mini_world, monkeypatch):
+    item = registry.MenuItem("Entrée de test", "territories:search", visible_to=f"{__name__}.everyone")
+    monkeypatch.setattr(registry, "menu_items", lambda: [item])
+    html = client.get("/").content.decode()
+    assert ">Entrée de test</a>" in html and ">Budget</a>" not in html
+
+
+def test_the_bench_runs_the_sections_of_the_registry(monkeypatch, tmp_path, settings):
+    ran = []
+
+    class Section(BenchSection):
+        def run(self, runs: int) -> None:
+            ran.append(runs)
+            self.row("section de test", "1 s")
+
+    settings.VAR_DIR = tmp_path
+    monkeypatch.setattr(bench_command.Command, "prepare_real_database", lambda self: None)
+    monkeypatch.setattr(registry, "bench_sections", lambda: {"y": Section, "z": Section})
+    out = io.StringIO()
+    call_command("bench", only="z", runs=3, stdout=out)
+    assert ran == [3]  # only the letter asked for, with the runs asked for
+    assert "section de test" in out.getvalue()
