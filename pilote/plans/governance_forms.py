@@ -1,4 +1,4 @@
-"""Forms of a territory's governance (models in `territories/governance.py`): each save writes its audit row."""
+"""Forms of a territory's governance (models in `territories/models/governance.py`): each save writes its audit row."""
 
 import datetime
 
