@@ -208,8 +208,7 @@ class TerritoryFile(models.Model):
             changes={"state": [source, target]}
             if source != target
             else {"reopened_until": [None, str(self.reopened_until)]},
-            phase_slug=self.territory.phase.slug,
-            territory_code=self.territory.code,
+            **self.territory.audit_scope(),
         )
 
 
@@ -300,8 +299,7 @@ class OpinionRequest(models.Model):
                 action="opinion.extend",
                 obj=self,
                 changes={"deadline": [old.isoformat(), deadline.isoformat()]},
-                phase_slug=file.territory.phase.slug,
-                territory_code=file.territory.code,
+                **file.territory.audit_scope(),
             )
             FileEvent.objects.create(
                 file=file,
@@ -334,8 +332,7 @@ class OpinionRequest(models.Model):
                 action="opinion.ask",
                 obj=request,
                 changes={"organisation": [None, str(organisation)], "deadline": [None, str(deadline)]},
-                phase_slug=file.territory.phase.slug,
-                territory_code=file.territory.code,
+                **file.territory.audit_scope(),
             )
         return request
 

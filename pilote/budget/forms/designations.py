@@ -33,7 +33,9 @@ class ShockForm(DsfrForm):
     def save(self, actor) -> ShockDesignation:
         shock = ShockDesignation.objects.create(decided_by=actor, **self.cleaned_data)
         changes = field_changes(None, shock, ["territory_id", "decided_on", "decision", "reason"])
-        record(actor=actor, action="budget.shock_designate", obj=shock, changes=changes, **_shock_scope(shock))
+        record(
+            actor=actor, action="budget.shock_designate", obj=shock, changes=changes, **shock.territory.audit_scope()
+        )
         return shock
 
 
@@ -57,9 +59,5 @@ class ShockEndForm(DsfrForm):
         shock.ended_on = self.cleaned_data["ended_on"]
         shock.save(update_fields=["ended_on"])
         changes = {"ended_on": [before and str(before), str(shock.ended_on)]}
-        record(actor=actor, action="budget.shock_end", obj=shock, changes=changes, **_shock_scope(shock))
+        record(actor=actor, action="budget.shock_end", obj=shock, changes=changes, **shock.territory.audit_scope())
         return shock
-
-
-def _shock_scope(shock: ShockDesignation) -> dict:
-    return {"phase_slug": shock.territory.phase.slug, "territory_code": shock.territory.code}

@@ -71,7 +71,7 @@ class CommitmentQuerySet(models.QuerySet):
                 action="budget.commitment_create",
                 obj=commitment,
                 changes=commitment.audit_values(),
-                **commitment.audit_scope(),
+                **commitment.territory.audit_scope(),
             )
             if commit_on is not None:
                 commitment.commit(actor=actor, decided_on=commit_on)
@@ -164,9 +164,6 @@ class Commitment(Revised):
 
     def __str__(self):
         return f"{self.label} — {self.territory.code} ({self.year})"
-
-    def audit_scope(self) -> dict:
-        return {"phase_slug": self.territory.phase.slug, "territory_code": self.territory.code}
 
     def audit_values(self) -> dict:
         changes = field_changes(None, self, [*COMMITMENT_FIELDS, "status", "decided_on"])
@@ -294,7 +291,7 @@ class Commitment(Revised):
                     "status": [CommitmentStatus.PROPOSED, CommitmentStatus.COMMITTED],
                     "decided_on": [None, str(decided_on)],
                 },
-                **current.audit_scope(),
+                **current.territory.audit_scope(),
             )
         self.status, self.decided_on, self.revision = current.status, current.decided_on, current.revision
 
@@ -319,7 +316,7 @@ class Commitment(Revised):
                 action="budget.commitment_cancel",
                 obj=current,
                 changes={"status": [before, current.status]},
-                **current.audit_scope(),
+                **current.territory.audit_scope(),
             )
         self.status, self.revision = current.status, current.revision
 
@@ -364,7 +361,11 @@ class Commitment(Revised):
                     [list(map(str, line)) for line in lines],
                 ]
             record(
-                actor=actor, action="budget.commitment_change", obj=current, changes=changes, **current.audit_scope()
+                actor=actor,
+                action="budget.commitment_change",
+                obj=current,
+                changes=changes,
+                **current.territory.audit_scope(),
             )
         self.refresh_from_db()
 
@@ -413,7 +414,7 @@ class Commitment(Revised):
                     "payment": [None, f"{euros(amount)} le {paid_on:%d/%m/%Y}"],
                     "paid_amount": [str(current.paid_amount), str(current.paid_amount + amount)],
                 },
-                **current.audit_scope(),
+                **current.territory.audit_scope(),
             )
         self.paid_amount = current.paid_amount + amount
         return payment

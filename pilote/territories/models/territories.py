@@ -120,6 +120,10 @@ class Territory(models.Model):
         in_phase = phase.starts_on_year <= year <= phase.ends_on_year
         return in_phase and (self.withdrawn_on is None or self.withdrawn_on > date(year, 1, 1))
 
+    def audit_scope(self) -> dict:
+        """The territory an audit row is filed under (`audit.record(..., **territory.audit_scope())`)."""
+        return {"phase_slug": self.phase.slug, "territory_code": self.code}
+
     def area(self) -> Area:
         """The régions and départements its current perimeter touches, on the platform's default edition. One
         query (`TerritoryQuerySet.areas` for many)."""
