@@ -30,7 +30,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "widget_tweaks",
     "dsfr",
-    "django_htmx",
     "axes",
     "csp",
     "pilote.core",
@@ -53,7 +52,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a refused sign-in of a locked-out person into the lockout page.
     "axes.middleware.AxesMiddleware",

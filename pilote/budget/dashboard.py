@@ -117,7 +117,7 @@ def commitments_of(user, filters: CommitmentFilter) -> QuerySet:
 
 
 @dataclass
-class Row:
+class MoneyRow:
     key: object
     label: str
     url: str = ""
@@ -140,7 +140,7 @@ class Row:
     def leverage(self) -> Decimal | None:
         return ratio(self.partners, self.state)
 
-    def add(self, other: "Row") -> None:
+    def add(self, other: "MoneyRow") -> None:
         for name in ("allocated", "cp_allocated", "cp_paid"):
             mine, theirs = getattr(self, name), getattr(other, name)
             if theirs is not None:
@@ -166,16 +166,16 @@ class Table:
     slug: str
     title: str
     heading: str  # the first column's header
-    rows: list[Row]
+    rows: list[MoneyRow]
     has_envelopes: bool = True  # a territory has no envelope: no allocated nor CP columns
-    total: Row = field(init=False)
+    total: MoneyRow = field(init=False)
 
     def __post_init__(self):
-        self.total = Row("total", "Total")
+        self.total = MoneyRow("total", "Total")
         for row in self.rows:
             self.total.add(row)
 
-    def lines(self) -> list[tuple[Row, list[str]]]:
+    def lines(self) -> list[tuple[MoneyRow, list[str]]]:
         """Each row with its formatted cells, for the template."""
         return [(row, row.cells(with_envelopes=self.has_envelopes)) for row in self.rows]
 
@@ -183,12 +183,12 @@ class Table:
         return self.total.cells(with_envelopes=self.has_envelopes)
 
 
-def money_by(commitments: QuerySet, *fields: str) -> dict[object, Row]:
+def money_by(commitments: QuerySet, *fields: str) -> dict[object, MoneyRow]:
     """Proposed, committed, paid and co-financing amounts of `commitments` grouped by `fields` (a tuple key when
     several), cancelled commitments left out. One query on the commitments' own columns (their co-financing sums are
     kept on them), so SQL neither joins nor sorts joined rows."""
     key = (lambda r: r[fields[0]]) if len(fields) == 1 else (lambda r: tuple(r[f] for f in fields))
-    rows: dict[object, Row] = {}
+    rows: dict[object, MoneyRow] = {}
     sums = (
         commitments.exclude(status=CommitmentStatus.CANCELLED)
         .values(*fields, "status")
@@ -203,7 +203,7 @@ def money_by(commitments: QuerySet, *fields: str) -> dict[object, Row]:
         .order_by()  # the model's ordering would join the GROUP BY
     )
     for group in sums:
-        row = rows.setdefault(key(group), Row(key(group), ""))
+        row = rows.setdefault(key(group), MoneyRow(key(group), ""))
         row.demo += group["demo"]
         if group["status"] == CommitmentStatus.COMMITTED:
             row.committed, row.paid, row.count = group["amount"], group["paid"], group["count"]
@@ -228,13 +228,13 @@ def _envelope_rows(envelopes: QuerySet) -> dict[int, dict]:
     return by_id
 
 
-def _allocations(envelopes: dict[int, dict], key: str) -> dict[object, Row]:
+def _allocations(envelopes: dict[int, dict], key: str) -> dict[object, MoneyRow]:
     """Allocated AE and CP by group: each envelope whose parent is not in the same group adds its amounts to its
     group and takes them from its parent's (a région envelope leaves the national row)."""
-    rows: dict[object, Row] = {}
+    rows: dict[object, MoneyRow] = {}
 
-    def row(group) -> Row:
-        return rows.setdefault(group, Row(group, "", allocated=ZERO, cp_allocated=ZERO, cp_paid=ZERO))
+    def row(group) -> MoneyRow:
+        return rows.setdefault(group, MoneyRow(group, "", allocated=ZERO, cp_allocated=ZERO, cp_paid=ZERO))
 
     for envelope in envelopes.values():
         mine = row(envelope[key])
@@ -250,12 +250,12 @@ def _allocations(envelopes: dict[int, dict], key: str) -> dict[object, Row]:
     return rows
 
 
-def _rolled_up(by_envelope: dict[int, Row], envelopes: dict[int, dict], key: str) -> dict[object, Row]:
+def _rolled_up(by_envelope: dict[int, MoneyRow], envelopes: dict[int, dict], key: str) -> dict[object, MoneyRow]:
     """The groups of envelopes sharing `key` (year, action type, région): their allocations and their money."""
     rows = _allocations(envelopes, key)
     for envelope_id, money in by_envelope.items():
         group = envelopes[envelope_id][key]
-        rows.setdefault(group, Row(group, "")).add(money)
+        rows.setdefault(group, MoneyRow(group, "")).add(money)
     return rows
 
 
@@ -407,7 +407,7 @@ def export_rows(user, filters: CommitmentFilter, regions: dict[str, str]) -> lis
     return rows
 
 
-# Sheet columns of a dashboard table: header → Row attribute (the territories' table has the first four).
+# Sheet columns of a dashboard table: header → MoneyRow attribute (the territories' table has the first four).
 TABLE_COLUMNS = {
     "proposé (€)": "proposed",
     "engagé (€)": "committed",
@@ -437,8 +437,8 @@ def table_rows(table: Table) -> list[list]:
 
 @dataclass
 class TerritoryMoney:
-    rows: list[Row]  # one per (year, action type), committed commitments only
-    total: Row
+    rows: list[MoneyRow]  # one per (year, action type), committed commitments only
+    total: MoneyRow
     has_demo: bool
 
 
@@ -449,7 +449,7 @@ def territory_money(territory) -> TerritoryMoney:
         row.label = ActionType(action_type).label
     order = {value: i for i, value in enumerate(ActionType.values)}
     ordered = sorted(rows.values(), key=lambda r: (r.key[0], order[r.key[1]]))
-    total = Row("total", "Total")
+    total = MoneyRow("total", "Total")
     for row in ordered:
         total.add(row)
     return TerritoryMoney(ordered, total, total.demo > 0)

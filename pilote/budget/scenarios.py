@@ -250,7 +250,7 @@ def _slot_weights(line: ScenarioLine, line_weight: Decimal, regions: list[str], 
 
 
 @dataclass
-class Comparison:
+class ScenarioComparison:
     """Scenarios side by side: per région and per action type, each scenario's euros and its difference with the
     first one (the reference)."""
 
@@ -262,7 +262,7 @@ class Comparison:
     action_type_chart: dict
 
 
-def compare(scenarios: list[Scenario], *, measure: str = "ae") -> Comparison:
+def compare(scenarios: list[Scenario], *, measure: str = "ae") -> ScenarioComparison:
     """A fixed number of queries, whatever the number of scenarios, lines, régions and territories (prefetch the
     scenarios' lines with `Scenario.objects.with_lines()`)."""
     weights = load_weights({s.year for s in scenarios})
@@ -281,7 +281,7 @@ def compare(scenarios: list[Scenario], *, measure: str = "ae") -> Comparison:
         _row("Total", [a.totals[measure] for a in allocations], is_total=True),
     ]
     labels = [str(a.scenario) for a in allocations]
-    return Comparison(
+    return ScenarioComparison(
         allocations,
         measure,
         by_region,

@@ -2,28 +2,34 @@
 
 from django.urls import path  # noqa: F401 — used by every section below
 
-from .views import dashboards, envelopes, scenarios  # noqa: F401
+from .views import commitments, dashboards, designations, envelopes, parameters, scenarios  # noqa: F401
 
 app_name = "budget"
 urlpatterns = [
-    # --- envelopes, commitments, payments, parameters, Rebond designations (views/envelopes.py) ---
+    # --- envelopes (views/envelopes.py) ---
     path("enveloppes/", envelopes.years, name="years"),
     path("enveloppes/ouvrir/", envelopes.year_open, name="year_open"),
     path("enveloppes/<int:year>/", envelopes.year, name="year"),
     path("enveloppes/e/<int:pk>/", envelopes.envelope, name="envelope"),
     path("enveloppes/e/<int:pk>/deleguer/", envelopes.envelope_delegate, name="envelope_delegate"),
     path("enveloppes/e/<int:pk>/modifier/", envelopes.envelope_edit, name="envelope_edit"),
-    path("enveloppes/e/<int:pk>/engager/", envelopes.commitment_create, name="commitment_create"),
-    path("engagements/", envelopes.commitments, name="commitments"),
-    path("engagements/<int:pk>/", envelopes.commitment, name="commitment"),
-    path("engagements/<int:pk>/modifier/", envelopes.commitment_edit, name="commitment_edit"),
-    path("engagements/<int:pk>/engager/", envelopes.commitment_commit, name="commitment_commit"),
-    path("engagements/<int:pk>/annuler/", envelopes.commitment_cancel, name="commitment_cancel"),
-    path("engagements/<int:pk>/paiement/", envelopes.payment_create, name="payment_create"),
-    path("parametres/", envelopes.parameters, name="parameters"),
-    path("rebond/", envelopes.shocks, name="shocks"),
-    path("rebond/<int:pk>/fin/", envelopes.shock_end, name="shock_end"),
     # --- end of envelopes ---
+    # --- commitments and payments (views/commitments.py) ---
+    path("enveloppes/e/<int:pk>/engager/", commitments.commitment_create, name="commitment_create"),
+    path("engagements/", commitments.commitments, name="commitments"),
+    path("engagements/<int:pk>/", commitments.commitment, name="commitment"),
+    path("engagements/<int:pk>/modifier/", commitments.commitment_edit, name="commitment_edit"),
+    path("engagements/<int:pk>/engager/", commitments.commitment_commit, name="commitment_commit"),
+    path("engagements/<int:pk>/annuler/", commitments.commitment_cancel, name="commitment_cancel"),
+    path("engagements/<int:pk>/paiement/", commitments.payment_create, name="payment_create"),
+    # --- end of commitments ---
+    # --- rules' parameters (views/parameters.py) ---
+    path("parametres/", parameters.parameters, name="parameters"),
+    # --- end of parameters ---
+    # --- Rebond industriel designations (views/designations.py) ---
+    path("rebond/", designations.shocks, name="shocks"),
+    path("rebond/<int:pk>/fin/", designations.shock_end, name="shock_end"),
+    # --- end of designations ---
     # --- scenarios (views/scenarios.py) ---
     path("scenarios/", scenarios.scenario_list, name="scenarios"),
     path("scenarios/nouveau/", scenarios.scenario_create, name="scenario_create"),

@@ -127,8 +127,7 @@ class PerimeterRequestForm(RevisionFormMixin, DsfrModelForm):
             action="perimeter_request.save",
             obj=proposal,
             changes=changes,
-            phase_slug=territory.phase.slug,
-            territory_code=territory.code,
+            **territory.audit_scope(),
         )
         return proposal
 

@@ -9,14 +9,19 @@ from django.db import models, transaction
 from django.utils import timezone
 from django_fsm import FSMField, can_proceed, has_transition_perm, transition
 
+from pilote.core import perms
 from pilote.core.audit import record
 from pilote.core.enums import Role
 from pilote.core.models import Organisation
 from pilote.core.versioning import Revised
 from pilote.plans.snapshot import governance_snapshot, plan_snapshot
+from pilote.territories.importers import PerimeterFileError
 from pilote.territories.models import PerimeterVersion, Phase, Territory
+from pilote.territories.perms import is_team_member
+from pilote.territories.services import perimeter_version_create
 
 from .enums import FileState, OpinionKind
+from .perimeter import check_request
 
 
 class TransitionRefused(Exception):
@@ -59,15 +64,11 @@ class TerritoryFileQuerySet(models.QuerySet):
 
 
 def _is_team(file, user) -> bool:
-    from pilote.territories.perms import is_team_member
-
     return is_team_member(user, file.territory)
 
 
 def _is_anct(file, user) -> bool:
-    from pilote.core.perms import is_national
-
-    return is_national(user)
+    return perms.is_national(user)
 
 
 class TerritoryFile(models.Model):
@@ -207,8 +208,7 @@ class TerritoryFile(models.Model):
             changes={"state": [source, target]}
             if source != target
             else {"reopened_until": [None, str(self.reopened_until)]},
-            phase_slug=self.territory.phase.slug,
-            territory_code=self.territory.code,
+            **self.territory.audit_scope(),
         )
 
 
@@ -235,8 +235,6 @@ class OpinionRequestQuerySet(models.QuerySet):
 
     def addressed_to(self, user):
         """Requests this person answers: by their organisation, or by their reviewer role on a département/région."""
-        from pilote.core import perms
-
         if not user.is_authenticated:
             return self.none()
         q = models.Q(
@@ -301,8 +299,7 @@ class OpinionRequest(models.Model):
                 action="opinion.extend",
                 obj=self,
                 changes={"deadline": [old.isoformat(), deadline.isoformat()]},
-                phase_slug=file.territory.phase.slug,
-                territory_code=file.territory.code,
+                **file.territory.audit_scope(),
             )
             FileEvent.objects.create(
                 file=file,
@@ -335,8 +332,7 @@ class OpinionRequest(models.Model):
                 action="opinion.ask",
                 obj=request,
                 changes={"organisation": [None, str(organisation)], "deadline": [None, str(deadline)]},
-                phase_slug=file.territory.phase.slug,
-                territory_code=file.territory.code,
+                **file.territory.audit_scope(),
             )
         return request
 
@@ -379,16 +375,11 @@ class PerimeterChangeRequest(Revised):
         return bool(self.add_epcis or self.remove_epcis or self.add_communes or self.remove_communes)
 
     def checks(self):
-        from .perimeter import check_request
-
         if not hasattr(self, "_check"):
             self._check = check_request(self)
         return self._check
 
     def apply(self, *, by) -> PerimeterVersion:
-        from pilote.territories.importers import PerimeterFileError
-        from pilote.territories.services import perimeter_version_create
-
         self.__dict__.pop("_check", None)  # other territories may have changed since the request was checked
         result = self.checks()
         try:

@@ -13,7 +13,6 @@ from django.conf import settings
 from pilote.geography.contours import load_geometries
 from pilote.geography.projection import PartialEpci, coverage, edition_index, project_between
 from pilote.territories.enums import MemberKind
-from pilote.territories.models import Resolution
 from pilote.territories.resolution import DETAIL_TOLERANCE, to_geojson, union
 from pilote.territories.services import communes_of_other_territories
 
@@ -129,7 +128,3 @@ def _shape(communes: set[str]) -> dict | None:
     contours = load_geometries(communes)
     text = to_geojson(union(list(contours.values())), DETAIL_TOLERANCE)
     return orjson.loads(text) if text else None
-
-
-def stored_resolution(version, edition: int):
-    return Resolution.objects.filter(version=version, edition_id=edition).first()

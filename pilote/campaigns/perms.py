@@ -1,9 +1,11 @@
 """Who may see and do what in a campaign, built on the territories' permissions."""
 
-from pilote.core.perms import is_national
+from pilote.core.enums import Role
+from pilote.core.perms import has_role, is_national
 from pilote.territories.perms import can_review, can_view_territory_work, is_team_member
 
 from .enums import FileState
+from .models import OpinionRequest
 
 
 def can_open_campaign(user) -> bool:
@@ -12,9 +14,6 @@ def can_open_campaign(user) -> bool:
 
 def can_view_dashboard(user) -> bool:
     """ANCT and regional or départemental reviewers; a team sees its own file, not the dashboard."""
-    from pilote.core.enums import Role
-    from pilote.core.perms import has_role
-
     return is_national(user) or has_role(user, Role.REGION_REVIEWER) or has_role(user, Role.DEPARTEMENT_REVIEWER)
 
 
@@ -38,8 +37,6 @@ def can_ask_opinion(user, file) -> bool:
 
 def can_give_opinion(user, request) -> bool:
     """The addressee answers once, during the review, until the deadline (its day included)."""
-    from .models import OpinionRequest
-
     return (
         request.file.state == FileState.IN_REVIEW
         and not hasattr(request, "opinion")

@@ -314,8 +314,7 @@ def _give(opinion_request, form, user) -> None:
             action="opinion.give",
             obj=opinion,
             changes={"kind": [None, opinion.kind], "text": [None, opinion.text]},
-            phase_slug=territory.phase.slug,
-            territory_code=territory.code,
+            **territory.audit_scope(),
         )
 
 

@@ -150,7 +150,7 @@ class FicheActionForm(RevisionFormMixin, ModelForm):
         fiche.territory = self.territory
         fiche.save()
         changes = field_changes(None, fiche, FICHE_FIELDS) | self._save_lines(fiche, {"funders": [], "indicators": []})
-        record(actor=self.actor, action="fiche.create", obj=fiche, changes=changes, **fiche.audit_scope())
+        record(actor=self.actor, action="fiche.create", obj=fiche, changes=changes, **fiche.territory.audit_scope())
         return fiche
 
     def _update(self) -> FicheAction:
@@ -166,7 +166,7 @@ class FicheActionForm(RevisionFormMixin, ModelForm):
             return fiche
         values["updated_at"] = timezone.now()
         fiche.revision = revise(FicheAction.objects, before.pk, self.submitted_revision, FICHE_STALE, **values)
-        record(actor=self.actor, action="fiche.update", obj=fiche, changes=changes, **fiche.audit_scope())
+        record(actor=self.actor, action="fiche.update", obj=fiche, changes=changes, **fiche.territory.audit_scope())
         return fiche
 
     def _save_lines(self, fiche: FicheAction, before: dict[str, list[str]]) -> dict:
@@ -280,5 +280,7 @@ class PlanImportForm(DsfrForm):
 
     def _record(self, fiche: FicheAction, changes: dict) -> None:
         self._events.append(
-            audit.event(actor=self.actor, action="fiche.import", obj=fiche, changes=changes, **fiche.audit_scope())
+            audit.event(
+                actor=self.actor, action="fiche.import", obj=fiche, changes=changes, **fiche.territory.audit_scope()
+            )
         )

@@ -1,4 +1,4 @@
-"""Forms of a territory's governance (models in `territories/governance.py`): each save writes its audit row."""
+"""Forms of a territory's governance (models in `territories/models/governance.py`): each save writes its audit row."""
 
 import datetime
 
@@ -13,10 +13,6 @@ from .forms import DATE, ModelForm
 from .snapshot import BINOME_FIELDS, LEAD_FIELDS
 
 LEAD_FORM_FIELDS = ["name", "employer", "started_on", "full_time_share", "state_funding", "epci_funding"]
-
-
-def _scope(territory: Territory) -> dict:
-    return {"phase_slug": territory.phase.slug, "territory_code": territory.code}
 
 
 class CommitteeMemberForm(ModelForm):
@@ -120,7 +116,7 @@ class GovernanceForm(RevisionFormMixin, ModelForm):
             binome = self.instance
         if changes:
             action = "binome.update" if before else "binome.create"
-            record(actor=self.actor, action=action, obj=binome, changes=changes, **_scope(self.territory))
+            record(actor=self.actor, action=action, obj=binome, changes=changes, **self.territory.audit_scope())
         for relation, action in (("committee_members", "committee.update"), ("partners", "partners.update")):
             if rows[relation]:
                 record(
@@ -128,7 +124,7 @@ class GovernanceForm(RevisionFormMixin, ModelForm):
                     action=action,
                     obj=self.territory,
                     changes=rows[relation],
-                    **_scope(self.territory),
+                    **self.territory.audit_scope(),
                 )
         return binome
 
@@ -214,13 +210,23 @@ class ProjectLeadForm(RevisionFormMixin, ModelForm):
         if current is None:
             lead = created_once(super().save, LEAD_STALE)
             changes = field_changes(None, lead, LEAD_FIELDS)
-            record(actor=self.actor, action="project_lead.create", obj=lead, changes=changes, **_scope(self.territory))
+            record(
+                actor=self.actor,
+                action="project_lead.create",
+                obj=lead,
+                changes=changes,
+                **self.territory.audit_scope(),
+            )
             return lead
         changes = field_changes(current, self.instance, LEAD_FIELDS)
         values = {name: getattr(self.instance, name) for name in LEAD_FORM_FIELDS}
         self.instance.revision = revise(ProjectLead.objects, current.pk, self.submitted_revision, LEAD_STALE, **values)
         record(
-            actor=self.actor, action="project_lead.update", obj=self.instance, changes=changes, **_scope(self.territory)
+            actor=self.actor,
+            action="project_lead.update",
+            obj=self.instance,
+            changes=changes,
+            **self.territory.audit_scope(),
         )
         return self.instance
 
@@ -256,11 +262,13 @@ class ProjectLeadChangeForm(ProjectLeadForm):
                 action="project_lead.end",
                 obj=current,
                 changes={"ended_on": [None, ended_on.isoformat()]},
-                **_scope(self.territory),
+                **self.territory.audit_scope(),
             )
         lead = created_once(lambda: ModelForm.save(self), LEAD_STALE)
         changes = field_changes(None, lead, LEAD_FIELDS)
-        record(actor=self.actor, action="project_lead.create", obj=lead, changes=changes, **_scope(self.territory))
+        record(
+            actor=self.actor, action="project_lead.create", obj=lead, changes=changes, **self.territory.audit_scope()
+        )
         return lead
 
     def _unchanged(self, current: ProjectLead | None) -> bool:

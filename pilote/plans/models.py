@@ -80,9 +80,6 @@ class FicheAction(Revised):
     def __str__(self):
         return self.title
 
-    def audit_scope(self) -> dict:
-        return {"phase_slug": self.territory.phase.slug, "territory_code": self.territory.code}
-
 
 class Funder(models.Model):
     fiche = models.ForeignKey(FicheAction, on_delete=models.CASCADE, related_name="funders")

@@ -34,7 +34,7 @@ class TerritoryEvolution:
 
 
 @dataclass
-class Comparison:
+class PhaseComparison:
     old: Phase
     new: Phase
     edition: int
@@ -87,7 +87,7 @@ def _evolutions(versions, own, other, names_other, population) -> list[Territory
 
 def compare_phases(
     *, old: Phase, new: Phase, edition: int, old_on: date | None = None, new_on: date | None = None
-) -> Comparison:
+) -> PhaseComparison:
     old_versions = PerimeterVersion.objects.state_of(old, old_on)
     new_versions = PerimeterVersion.objects.state_of(new, new_on)
     old_owner, new_owner = _owners(old_versions, edition), _owners(new_versions, edition)
@@ -129,7 +129,7 @@ def compare_phases(
         "territories_new": sum(1 for e in new_evolutions if not e.overlaps),
         "territories_gone": sum(1 for e in old_evolutions if not e.overlaps),
     }
-    return Comparison(old, new, edition, old_on, new_on, summary, new_evolutions, old_evolutions)
+    return PhaseComparison(old, new, edition, old_on, new_on, summary, new_evolutions, old_evolutions)
 
 
 def _data_token() -> str:
@@ -141,7 +141,7 @@ def _data_token() -> str:
 
 def compare_phases_cached(
     *, old: Phase, new: Phase, edition: int, old_on: date | None = None, new_on: date | None = None
-) -> Comparison:
+) -> PhaseComparison:
     """`compare_phases`, kept in the cache until the data it reads changes (one query to know)."""
     key = f"compare:{old.slug}:{new.slug}:{edition}:{old_on}:{new_on}:{_data_token()}"
     comparison = cache.get(key)

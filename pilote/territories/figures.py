@@ -4,6 +4,7 @@ Each function runs a fixed number of queries, whatever the number of territories
 """
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import orjson
 from django.db.models import Count, OuterRef, Subquery, Sum
@@ -88,6 +89,13 @@ def region_names(edition: int) -> dict[str, str]:
     return dict(Region.objects.of(edition).values_list("code", "name"))
 
 
-def place_names(edition: int) -> tuple[dict[str, str], dict[str, str]]:
+class PlaceNames(NamedTuple):
+    """Names of the régions and départements of an edition, by code."""
+
+    regions: dict[str, str]
+    departements: dict[str, str]
+
+
+def place_names(edition: int) -> PlaceNames:
     """Names of régions and départements of an edition, by code. Two queries."""
-    return region_names(edition), dict(Departement.objects.of(edition).values_list("code", "name"))
+    return PlaceNames(region_names(edition), dict(Departement.objects.of(edition).values_list("code", "name")))

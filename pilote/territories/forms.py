@@ -49,7 +49,7 @@ class TerritoryFilterForm(forms.Form):
         return SORTS[self.cleaned_data.get("tri") or "nom"][1]
 
 
-class CompareForm(forms.Form):
+class PhaseCompareForm(forms.Form):
     """Which two phases, on which edition, and the old phase's map on which date (default: its latest state)."""
 
     ancienne = forms.ChoiceField(label="Ancienne phase")

@@ -72,7 +72,6 @@ def perimeter_version_create(
             action="perimeter_version.create",
             obj=version,
             changes={"number": [last or None, version.number], "members": [None, len(members)]},
-            phase_slug=territory.phase.slug,
-            territory_code=territory.code,
+            **territory.audit_scope(),
         )
     return version

@@ -20,7 +20,7 @@ from pilote.geography.models import Commune, CommuneLineage, Edition, Epci, Epci
 from .comparison import compare_phases_cached
 from .enums import MemberKind
 from .figures import current_versions, phase_figures, phase_geojson, place_names, resolutions_of
-from .forms import CompareForm, TerritoryFilterForm, current_phase
+from .forms import PhaseCompareForm, TerritoryFilterForm, current_phase
 from .models import PerimeterVersion, Phase, ResolvedCommune, ResolvedEpci, Territory
 from .search import CANDIDATES, loose_filter
 
@@ -100,7 +100,7 @@ def search(request):
 
 
 @dataclass
-class TerritoryRow:
+class TerritoryListRow:
     territory: Territory
     communes: int
     population: int
@@ -109,7 +109,7 @@ class TerritoryRow:
     url: str = ""
 
 
-def _rows(phase: Phase, edition: int) -> list[TerritoryRow]:
+def _rows(phase: Phase, edition: int) -> list[TerritoryListRow]:
     versions = PerimeterVersion.objects.state_of(phase)
     resolutions = {r.version_id: r for r in resolutions_of(versions, edition)}
     url = reverse("territories:detail", args=[phase.slug, "__code__"])  # one reverse() for 183 rows
@@ -117,11 +117,11 @@ def _rows(phase: Phase, edition: int) -> list[TerritoryRow]:
     for version in versions:
         r = resolutions.get(version.pk)
         figures = (r.communes_count, r.population, r.departements, r.regions) if r else (0, 0, [], [])
-        rows.append(TerritoryRow(version.territory, *figures, url=url.replace("__code__", version.territory.code)))
+        rows.append(TerritoryListRow(version.territory, *figures, url=url.replace("__code__", version.territory.code)))
     return rows
 
 
-def _matches(row: TerritoryRow, data: dict) -> bool:
+def _matches(row: TerritoryListRow, data: dict) -> bool:
     text = (data.get("q") or "").lower()
     if text and text not in row.territory.name.lower() and text not in row.territory.code:
         return False
@@ -278,7 +278,7 @@ def commune_detail(request, code: str):
 @require_GET
 @public_cache
 def compare(request):
-    form = CompareForm(request.GET, phases=_phases())
+    form = PhaseCompareForm(request.GET, phases=_phases())
     comparison = compare_phases_cached(**form.params()) if form.is_valid() else None
     context = {
         "form": form,
@@ -305,7 +305,7 @@ def _transitions(comparison) -> list[tuple]:
 @require_GET
 @public_cache
 def compare_csv(request):
-    form = CompareForm(request.GET, phases=_phases())
+    form = PhaseCompareForm(request.GET, phases=_phases())
     if not form.is_valid():
         return HttpResponse("Paramètres invalides : " + form.errors.as_text(), status=400, content_type="text/plain")
     comparison = compare_phases_cached(**form.params())

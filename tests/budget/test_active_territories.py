@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from pilote.budget.enums import ActionType, ScenarioRule
-from pilote.budget.forms import ShockForm, territories_for
+from pilote.budget.forms.designations import ShockForm
 from pilote.budget.models import Commitment, RuleBroken
 from pilote.budget.scenarios import load_weights
 from pilote.core.models import AuditEvent
@@ -45,7 +45,7 @@ def test_a_territory_withdrawn_mid_year_counts_in_the_allocation_and_may_be_comm
     assert territories_2024() == before
     assert load_weights({2025})[2025].of(ScenarioRule.PER_TERRITORY)["84"] == before - 1
     envelope = tree.regions[ActionType.SKILLS, "84"]
-    assert mid_year.pk in territories_for(envelope)
+    assert mid_year.pk in envelope.territory_ids()
     assert commit(envelope).territory == mid_year
 
 
@@ -54,7 +54,7 @@ def test_a_territory_withdrawn_on_the_first_of_january_is_out_of_the_year_everyw
     out = withdraw("ti-8401", D(2024, 1, 1))
     envelope = tree.regions[ActionType.SKILLS, "84"]
     assert territories_2024() == before - 1
-    assert out.pk not in territories_for(envelope)
+    assert out.pk not in envelope.territory_ids()
     audit_rows = AuditEvent.objects.count()
     with pytest.raises(RuleBroken, match="n'est plus dans le programme en 2024"):
         commit(envelope)

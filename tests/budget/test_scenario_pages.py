@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pilote.budget.enums import ActionType, EnvelopeLevel, ScenarioRule
+from pilote.budget.forms.scenarios import ScenarioForm
 from pilote.budget.models import Commitment, Envelope, Scenario, ScenarioFixedAmount
-from pilote.budget.scenario_forms import ScenarioForm
 from pilote.core.enums import Role
 from pilote.core.models import AuditEvent
 from tests.core.factories import user_with_role

@@ -7,7 +7,6 @@ import datetime
 
 import pytest
 
-from pilote.budget.models import territory_area
 from pilote.core.enums import Role
 from pilote.territories.models import PerimeterVersion, Resolution, Territory
 from pilote.territories.services import perimeter_version_create
@@ -49,7 +48,7 @@ def test_every_reader_agrees_on_the_current_perimeter(without_ca_beta):
     from pilote.campaigns.perimeter import current_communes
 
     resolution = without_ca_beta.current_resolution()
-    assert territory_area(without_ca_beta) == ({"84"}, {"01"})
+    assert without_ca_beta.area() == ({"84"}, {"01"})
     assert _populations([without_ca_beta.pk]) == {without_ca_beta.pk: resolution.population}
     communes = current_communes(without_ca_beta, without_ca_beta.current_version().edition_id)
     assert communes and communes.isdisjoint({"01004", "39001"})  # CA Beta's

@@ -9,7 +9,7 @@ each UPDATE (`Envelope.objects.lock`) serialises writers on PostgreSQL and lets 
 Lock order, to keep concurrent writers free of deadlocks: envelopes from the top of the tree down, then commitments.
 """
 
-from .commitments import COMMITMENT_FIELDS, CoFinancing, Commitment, CommitmentQuerySet, Payment, territory_area
+from .commitments import COMMITMENT_FIELDS, CoFinancing, Commitment, CommitmentQuerySet, Payment
 from .envelopes import MONEY, ZERO, Envelope, EnvelopeQuerySet, RuleBroken
 from .rules import Parameters, ShockDesignation
 from .scenarios import Scenario, ScenarioFixedAmount, ScenarioLine
@@ -30,5 +30,4 @@ __all__ = [
     "ScenarioFixedAmount",
     "ScenarioLine",
     "ShockDesignation",
-    "territory_area",
 ]

@@ -12,10 +12,11 @@ from django_fsm import FSMField, transition
 from pilote.core.audit import field_changes, record
 from pilote.core.versioning import Revised, check_revision, revise
 from pilote.plans.models import FicheAction
-from pilote.territories.models import Resolution, Territory
+from pilote.territories.models import Territory
 
 from ..enums import ActionType, CofinancerKind, CommitmentStatus, EnvelopeLevel, Sector, SkillsKind
 from ..money import euros, percent, ratio
+from ..perms import sees_whole_budget
 from .envelopes import MONEY, ZERO, Envelope, RuleBroken
 from .rules import Parameters, ShockDesignation
 
@@ -30,14 +31,25 @@ COMMITMENT_STALE = (
 class CommitmentQuerySet(models.QuerySet):
     def visible_to(self, user):
         """ANCT and operators see every commitment; reviewers those drawn on the envelopes they see."""
-        from ..perms import sees_whole_budget
-
         if sees_whole_budget(user):
             return self
         return self.filter(envelope__in=Envelope.objects.visible_to(user))
 
     def committed(self):
         return self.filter(status=CommitmentStatus.COMMITTED)
+
+    def project_leads_of(self, territory: Territory, year: int):
+        """The territory's commitments for its chef de projet in `year` (their yearly cap is per territory)."""
+        return self.filter(territory=territory, year=year, action_type=ActionType.PROJECT_LEADS)
+
+    def total_amount(self) -> Decimal:
+        return self.aggregate(total=Sum("amount"))["total"] or ZERO
+
+    def lock(self, pk: int) -> "Commitment":
+        """The commitment, row-locked until the end of the transaction, with what its rules read."""
+        # of=("self",): lock the commitment's row only, not the territory's and phase's it joins (on PostgreSQL every
+        # commitment of a phase would otherwise wait on the phase's row).
+        return self.select_for_update(of=("self",)).select_related("territory__phase", "envelope").get(pk=pk)
 
     def create_for(
         self, envelope: Envelope, *, actor, lines=(), commit_on: date | None = None, **fields
@@ -59,7 +71,7 @@ class CommitmentQuerySet(models.QuerySet):
                 action="budget.commitment_create",
                 obj=commitment,
                 changes=commitment.audit_values(),
-                **commitment.audit_scope(),
+                **commitment.territory.audit_scope(),
             )
             if commit_on is not None:
                 commitment.commit(actor=actor, decided_on=commit_on)
@@ -153,9 +165,6 @@ class Commitment(Revised):
     def __str__(self):
         return f"{self.label} — {self.territory.code} ({self.year})"
 
-    def audit_scope(self) -> dict:
-        return {"phase_slug": self.territory.phase.slug, "territory_code": self.territory.code}
-
     def audit_values(self) -> dict:
         changes = field_changes(None, self, [*COMMITMENT_FIELDS, "status", "decided_on"])
         return {name: values for name, values in changes.items() if values[1] not in (None, "")}
@@ -201,15 +210,8 @@ class Commitment(Revised):
                 f"{territory} n'est plus dans le programme en {self.year} (sorti le {territory.withdrawn_on:%d/%m/%Y}) "
                 ": pas d'engagement sur cette année."
             )
-        if envelope.region_code:
-            regions, departements = territory_area(territory)
-            outside = (
-                envelope.departement_code not in departements
-                if envelope.departement_code
-                else envelope.region_code not in regions
-            )
-            if outside:
-                raise RuleBroken(f"{territory} n'est pas dans le périmètre de l'enveloppe {envelope}.")
+        if envelope.region_code and not envelope.covers(territory.area()):
+            raise RuleBroken(f"{territory} n'est pas dans le périmètre de l'enveloppe {envelope}.")
         if self.sector and self.action_type != ActionType.INVESTMENTS:
             raise RuleBroken("La filière ne se renseigne que pour les investissements productifs.")
         if self.skills_kind and self.action_type != ActionType.SKILLS:
@@ -239,13 +241,8 @@ class Commitment(Revised):
                 f"La part de l'État dans ce poste de chef de projet serait de {percent(share)}, au-delà du plafond de "
                 f"{percent(params.project_lead_state_share_max)} : ajoutez le cofinancement de l'intercommunalité."
             )
-        already = (
-            Commitment.objects.committed()
-            .filter(territory=self.territory, year=self.year, action_type=ActionType.PROJECT_LEADS)
-            .exclude(pk=self.pk)
-            .aggregate(total=Sum("amount"))["total"]
-            or ZERO
-        )
+        others = Commitment.objects.committed().project_leads_of(self.territory, self.year).exclude(pk=self.pk)
+        already = others.total_amount()
         if already + self.amount > params.project_lead_yearly_cap:
             raise RuleBroken(
                 f"{self.territory} a déjà {euros(already)} engagés pour son chef de projet en {self.year} : avec "
@@ -262,15 +259,6 @@ class Commitment(Revised):
                 Envelope.objects.lock(national.pk)
         return Envelope.objects.lock(self.envelope_id)
 
-    def _locked(self) -> "Commitment":
-        # of=("self",): lock the commitment's row only, not the territory's and phase's it joins (on PostgreSQL every
-        # commitment of a phase would otherwise wait on the phase's row).
-        return (
-            Commitment.objects.select_for_update(of=("self",))
-            .select_related("territory__phase", "envelope")
-            .get(pk=self.pk)
-        )
-
     # --- transitions: each moves the money and writes its audit row in one transaction ---
     @transition(field=status, source=CommitmentStatus.PROPOSED, target=CommitmentStatus.COMMITTED)
     def _to_committed(self):
@@ -285,7 +273,7 @@ class Commitment(Revised):
     def commit(self, *, actor, decided_on: date) -> None:
         with transaction.atomic():
             envelope = self._lock_envelopes()
-            current = self._locked()
+            current = Commitment.objects.lock(self.pk)
             if current.status != CommitmentStatus.PROPOSED:
                 raise RuleBroken(f"Cet engagement est {current.get_status_display().lower()} : il ne peut être engagé.")
             current.check_rules(decided_on)
@@ -303,14 +291,14 @@ class Commitment(Revised):
                     "status": [CommitmentStatus.PROPOSED, CommitmentStatus.COMMITTED],
                     "decided_on": [None, str(decided_on)],
                 },
-                **current.audit_scope(),
+                **current.territory.audit_scope(),
             )
         self.status, self.decided_on, self.revision = current.status, current.decided_on, current.revision
 
     def cancel(self, *, actor) -> None:
         with transaction.atomic():
             envelope = Envelope.objects.lock(self.envelope_id)
-            current = self._locked()
+            current = Commitment.objects.lock(self.pk)
             if current.status == CommitmentStatus.CANCELLED:
                 raise RuleBroken("Cet engagement est déjà annulé.")
             if current.paid_amount > 0:
@@ -328,7 +316,7 @@ class Commitment(Revised):
                 action="budget.commitment_cancel",
                 obj=current,
                 changes={"status": [before, current.status]},
-                **current.audit_scope(),
+                **current.territory.audit_scope(),
             )
         self.status, self.revision = current.status, current.revision
 
@@ -338,7 +326,7 @@ class Commitment(Revised):
         against the rules again. An edit that changes nothing writes nothing."""
         with transaction.atomic():
             envelope = self._lock_envelopes()
-            current = self._locked()
+            current = Commitment.objects.lock(self.pk)
             old_lines = sorted(current.cofinancing.values_list("kind", "funder", "amount"))
             same_lines = old_lines == sorted((k, f, a) for k, f, a in lines)
             if same_lines and all(getattr(current, name) == value for name, value in values.items()):
@@ -373,7 +361,11 @@ class Commitment(Revised):
                     [list(map(str, line)) for line in lines],
                 ]
             record(
-                actor=actor, action="budget.commitment_change", obj=current, changes=changes, **current.audit_scope()
+                actor=actor,
+                action="budget.commitment_change",
+                obj=current,
+                changes=changes,
+                **current.territory.audit_scope(),
             )
         self.refresh_from_db()
 
@@ -389,7 +381,7 @@ class Commitment(Revised):
                     "les crédits de paiement de l'année ne sont pas ouverts."
                 )
             source = Envelope.objects.lock(source.pk)
-            current = self._locked()
+            current = Commitment.objects.lock(self.pk)
             if current.status != CommitmentStatus.COMMITTED:
                 raise RuleBroken("Seul un engagement engagé (et non annulé) peut être payé.")
             if paid_on < current.decided_on:
@@ -422,7 +414,7 @@ class Commitment(Revised):
                     "payment": [None, f"{euros(amount)} le {paid_on:%d/%m/%Y}"],
                     "paid_amount": [str(current.paid_amount), str(current.paid_amount + amount)],
                 },
-                **current.audit_scope(),
+                **current.territory.audit_scope(),
             )
         self.paid_amount = current.paid_amount + amount
         return payment
@@ -466,12 +458,3 @@ class Payment(models.Model):
 
     def __str__(self):
         return f"{euros(self.amount)} le {self.paid_on:%d/%m/%Y}"
-
-
-def territory_area(territory: Territory) -> tuple[set[str], set[str]]:
-    """Régions and départements the territory's current perimeter touches, on the platform's default edition."""
-    row = (
-        Resolution.objects.current().filter(version__territory=territory).values_list("regions", "departements").first()
-    )
-    regions, departements = row or ([territory.region_code], [])
-    return set(regions) | {territory.region_code}, set(departements)

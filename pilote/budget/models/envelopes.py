@@ -10,9 +10,12 @@ from django.db.models import F, Q
 from pilote.core import perms
 from pilote.core.audit import field_changes, record
 from pilote.core.versioning import Revised, check_revision, revise
+from pilote.geography.models import Departement, Region
+from pilote.territories.models import Area, Territory
 
 from ..enums import CHILD_LEVEL, ActionType, EnvelopeLevel
 from ..money import euros
+from ..perms import sees_whole_budget
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 ZERO = Decimal("0.00")
@@ -32,8 +35,6 @@ class EnvelopeQuerySet(models.QuerySet):
     def visible_to(self, user):
         """ANCT and operators see every envelope; a regional reviewer those of their régions (and their
         départements); a départemental reviewer those of their départements. The one scoping method of envelopes."""
-        from ..perms import sees_whole_budget
-
         if sees_whole_budget(user):
             return self
         return self.filter(
@@ -167,10 +168,26 @@ class Envelope(Revised):
             parts.append(regions.get(self.region_code, f"région {self.region_code}"))
         return " · ".join(parts)
 
+    def covers(self, area: Area) -> bool:
+        """Whether a commitment on this envelope may name a territory of `area`: any on a national envelope; on a
+        département's, one whose perimeter touches the département; on a région's, one touching or attached to it."""
+        if self.departement_code:
+            return self.departement_code in area.departements
+        return not self.region_code or self.region_code in area.regions
+
+    def territory_ids(self, also: int | None = None) -> list[int]:
+        """Ids of the territories a commitment on this envelope may name (and `also`, the one it names already):
+        active in its year (`Territory.is_active_in`) and covered (`covers`). Two queries, whatever the number of
+        territories."""
+        territories = Territory.objects.active_in(self.year)
+        if self.region_code:
+            ids = [pk for pk, area in territories.areas().items() if self.covers(area)]
+        else:
+            ids = list(territories.values_list("pk", flat=True))
+        return sorted({*ids, *([also] if also else [])})
+
     def named(self) -> str:
         """`describe` with the year, reading the one name it needs (one query): for messages."""
-        from pilote.geography.models import Departement, Region
-
         edition, regions, departements = settings.DEFAULT_EDITION, {}, {}
         if self.departement_code:
             rows = Departement.objects.of(edition).filter(code=self.departement_code)
@@ -241,8 +258,6 @@ class Envelope(Revised):
 
     def check_place(self) -> None:
         """An action type, a région or a département the platform knows (on its default edition)."""
-        from pilote.geography.models import Departement, Region
-
         if self.level == EnvelopeLevel.NATIONAL and self.action_type not in ActionType.values:
             raise RuleBroken("Choisissez un type d'action.")
         edition = settings.DEFAULT_EDITION

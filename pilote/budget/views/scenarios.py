@@ -15,8 +15,8 @@ from pilote.core.versioning import EditConflict, conflict_status
 
 from .. import perms
 from ..enums import EnvelopeLevel
+from ..forms.scenarios import ApplyForm, ScenarioCompareForm, ScenarioForm
 from ..models import Envelope, RuleBroken, Scenario
-from ..scenario_forms import ApplyForm, CompareForm, ScenarioForm
 from ..scenarios import allocation, compare, plan, scenario_apply
 
 
@@ -105,7 +105,7 @@ def scenario_detail(request, pk: int):
 @require_GET
 def scenario_compare(request):
     _steer(request)
-    form = CompareForm(request.GET if "s" in request.GET else None)
+    form = ScenarioCompareForm(request.GET if "s" in request.GET else None)
     context = {"form": form, "breadcrumb_data": crumbs("Comparer des scénarios", _scenarios_crumb())}
     if not form.is_valid():
         return render(request, "budget/scenario_compare.html", context, status=400 if form.errors else 200)

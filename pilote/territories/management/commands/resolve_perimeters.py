@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from pilote.territories.models import PerimeterVersion, Resolution
@@ -15,8 +16,6 @@ class Command(BaseCommand):
         parser.add_argument("--all", action="store_true", help="recompute even the resolutions already stored")
 
     def handle(self, *args, edition, all, **options):
-        from django.conf import settings
-
         edition = edition or settings.DEFAULT_EDITION
         versions = PerimeterVersion.objects.all()
         if not all:  # a resolution whose contour is of an older form is computed again

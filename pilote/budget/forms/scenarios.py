@@ -13,10 +13,10 @@ from pilote.core.versioning import EditConflict, RevisionFormMixin, revise, row
 from pilote.territories.figures import region_names
 from pilote.territories.models import Phase
 
-from .enums import ActionType, ScenarioRule
-from .models import RuleBroken, Scenario, ScenarioFixedAmount, ScenarioLine
-from .money import euros, percent
-from .scenarios import MEASURE_LABELS, check_shares
+from ..enums import ActionType, ScenarioRule
+from ..models import RuleBroken, Scenario, ScenarioFixedAmount, ScenarioLine
+from ..money import euros, percent
+from ..scenarios import MEASURE_LABELS, check_shares
 
 SCENARIO_FIELDS = ["year", "name", "ae_total", "cp_total", "notes"]
 LINE_FIELDS = ["share_percent", "share_amount", "rule", "reserve_percent"]
@@ -251,7 +251,7 @@ def _line_summary(line: ScenarioLine, fixed: list[str]) -> str:
     return text + (f" ({', '.join(fixed)})" if fixed else "")
 
 
-class CompareForm(DsfrForm):
+class ScenarioCompareForm(DsfrForm):
     """Scenarios to put side by side (`?s=<pk>&s=<pk>`), in the order given: the first one is the reference."""
 
     s = forms.ModelMultipleChoiceField(

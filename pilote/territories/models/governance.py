@@ -12,7 +12,7 @@ from django.db import models
 
 from pilote.core.versioning import Revised
 
-from .models import Territory
+from .territories import Territory
 
 
 class Binome(Revised):
