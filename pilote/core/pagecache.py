@@ -46,7 +46,16 @@ def bump() -> None:
     try:
         cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
     except DatabaseError:
+        if not _cache_table_exists():  # a first `migrate`: no page was cached yet, so none can be stale
+            return
         logger.exception("the data generation could not be bumped: public pages may be stale for %s s", PAGE_SECONDS)
+
+
+def _cache_table_exists() -> bool:
+    try:
+        return settings.CACHE_TABLE in connection.introspection.table_names()
+    except DatabaseError:
+        return False
 
 
 # --- seeing writes -----------------------------------------------------------------------------------------------
