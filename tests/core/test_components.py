@@ -1,5 +1,7 @@
-"""The shared partials of the pages (pilote/templates/components): the flash messages rendered once by the page
-skeleton."""
+"""The shared partials and scripts of the pages (pilote/templates/components, pilote/<app>/static): the flash messages
+rendered once by the page skeleton, data handed to scripts through `json_script` only, our own scripts as ES modules."""
+
+import re
 
 from django.conf import settings
 from django.urls import reverse
@@ -7,6 +9,7 @@ from django.urls import reverse
 from .factories import UserFactory
 
 TEMPLATES = settings.BASE_DIR / "pilote" / "templates"
+SCRIPT_TAG = re.compile(r"<script\b[^>]*>", re.DOTALL)
 
 
 def _templates() -> dict[str, str]:
@@ -24,3 +27,21 @@ def test_a_message_is_shown_once_inside_main(client, db):
 def test_only_the_page_skeleton_renders_the_messages():
     including = [name for name, text in _templates().items() if "components/_messages.html" in text]
     assert including == ["layout.html"]
+
+
+def test_no_template_writes_a_script_inline():
+    """Data reaches scripts through `json_script` (escaped, and allowed by the CSP): every <script> tag has a src."""
+    inline = [
+        (name, tag) for name, text in _templates().items() for tag in SCRIPT_TAG.findall(text) if "src=" not in tag
+    ]
+    assert inline == []
+
+
+def test_our_own_scripts_are_es_modules():
+    classic = [
+        (name, tag)
+        for name, text in _templates().items()
+        for tag in SCRIPT_TAG.findall(text)
+        if "vendor/" not in tag and 'type="module"' not in tag
+    ]
+    assert classic == []
