@@ -45,3 +45,15 @@ def test_our_own_scripts_are_es_modules():
         if "vendor/" not in tag and 'type="module"' not in tag
     ]
     assert classic == []
+
+
+def test_a_partial_used_by_several_apps_lives_in_components():
+    """An app's templates include their own partials, the shared ones (components/) and the DSFR's, nobody else's."""
+    include = re.compile(r'{%\s*include\s+"([^"/]+)/')
+    foreign = [
+        (name, folder)
+        for name, text in _templates().items()
+        for folder in include.findall(text)
+        if folder not in ("components", "dsfr", name.split("/")[0])
+    ]
+    assert foreign == []
