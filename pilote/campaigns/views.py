@@ -1,7 +1,6 @@
 """Campaign pages: list and opening (ANCT), dashboard and exports, a territory's file, its perimeter change
 request, opinions and history. Out of scope → 404; in scope but not allowed → 403; bad input → the form again."""
 
-import orjson
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -222,7 +221,7 @@ def file_perimeter(request, pk: int):
         "form": form,
         "check": result,
         "can_edit": perms.can_edit_file(request.user, file),
-        "preview": orjson.dumps(before_after_geojson(form.instance)).decode() if result else "",
+        "preview": before_after_geojson(form.instance) if result else None,  # json_script
         "breadcrumb_data": crumbs(
             "Périmètre", _campaigns_crumb(), (reverse("campaigns:file", args=[file.pk]), str(file.territory))
         ),

@@ -1,5 +1,5 @@
 """The audit trail in French: each app says how its actions and fields read (a `Vocabulary`), this turns audit
-events into rows for the history tables (`plans/_history.html`)."""
+events into rows for the history tables (`components/_history.html`)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field

@@ -3,6 +3,7 @@ map evolved between the two phases. Figures are read from stored resolutions on 
 
 from dataclasses import dataclass
 
+import orjson
 from django.conf import settings
 from django.db.models import Q
 from django.http import Http404, HttpResponse
@@ -191,6 +192,7 @@ def territory_detail(request, phase: str, code: str):
         "versions": versions,
         "latest": latest,
         "resolution": resolution,
+        "geometry": orjson.loads(resolution.geometry) if resolution and resolution.geometry else None,  # json_script
         "member_epcis": epcis,
         "member_communes": communes,
         "covered_epcis": _covered_epcis(resolution, edition) if resolution else [],

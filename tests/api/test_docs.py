@@ -21,7 +21,7 @@ def test_docs_page_loads_swagger_ui_from_the_site_itself(client, db):
     html = client.get("/api/docs").content.decode()
     assert '<html lang="fr">' in html
     assert '<script src="/static/vendor/swagger-ui/swagger-ui-bundle.js"></script>' in html
-    assert '<script src="/static/api/docs.js"></script>' in html
+    assert '<script type="module" src="/static/api/docs.js"></script>' in html
     assert "cdn" not in html and "https://" not in html
     assert '"url": "/api/openapi.json"' in html
 

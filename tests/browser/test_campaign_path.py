@@ -104,10 +104,12 @@ def test_a_file_goes_from_the_team_to_validation_and_the_public_page_shows_the_n
     team.page.get_by_label("Motif de la demande").fill("CA Beta rejoint le territoire voisin.")
     team.page.get_by_role("button", name="Vérifier").click()
     assert "Avant / après" in team.text()
+    team.page.locator("#perimeter-map[data-loaded]").wait_for()  # drawn from the page's json_script block
     team.check("demande de périmètre (vérification)")
     team.page.get_by_role("button", name="Enregistrer la demande").click()
     assert "Demande de modification du périmètre enregistrée." in team.text()
     assert "Motif : CA Beta rejoint le territoire voisin." in team.text()
+    team.page.locator("#perimeter-map[data-loaded]").wait_for()  # drawn from the fetched GeoJSON
     team.page.get_by_role("button", name="Déposer le dossier").click()
     assert team.text("#file-state") == "Déposé"
     team.check("dossier déposé (équipe)")

@@ -67,7 +67,7 @@ def test_detail_shows_figures_members_coverage_and_versions(client, mini_world):
     full = {item["row"].siren: item["row"].is_full for item in response.context["covered_epcis"]}
     assert full == {"200000001": True, "200000002": True}
     # squares x = 0..2 (CC Alpha) and x = 3..5 (CA Beta): two parts
-    assert '<script id="territory-geometry" type="application/json">{"type":"MultiPolygon"' in html
+    assert '<script id="territory-geometry" type="application/json">{"type": "MultiPolygon"' in html
     assert [v.number for v in response.context["versions"]] == [1]
     assert 'id="withdrawn"' not in html
 
