@@ -20,7 +20,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Socle"
 
     def ready(self):
-        from . import pagecache
+        from . import pagecache  # imports the cache and the ORM's connection: only once the apps are loaded
 
         connection_created.connect(pagecache.install, dispatch_uid="pilote.pagecache")
         request_finished.connect(pagecache.flush_at_end, dispatch_uid="pilote.pagecache.flush")

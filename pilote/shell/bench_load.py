@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 from django.conf import settings
@@ -57,7 +58,7 @@ def percentile(values: list[float], share: float) -> float:
 
 async def hammer(base_url: str, paths: tuple[str, ...], clients: int, seconds: float) -> dict:
     """`clients` loops, each requesting `paths` in turn (each starting elsewhere) until `seconds` have passed."""
-    import aiohttp
+    import aiohttp  # a dev dependency (pyproject's dev extra): only the bench needs it
 
     latencies, errors, stop = [], {}, time.perf_counter() + seconds
     connector = aiohttp.TCPConnector(limit=clients)
@@ -120,7 +121,6 @@ class ProductionServer:
         return self
 
     def _wait_until_healthy(self, seconds: float = 60):
-        import urllib.request
 
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:

@@ -28,7 +28,7 @@ ENCODINGS = "br, gzip"
 def loaded_by_chromium(path: str) -> list[str] | None:
     """Paths (with their query) of every resource Chromium fetches to show `path`; None without Chromium."""
     try:
-        from playwright.sync_api import sync_playwright
+        from playwright.sync_api import sync_playwright  # a dev dependency: only the bench and tests need it
     except ImportError:
         return None
     if not Path(CHROMIUM).exists():

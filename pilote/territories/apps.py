@@ -13,4 +13,4 @@ class TerritoriesConfig(AppConfig):
     }
 
     def ready(self):
-        from . import receivers  # noqa: F401
+        from . import receivers  # noqa: F401 — connects the receivers; models must be loaded first

@@ -1,6 +1,7 @@
 from django import template
 
 from pilote.budget.money import euros, percent
+from pilote.budget.perms import can_view_budget
 
 register = template.Library()
 
@@ -24,7 +25,6 @@ def percent_filter(value):
 @register.simple_tag(takes_context=True)
 def budget_viewer(context) -> bool:
     """`{% budget_viewer as show_budget %}`: may the signed-in person open the budget pages?"""
-    from pilote.budget.perms import can_view_budget
 
     request = context.get("request")
     return bool(request is not None and can_view_budget(request.user))
