@@ -11,20 +11,10 @@ from pilote.budget.models import Commitment, Envelope, Parameters, Payment, Rule
 from pilote.core.models import AuditEvent
 from pilote.core.versioning import EditConflict
 
-from .factories import anct, budget_year, euros, territory
+from .factories import budget_year, euros, territory
 
 D = datetime.date
 MARCH_1ST = D(2024, 3, 1)
-
-
-@pytest.fixture
-def tree(mini_world):
-    return budget_year(2024)
-
-
-@pytest.fixture
-def actor(tree):
-    return anct()
 
 
 def commit(envelope, actor, amount, *, code="ti-8401", on=MARCH_1ST, lines=(), **fields):
