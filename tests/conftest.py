@@ -3,6 +3,7 @@ import shapely
 from django.db import transaction
 from django.test import override_settings
 from pytest_django.fixtures import validate_django_db
+from pytest_django.plugin import blocking_manager_key
 
 from pilote.core.enums import OrganisationKind, Role
 from pilote.geography.contours import write_contours
@@ -91,17 +92,29 @@ class SharedWorld:
             cls.atomic = None
 
 
-def _uses_shared_world(item: pytest.Item) -> bool:
-    """A plain test (in a rolled-back transaction) asking for `mini_world`; transactional ones (read as pytest-django
-    reads them) commit and get the database flushed afterwards, so they build their own."""
-    names = set(item.fixturenames)
-    if "mini_world" not in names or {"transactional_db", "live_server", "django_db_reset_sequences"} & names:
-        return False
+def _transactional(item: pytest.Item) -> bool:
+    """Read as pytest-django reads it: such a test commits, and the database is flushed afterwards."""
+    if {"transactional_db", "live_server", "django_db_reset_sequences"} & set(item.fixturenames):
+        return True
     marker = item.get_closest_marker("django_db")
     if marker is None:
-        return True
+        return False
     transaction, reset_sequences, *_ = validate_django_db(marker)
-    return not (transaction or reset_sequences)
+    return transaction or reset_sequences
+
+
+def _uses_shared_world(item: pytest.Item) -> bool:
+    """A plain test (in a rolled-back transaction) asking for `mini_world`; transactional ones build their own."""
+    return "mini_world" in item.fixturenames and not _transactional(item)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """A test that commits releases the world before any of its fixtures: the live server, a session fixture, must
+    not be started inside the world's transaction (on SQLite in memory it ended that transaction)."""
+    if SharedWorld.atomic is not None and _transactional(item):
+        with item.config.stash[blocking_manager_key].unblock():
+            SharedWorld.release()
 
 
 @pytest.fixture(scope="session")
