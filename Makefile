@@ -17,6 +17,10 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 # pytest's exit code 5 means it collected no test: said out loud, and still a failure.
 PYTEST := ./.ci/pytest
+# The fast suite runs on PYTEST_WORKERS processes (pytest-xdist; each has its own test database and builds the tiny
+# France once, tests/conftest.py); every run prints its slowest tests.
+PYTEST_WORKERS ?= 2
+FAST_SUITE := tests --ignore=tests/realdata -n $(PYTEST_WORKERS) --durations=15
 HOST_PORT ?= 127.0.0.1:8000
 
 # The reference files are read from a mirror folder when there is one (../shared/data beside the clone).
@@ -94,16 +98,16 @@ test: lint test-sqlite
 
 test-sqlite: install
 	@echo "=== tests on SQLite ==="
-	env -u PILOTE_DATABASE_URL -u PILOTE_REALDATA_DATABASE_URL $(PYTEST) tests --ignore=tests/realdata
-	env -u PILOTE_DATABASE_URL -u PILOTE_REALDATA_DATABASE_URL $(PYTEST) tests/realdata
+	env -u PILOTE_DATABASE_URL -u PILOTE_REALDATA_DATABASE_URL $(PYTEST) $(FAST_SUITE)
+	env -u PILOTE_DATABASE_URL -u PILOTE_REALDATA_DATABASE_URL $(PYTEST) tests/realdata --durations=15
 
 test-postgres: install
 	@echo "=== tests on PostgreSQL ==="
 	pg_isready -q || { echo "PostgreSQL is not reachable (start it, or run without PILOTE_TEST_POSTGRES)"; exit 1; }
 	psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$(PG_REALDATA_DB)'" | grep -q 1 \
 		|| createdb $(PG_REALDATA_DB)
-	PILOTE_DATABASE_URL=$(PG_TEST_URL) $(PYTEST) tests --ignore=tests/realdata
-	PILOTE_DATABASE_URL=$(PG_TEST_URL) PILOTE_REALDATA_DATABASE_URL=$(PG_REALDATA_URL) $(PYTEST) tests/realdata
+	PILOTE_DATABASE_URL=$(PG_TEST_URL) $(PYTEST) $(FAST_SUITE)
+	PILOTE_DATABASE_URL=$(PG_TEST_URL) PILOTE_REALDATA_DATABASE_URL=$(PG_REALDATA_URL) $(PYTEST) tests/realdata --durations=15
 
 # --- benchmark ---------------------------------------------------------------------------------------------------
 

@@ -50,7 +50,7 @@ def test_every_expectation_has_its_url_pattern():
 
 
 @pytest.fixture
-def people(mini_world):
+def users_by_role(mini_world):
     users = {}
     for role, spec in p.ROLES.items():
         if spec is None:
@@ -114,7 +114,7 @@ def _texts(texts, role, code) -> list[str]:
 
 
 @pytest.mark.parametrize("key", sorted(PATTERNS))
-def test_url_answers_each_role_as_expected(key, people, client):
+def test_url_answers_each_role_as_expected(key, users_by_role, client):
     rule = _rule(key)
     if rule is None:
         pytest.fail(f"{key!r} has no entry in tests/permissions.py (see test_every_url_pattern_has_an_expectation)")
@@ -128,7 +128,7 @@ def test_url_answers_each_role_as_expected(key, people, client):
         for role in p.ROLES:
             client.logout()
             if role != "anonymous":
-                client.force_login(people[role])
+                client.force_login(users_by_role[role])
             expected = rule.expect(role, code)
             texts = _texts(rule.contains, role, code), _texts(rule.excludes, role, code)
             problem = _mismatch(client.get(url), expected, *texts)

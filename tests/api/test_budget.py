@@ -3,8 +3,9 @@ proposed and cancelled commitments stay internal; unknown codes are a 404 with a
 
 import pytest
 
-from tests.api.test_schema_fuzz import hypothesis, keep_test_connection, schema  # noqa: F401 — a fixture
 from tests.budget.test_dashboard import spend
+
+from .schema import hypothesis, schema
 
 
 @pytest.fixture

@@ -14,14 +14,9 @@ from pilote.budget.scenarios import load_weights
 from pilote.core.models import AuditEvent
 from pilote.territories.models import Territory
 
-from .factories import anct, budget_year, euros, territory
+from .factories import anct, euros, territory
 
 D = datetime.date
-
-
-@pytest.fixture
-def tree(mini_world):
-    return budget_year(2024)
 
 
 def withdraw(code, on):

@@ -3,7 +3,6 @@ would overspend; co-financing lines and leverage; commit, cancel, edit (stale: 4
 
 import datetime
 
-import pytest
 from django.urls import reverse
 
 from pilote.budget.enums import ActionType, CofinancerKind, CommitmentStatus, Sector
@@ -11,11 +10,8 @@ from pilote.budget.models import CoFinancing, Commitment, Envelope, Payment
 from pilote.core.models import AuditEvent
 from tests.plans.factories import FicheFactory
 
-from . import test_envelope_pages as pages
 from .factories import euros, territory
 from .test_envelope_pages import as_, commit, fresh, queries
-
-people, tree = pages.people, pages.tree  # the fixtures of the envelope pages' tests
 
 SIREN = "443061841"  # a valid Luhn key
 PHASE = "2023-2027"
@@ -36,11 +32,6 @@ def form_data(territory_pk, amount="100 000", **extra) -> dict:
         "cofinancement-MAX_NUM_FORMS": "20",
     }
     return data | extra
-
-
-@pytest.fixture
-def region84(tree):
-    return tree.regions[ActionType.INVESTMENTS, "84"]
 
 
 def create_url(envelope) -> str:

@@ -18,22 +18,12 @@ from pilote.budget.enums import ActionType, CofinancerKind, Sector
 from pilote.budget.models import Commitment, Envelope, Parameters, Payment, RuleBroken
 
 from ..race import THREADS, race
-from .factories import anct, budget_year, euros, territory
+from .factories import euros, territory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("threads_database")]
 
 DECIDED_ON = datetime.date(2024, 3, 1)
 PAID_ON = datetime.date(2024, 6, 1)
-
-
-@pytest.fixture
-def tree(mini_world):
-    return budget_year(2024)
-
-
-@pytest.fixture
-def actor(tree):
-    return anct()
 
 
 def outcomes(results) -> tuple[list, list]:

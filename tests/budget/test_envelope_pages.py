@@ -3,42 +3,16 @@ envelope's figures, delegations and amounts (stale edits refused with 409), and 
 
 import datetime
 
-import pytest
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pilote.budget.enums import ActionType, EnvelopeLevel, Sector
 from pilote.budget.models import Commitment, Envelope
-from pilote.core.enums import Role
 from pilote.core.models import AuditEvent
-from tests.core.factories import user_with_role
 
 from .factories import budget_year, euros, territory
 
 PHASE = "2023-2027"
-
-
-def person(role: Role, **scope):
-    user = user_with_role(role, **scope)
-    user.save()  # keep the hashed password, so that force_login's session stays valid
-    return user
-
-
-@pytest.fixture
-def people(mini_world):
-    return {
-        "anct": person(Role.NATIONAL),
-        "operator": person(Role.OPERATOR),
-        "region84": person(Role.REGION_REVIEWER, region_code="84"),
-        "region27": person(Role.REGION_REVIEWER, region_code="27"),
-        "dep01": person(Role.DEPARTEMENT_REVIEWER, departement_code="01"),
-        "team": person(Role.TERRITORY_TEAM, phase_slug=PHASE, territory_code="ti-8401"),
-    }
-
-
-@pytest.fixture
-def tree(people):
-    return budget_year(2024, actor=people["anct"])
 
 
 def as_(client, user):

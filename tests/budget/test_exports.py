@@ -3,7 +3,6 @@ co-financing by kind, the dashboard's tables as sheets, and text that a spreadsh
 
 import csv
 import io
-from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -78,7 +77,7 @@ def test_xlsx_has_numeric_euro_cells_and_a_sheet_per_dashboard_table(client, spe
     header = [cell.value for cell in sheet[1]]
     row = next(r for r in sheet.iter_rows(min_row=2) if r[header.index("SIREN")].value == "123456789")
     amount = row[header.index("montant engagé (AE, €)")]
-    assert amount.value == Decimal("300000.00") or amount.value == 300000
+    assert (type(amount.value), amount.value) == (int, 300_000)  # a number, read back as openpyxl reads it
     assert amount.data_type == "n" and "€" in amount.number_format
     assert row[header.index("date de décision")].value.date().isoformat() == "2024-03-01"
     types = list(book["Par type d'action"].values)

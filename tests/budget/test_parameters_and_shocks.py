@@ -10,11 +10,8 @@ from pilote.budget.enums import ActionType
 from pilote.budget.models import Commitment, Parameters, ShockDesignation
 from pilote.core.models import AuditEvent
 
-from . import test_envelope_pages as pages
 from .factories import euros, territory
 from .test_envelope_pages import as_, queries
-
-people, tree = pages.people, pages.tree  # the fixtures of the envelope pages' tests
 
 PARAMS = reverse("budget:parameters")
 SHOCKS = reverse("budget:shocks")

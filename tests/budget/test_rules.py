@@ -11,20 +11,10 @@ from pilote.budget.models import Commitment, Envelope, Parameters, Payment, Rule
 from pilote.core.models import AuditEvent
 from pilote.core.versioning import EditConflict
 
-from .factories import anct, budget_year, euros, territory
+from .factories import budget_year, euros, territory
 
 D = datetime.date
 MARCH_1ST = D(2024, 3, 1)
-
-
-@pytest.fixture
-def tree(mini_world):
-    return budget_year(2024)
-
-
-@pytest.fixture
-def actor(tree):
-    return anct()
 
 
 def commit(envelope, actor, amount, *, code="ti-8401", on=MARCH_1ST, lines=(), **fields):
@@ -194,7 +184,11 @@ def test_project_lead_yearly_cap_is_per_territory_whichever_envelope_pays(tree, 
 def test_anct_changes_the_parameters_and_the_rules_follow(tree, actor):
     Parameters.objects.filter(pk=Parameters.current().pk).update(project_lead_yearly_cap=euros(60_000))
     epci = [(CofinancerKind.EPCI, "CC Alpha", euros(100_000))]
-    commit(tree.regions[ActionType.PROJECT_LEADS, "84"], actor, 55_000, lines=epci)
+    region = tree.regions[ActionType.PROJECT_LEADS, "84"]
+    assert commit(region, actor, 55_000, lines=epci).status == CommitmentStatus.COMMITTED  # above the former 40 000 €
+    with pytest.raises(RuleBroken, match="déjà 55.000 € engagés .* plafond annuel de 60.000 €"):
+        commit(region, actor, 5_001, lines=epci)
+    assert commit(region, actor, 5_000, lines=epci).status == CommitmentStatus.COMMITTED
 
 
 def test_rebond_only_for_a_territory_designated_on_the_decision_date(tree, actor):

@@ -18,7 +18,7 @@ from pilote.core.enums import Role
 from pilote.core.models import AuditEvent
 from tests.core.factories import user_with_role
 
-from .factories import anct, budget_year, territory
+from .factories import budget_year, territory
 from .test_scenarios import INV, SK, M, add_territory, designate, four_lines, line, make_scenario
 
 NNBSP = "\u202f"
@@ -31,13 +31,6 @@ def text(response) -> str:
 def money(value: int) -> str:
     """An amount as the pages write it (narrow no-break spaces)."""
     return f"{value:,}".replace(",", NNBSP) + " €"
-
-
-@pytest.fixture
-def national(client, mini_world):
-    user = anct()
-    client.force_login(user)
-    return user
 
 
 def form_data(**overrides) -> dict:

@@ -10,16 +10,11 @@ from pilote.budget.enums import ActionType
 from pilote.budget.models import Commitment, Parameters, Scenario
 from pilote.core.models import AuditEvent
 
-from . import test_envelope_pages as pages
 from .factories import euros
-from .test_commitment_pages import edit_data, region84
+from .test_commitment_pages import edit_data
 from .test_envelope_pages import as_, commit, fresh
 from .test_scenario_pages import form_data as scenario_data
-from .test_scenario_pages import national
 from .test_scenarios import INV, four_lines, make_scenario
-
-people, tree = pages.people, pages.tree  # the fixtures of the envelope pages' tests
-__all__ = ["national", "people", "region84", "tree"]  # fixtures used by the tests below
 
 
 def conflict_rows(response) -> dict[str, tuple[str, str]]:

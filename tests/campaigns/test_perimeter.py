@@ -1,5 +1,7 @@
 """Perimeter change requests: checks shown before submission, and the new perimeter version once validated."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -93,7 +95,8 @@ def test_the_map_shows_before_and_after(client, file, people):
     client.force_login(people["dep01"])
     data = client.get(reverse("campaigns:file_perimeter_geojson", args=[file.pk])).json()
     assert [f["properties"]["side"] for f in data["features"]] == ["avant", "après"]
-    assert all(f["geometry"]["type"] in ("Polygon", "MultiPolygon") for f in data["features"])
+    # before: Alpha and Beta-Gamma, then Delta and Epsilon; after: Alpha and Beta-Gamma, then Delta
+    assert [f["geometry"]["type"] for f in data["features"]] == ["MultiPolygon", "MultiPolygon"]
     assert [problems(f["geometry"]) for f in data["features"]] == [[], []]  # valid, RFC 7946 winding
 
 
@@ -108,9 +111,7 @@ def test_validation_makes_a_new_version_that_the_public_page_shows(client, file,
     assert Resolution.objects.get(version=version, edition_id=2026).communes_count == 3
     page = client.get(reverse("territories:detail", args=["2023-2027", "ti-8401"])).content.decode()
     assert "version 2" in page
-    assert '<dd id="fact-communes">\n                        3' in page or ">3<" in page.replace(" ", "").replace(
-        "\n", ""
-    )
+    assert re.search(r'<dd id="fact-communes">\s*3\s*</dd>', page)
     # and the commune left is now free for the other territory of the phase
     assert PerimeterChangeRequest.objects.get().applied_version == version
 

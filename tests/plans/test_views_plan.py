@@ -38,6 +38,7 @@ def test_unknown_filter_value_is_ignored_not_an_error(team_client, ain):
     FicheFactory(territory=ain, title="École de production")
     response = team_client.get(url("plan", ain), {"priority": "n'importe-quoi"})
     assert response.status_code == 200
+    assert "École de production" in response.content.decode()  # the plan, unfiltered
 
 
 def test_anonymous_is_sent_to_login(client, ain):

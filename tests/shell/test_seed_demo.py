@@ -105,4 +105,6 @@ def test_login_page_lists_demo_accounts_in_demo_mode_only(mini_world, demo_mode,
 def test_login_page_query_count_is_constant_in_demo_mode(mini_world, demo_mode, client, django_assert_max_num_queries):
     _seed()
     with django_assert_max_num_queries(4):  # eight accounts, their roles and organisations: still four queries
-        client.get("/connexion/")
+        response = client.get("/connexion/")
+    assert response.status_code == 200
+    assert response.content.decode().count("<code>demo-") == len(USERNAMES)  # every account listed in those queries
