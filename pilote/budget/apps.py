@@ -12,3 +12,4 @@ class BudgetConfig(AppConfig):
     demo_seeds = ("pilote.budget.demo.seed",)
     bench_sections = {"g": "pilote.budget.bench.BudgetBench"}
     menu_items = (MenuItem("Budget", "budget:dashboard", visible_to="pilote.budget.perms.can_view_budget"),)
+    history_vocabularies = ("pilote.budget.history.VOCABULARY",)

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from pilote.core.formats import day
 from pilote.core.history import Vocabulary, field_labels
 
 from .enums import ActionType, CofinancerKind, CommitmentStatus, EnvelopeLevel, Sector, SkillsKind
@@ -30,6 +31,11 @@ VOCABULARY = Vocabulary(
         "budget.commitment_change": "Engagement modifié",
         "budget.payment": "Paiement",
         "budget.parameters": "Paramètres modifiés",
+        "budget.scenario_create": "Scénario créé",
+        "budget.scenario_change": "Scénario modifié",
+        "budget.scenario_apply": "Scénario appliqué",
+        "budget.shock_designate": "Désignation « choc industriel »",
+        "budget.shock_end": "Fin de la désignation « choc industriel »",
     },
     labels=field_labels(
         Commitment,
@@ -38,6 +44,14 @@ VOCABULARY = Vocabulary(
         territory="Territoire",
         cofinancing="Cofinancements",
         payment="Paiement",
+        territory_id="Territoire",
+        decided_on="Décidé le",
+        decision="Décision",
+        reason="Motif",
+        ended_on="Fin le",
+        applied_at="Appliqué le",
+        envelopes="Enveloppes",
+        lines="Lignes",
     ),
     choices={
         "status": dict(CommitmentStatus.choices),
@@ -46,6 +60,10 @@ VOCABULARY = Vocabulary(
         "sector": dict(Sector.choices),
         "skills_kind": dict(SkillsKind.choices),
     },
-    formats={"cofinancing": _cofinancing, **dict.fromkeys(MONEY_FIELDS, _money)},
+    formats={
+        "cofinancing": _cofinancing,
+        **dict.fromkeys(MONEY_FIELDS, _money),
+        **dict.fromkeys(("decided_on", "ended_on", "applied_at"), day),
+    },
 )
 history = VOCABULARY.history

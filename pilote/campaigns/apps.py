@@ -8,3 +8,4 @@ class CampaignsConfig(AppConfig):
     # What the app contributes to the others, read through pilote.core.registry.
     demo_seeds = ("pilote.campaigns.demo.seed",)
     bench_sections = {"f": "pilote.campaigns.bench.CampaignBench"}
+    history_vocabularies = ("pilote.campaigns.history.VOCABULARY",)

@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from pilote.core.audit import record
 from pilote.core.breadcrumbs import crumbs
 from pilote.core.exports import append_rows, csv_response, xlsx_response
+from pilote.core.history import everything
 from pilote.core.models import AuditEvent
 from pilote.core.versioning import conflict_status
 from pilote.territories.figures import place_names
@@ -327,7 +328,7 @@ def file_history(request, pk: int):
         "file": file,
         "territory": territory,
         "events": list(FileEvent.objects.filter(file=file).select_related("actor")),
-        "audit": list(audit.select_related("actor")[:500]),
+        "history": everything().history(audit.select_related("actor")[:500]),
         "breadcrumb_data": crumbs(
             "Historique", _campaigns_crumb(), (reverse("campaigns:file", args=[file.pk]), str(territory))
         ),

@@ -6,7 +6,8 @@ that declaring imports nothing):
 - `page_sections`: callables `(territory) -> {"template": …, **context}` shown on a territory's public page;
 - `demo_seeds`: callables `(*, log) -> …`, idempotent, run by `seed_demo` after the demo accounts exist;
 - `bench_sections`: `{letter: BenchSection subclass}` run by `manage.py bench` (`pilote.core.benchtools`);
-- `menu_items`: `MenuItem`s of the main menu, each shown to the people its permission function lets in.
+- `menu_items`: `MenuItem`s of the main menu, each shown to the people its permission function lets in;
+- `history_vocabularies`: dotted paths of `pilote.core.history.Vocabulary` objects, how the app's audit rows read.
 
 The kernel reads them in the order of INSTALLED_APPS and imports no app itself; the shell and the territories' page
 read them here. See docs/adr/0007-kernel-shell-and-registry.md.
@@ -58,3 +59,8 @@ def bench_sections() -> dict[str, type]:
 
 def menu_items() -> list[MenuItem]:
     return _declared("menu_items")
+
+
+def history_vocabularies() -> list[str]:
+    """Dotted paths of the apps' `pilote.core.history.Vocabulary` objects (read by `history.everything()`)."""
+    return _declared("history_vocabularies")

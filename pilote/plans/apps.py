@@ -8,3 +8,4 @@ class PlansConfig(AppConfig):
     # What the app contributes to the others, read through pilote.core.registry.
     demo_seeds = ("pilote.plans.demo.seed",)
     bench_sections = {"h": "pilote.plans.bench.PlanBench"}
+    history_vocabularies = ("pilote.plans.history.VOCABULARY",)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from pilote.core import audit
 from pilote.core.audit import field_changes, record
+from pilote.core.formats import money
 from pilote.core.forms import DsfrForm, DsfrModelForm, as_stored
 from pilote.core.models import AuditEvent
 from pilote.core.versioning import EditConflict, RevisionFormMixin, revise, row
@@ -84,7 +85,7 @@ IndicatorFormSet = forms.inlineformset_factory(FicheAction, Indicator, form=Indi
 
 
 def _funder_line(d: dict) -> str:
-    return f"{d['organisation']} : {d['amount']} € ({'acquis' if d['is_secured'] else 'attendu'})"
+    return f"{d['organisation']} : {money(d['amount'])} ({'acquis' if d['is_secured'] else 'attendu'})"
 
 
 def _indicator_line(d: dict) -> str:

@@ -1,5 +1,8 @@
-"""The audit trail of a fiche or of a governance, in French."""
+"""The audit trail of a fiche or of a governance, in French (amounts in euros, dates dd/mm/yyyy)."""
 
+from decimal import Decimal
+
+from pilote.core.formats import day, money
 from pilote.core.history import Vocabulary, field_labels
 from pilote.territories.models import Binome, ProjectLead
 
@@ -17,6 +20,15 @@ LABELS = field_labels(
     partners="Partenaires",
     ended_on="Fin de mission le",
 )
+MONEY_FIELDS = ("total_cost", "amount", "state_funding", "epci_funding")
+DATE_FIELDS = ("started_on", "ended_on", "measured_on")
+
+
+def share(value) -> str:
+    """A part of a full time ("0.80") → « 80 % »."""
+    return f"{Decimal(str(value)) * 100:.0f}\u202f%"
+
+
 VOCABULARY = Vocabulary(
     actions={
         "fiche.create": "Création de la fiche",
@@ -32,5 +44,6 @@ VOCABULARY = Vocabulary(
     },
     labels=LABELS,
     choices=CHOICES,
+    formats=dict.fromkeys(MONEY_FIELDS, money) | dict.fromkeys(DATE_FIELDS, day) | {"full_time_share": share},
 )
 history = VOCABULARY.history

@@ -11,6 +11,7 @@ class TerritoriesConfig(AppConfig):
         "c": "pilote.territories.bench.ComparisonBench",
         "d": "pilote.territories.bench.MapBench",
     }
+    history_vocabularies = ("pilote.territories.history.VOCABULARY",)
 
     def ready(self):
         from . import receivers  # noqa: F401 — connects the receivers; models must be loaded first

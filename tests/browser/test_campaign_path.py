@@ -157,7 +157,7 @@ def test_a_file_goes_from_the_team_to_validation_and_the_public_page_shows_the_n
     assert "Vérifier le financement régional de la fiche modifiée." in opinions
     modified = anct.text("#fiches-modified")
     assert "École de production" in modified
-    assert "Coût total (€) : 120\xa0000 → 150\xa0000" in modified, modified
+    assert "Coût total (€) : 120\u202f000,00 € → 150\u202f000,00 €" in modified, modified
     assert "Porteur : CC Alpha → CA Beta" in modified, modified
     changes = anct.text("#governance-changes")
     assert "Binôme (élu·e : nom) : Anne Durand → Nadia Benali" in changes, changes

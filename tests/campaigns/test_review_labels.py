@@ -6,7 +6,7 @@ from pilote.campaigns.templatetags.review import amount, field_label, field_valu
 def test_labels_and_values_of_a_fiche_read_in_french():
     assert field_label("total_cost") == "Coût total (€)"
     assert field_label("lead_organisation") == "Porteur"
-    assert field_value("150000.00", "total_cost") == "150\xa0000"
+    assert field_value("150000.00", "total_cost") == "150\u202f000,00 €"
     assert field_value("2024-01-01", "started_on") == "01/01/2024"
     assert field_value("en_cours", "status") == "En cours"
     assert field_value(None, "ended_on") == field_value("", "title") == "—"

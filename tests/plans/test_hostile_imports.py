@@ -273,7 +273,7 @@ def test_an_import_of_new_fiches_writes_their_lines_and_audit_rows(ain, team, pl
     new = FicheAction.objects.exclude(pk=plan.pk).order_by("id")
     assert [f.funders.get().amount for f in new] == [Decimal("10.00")] * 3
     event = AuditEvent.objects.get(action="fiche.import", object_id=str(new[0].pk))
-    assert event.changes["funders"] == [[], ["ADEME : 10.00 € (acquis)"]] and event.actor == team
+    assert event.changes["funders"] == [[], ["ADEME : 10,00 € (acquis)"]] and event.actor == team
 
 
 @pytest.mark.skipif(

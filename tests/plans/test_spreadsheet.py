@@ -113,7 +113,7 @@ def test_import_creates_new_fiches_and_updates_named_ones(ain, team):
     assert new.indicators.get().target == Decimal("500")
     update = AuditEvent.objects.get(action="fiche.import", object_id=str(fiche.pk))
     assert update.changes["status"] == ["en_cours", "realisee"]
-    assert "ADEME : 12000.00 € (attendu)" in update.changes["funders"][0]
+    assert "ADEME : 12\u202f000,00 € (attendu)" in update.changes["funders"][0]
 
 
 def test_a_wrong_row_is_reported_with_row_column_and_nothing_is_written(ain, team):

@@ -75,7 +75,7 @@ def test_team_creates_a_fiche_with_a_funder_and_an_indicator(team_client, ain, t
     assert event.actor == team and event.action == "fiche.create"
     assert event.territory_code == "ti-8401" and event.phase_slug == "2023-2027"
     assert event.changes["title"] == [None, "Campus des métiers de l'industrie"]
-    assert event.changes["funders"] == [[], ["Région : 50000.00 € (acquis)"]]
+    assert event.changes["funders"] == [[], ["Région : 50\u202f000,00 € (acquis)"]]
 
 
 def test_end_before_start_is_refused_in_french_and_nothing_is_written(team_client, ain):

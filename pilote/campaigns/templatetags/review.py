@@ -1,5 +1,5 @@
-"""What changed in a file, in French: field labels, choice labels, French amounts and dates (the snapshots hold
-field names and raw strings such as "120000.00" or "2024-01-01")."""
+"""What changed in a file, in French, through the plans' history vocabulary: field labels, choice labels, amounts in
+euros and dates (the snapshots hold field names and raw strings such as "120000.00" or "2024-01-01")."""
 
 import datetime
 import re
@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django import template
 from django.utils.formats import date_format, number_format
 
-from pilote.plans.history import CHOICES, LABELS
+from pilote.plans.history import LABELS, VOCABULARY
 
 register = template.Library()
 NUMBER = re.compile(r"-?\d+(\.\d+)?")
@@ -25,8 +25,8 @@ def field_value(value, name: str = ""):
     """The value as a French reader expects it; « — » when empty."""
     if value is None or value == "" or value == []:
         return "—"
-    if name in CHOICES:
-        return CHOICES[name].get(value, value)
+    if name in VOCABULARY.choices or name in VOCABULARY.formats:  # the plans' own words: money in euros, dates
+        return VOCABULARY.text(name, value)
     if isinstance(value, bool):
         return "oui" if value else "non"
     text = str(value)
