@@ -45,7 +45,7 @@ def _context(request, territory: Territory, **extra) -> dict:
 def plan(request, phase, code):
     territory = _territory(request, phase, code)
     form = PlanFilterForm(request.GET or None)
-    fiches = form.filter(FicheAction.objects.of(territory)).annotate(
+    fiches = form.filter(FicheAction.objects.of(territory).with_number()).annotate(
         secured=Coalesce(Sum("funders__amount", filter=Q(funders__is_secured=True)), ZERO),
         expected=Coalesce(Sum("funders__amount", filter=Q(funders__is_secured=False)), ZERO),
     )
@@ -57,7 +57,7 @@ def plan(request, phase, code):
 
 
 def _fiche(territory: Territory, pk: int) -> FicheAction:
-    return get_object_or_404(FicheAction.objects.of(territory), pk=pk)
+    return get_object_or_404(FicheAction.objects.of(territory).with_number(), pk=pk)
 
 
 @login_required
