@@ -1,6 +1,6 @@
-"""What issue 12 saw in Chromium at 1280 px and fixed: the home map's shapes stay out of the tab order (the list of
-territories stays the way to reach them by keyboard), and « Ajouter un financeur » adds a funder line. axe-core on
-every page."""
+"""What issue 12 saw in Chromium at 1280 px and fixed: the plan table fits the page, the history table's scrolling
+region is reachable by keyboard and named, the home map's shapes stay out of the tab order (the list of territories
+stays the way to reach them by keyboard), and « Ajouter un financeur » adds a funder line. axe-core on every page."""
 
 import pytest
 
@@ -12,6 +12,7 @@ from ..plans.factories import FicheFactory
 from .support import PHASE, Visit, person
 
 pytestmark = pytest.mark.browser
+FOCUSED = "() => document.activeElement.tagName + ' ' + document.activeElement.textContent.trim()"
 FOCUSED = "() => document.activeElement.tagName + ' ' + document.activeElement.textContent.trim()"
 LONG_TITLE = "Campus des métiers et des qualifications de l'industrie du futur et de la transition écologique"
 
@@ -27,6 +28,36 @@ def team(mini_world, transactional_db):
 
 def _no_violation(audited):
     assert [v for found in audited.values() for v in found] == []
+
+
+def test_plan_table_fits_the_page_at_1280_px(browser, live_server, team):
+    audited: dict[str, list[str]] = {}
+    visit = Visit(browser, live_server.url, audited)
+    visit.sign_in("equipe.ain")
+    visit.goto(f"/espace/plans/{PHASE}/ti-8401/")
+    visit.check("plan")
+    scroller = visit.page.locator("#fiches").locator("xpath=ancestor::div[contains(@class, 'fr-table__container')]")
+    widths = scroller.evaluate("el => [el.scrollWidth, el.clientWidth, el.querySelector('table').offsetWidth]")
+    assert widths[0] <= widths[1], widths  # nothing to scroll sideways
+    assert widths[2] <= 1200, widths  # within the DSFR page container at 1280 px
+    assert visit.page.evaluate("() => document.documentElement.scrollWidth") <= 1280
+    visit.close()
+    _no_violation(audited)
+
+
+def test_history_scrolling_region_is_focusable_and_named(browser, live_server, team):
+    fiche = FicheAction.objects.filter(territory=team).first()
+    audited: dict[str, list[str]] = {}
+    visit = Visit(browser, live_server.url, audited)
+    visit.sign_in("equipe.ain")
+    visit.goto(f"/espace/plans/{PHASE}/ti-8401/fiches/{fiche.pk}/")
+    visit.check("fiche")
+    region = visit.page.get_by_role("region", name="Historique des modifications")
+    assert region.get_attribute("tabindex") == "0"
+    region.focus()
+    assert region.evaluate("el => el === document.activeElement")
+    visit.close()
+    _no_violation(audited)
 
 
 def test_home_map_shapes_are_not_in_the_tab_order(browser, live_server, team):
