@@ -6,7 +6,9 @@ that declaring imports nothing):
 - `page_sections`: callables `(territory) -> {"template": …, **context}` shown on a territory's public page;
 - `demo_seeds`: callables `(*, log) -> …`, idempotent, run by `seed_demo` after the demo accounts exist;
 - `bench_sections`: `{letter: BenchSection subclass}` run by `manage.py bench` (`pilote.core.benchtools`);
-- `menu_items`: `MenuItem`s of the main menu, each shown to the people its permission function lets in.
+- `menu_items`: `MenuItem`s of the main menu, each shown to the people its permission function lets in;
+- `project_lead_checks`: callables `(*, state_funding, epci_funding) -> str | None`, a refusal in French of a chef de
+  projet's yearly funding (the budget's ceiling on the State's share), applied by the governance form of `plans`.
 
 The kernel reads them in the order of INSTALLED_APPS and imports no app itself; the shell and the territories' page
 read them here. See docs/adr/0007-kernel-shell-and-registry.md.
@@ -58,3 +60,7 @@ def bench_sections() -> dict[str, type]:
 
 def menu_items() -> list[MenuItem]:
     return _declared("menu_items")
+
+
+def project_lead_checks() -> list[Callable]:
+    return [import_string(path) for path in _declared("project_lead_checks")]
