@@ -11,5 +11,6 @@ class BudgetConfig(AppConfig):
     page_sections = ("pilote.budget.dashboard.territory_money_section",)
     demo_seeds = ("pilote.budget.demo.seed",)
     bench_sections = {"g": "pilote.budget.bench.BudgetBench"}
+    project_lead_checks = ("pilote.budget.models.rules.project_lead_funding_refusal",)
     menu_items = (MenuItem("Budget", "budget:dashboard", visible_to="pilote.budget.perms.can_view_budget"),)
     history_vocabularies = ("pilote.budget.history.VOCABULARY",)

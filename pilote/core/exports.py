@@ -1,9 +1,11 @@
 """Exports that people open in a spreadsheet: CSV the way Excel in French opens it directly (UTF-8 with a byte order
-mark, semicolons) and XLSX — both with the text a spreadsheet would run as a formula made inert (CSV injection)."""
+mark, semicolons, decimal comma) and XLSX (numbers stay numbers) — both with the text a spreadsheet would run as a
+formula made inert (CSV injection)."""
 
 import csv
 import io
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.http import HttpResponse
 from openpyxl import Workbook
@@ -17,12 +19,19 @@ def inert(value):
     return "'" + value if isinstance(value, str) and value[:1] in FORMULA_STARTS else value
 
 
+def csv_cell(value):
+    """A French spreadsheet reads « 870000,00 » as a number and « 870000.00 » as text: decimals get a comma."""
+    if isinstance(value, Decimal | float):
+        return (format(value, "f") if isinstance(value, Decimal) else repr(value)).replace(".", ",")
+    return inert(value)
+
+
 def write_csv(out, header: list[str], rows: Iterable[list]) -> None:
     out.write("\ufeff")
     writer = csv.writer(out, delimiter=";")
     writer.writerow(header)
     for row in rows:
-        writer.writerow([inert(value) for value in row])
+        writer.writerow([csv_cell(value) for value in row])
 
 
 def csv_text(header: list[str], rows: Iterable[list]) -> str:

@@ -8,6 +8,8 @@ that declaring imports nothing):
 - `bench_sections`: `{letter: BenchSection subclass}` run by `manage.py bench` (`pilote.core.benchtools`);
 - `menu_items`: `MenuItem`s of the main menu, each shown to the people its permission function lets in;
 - `history_vocabularies`: dotted paths of `pilote.core.history.Vocabulary` objects, how the app's audit rows read.
+- `project_lead_checks`: callables `(*, state_funding, epci_funding) -> str | None`, a refusal in French of a chef de
+  projet's yearly funding (the budget's ceiling on the State's share), applied by the governance form of `plans`.
 
 The kernel reads them in the order of INSTALLED_APPS and imports no app itself; the shell and the territories' page
 read them here. See docs/adr/0007-kernel-shell-and-registry.md.
@@ -64,3 +66,7 @@ def menu_items() -> list[MenuItem]:
 def history_vocabularies() -> list[str]:
     """Dotted paths of the apps' `pilote.core.history.Vocabulary` objects (read by `history.everything()`)."""
     return _declared("history_vocabularies")
+
+
+def project_lead_checks() -> list[Callable]:
+    return [import_string(path) for path in _declared("project_lead_checks")]

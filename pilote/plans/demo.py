@@ -135,8 +135,8 @@ def _governance(territory: Territory, rng: random.Random) -> None:
         employer=f"Intercommunalité de {territory.name}",
         started_on=datetime.date(2025, 1, 1),
         full_time_share=Decimal(rng.choice(["0.50", "0.80", "1.00"])),
-        state_funding=Decimal("40000"),
-        epci_funding=Decimal("20000"),
+        state_funding=Decimal("30000"),
+        epci_funding=Decimal("30000"),
     )
     for role in ("Sous-préfet·e référent·e", "Conseil régional", "Banque des Territoires", "Chambre de commerce"):
         CommitteeMember.objects.create(territory=territory, name=_name(rng), organisation=role, role="Membre (démo)")

@@ -5,6 +5,7 @@ import datetime
 from django import forms
 from django.db import transaction
 
+from pilote.core import registry
 from pilote.core.audit import field_changes, record
 from pilote.core.versioning import EditConflict, RevisionFormMixin, created_once, revise, row
 from pilote.territories.models import Binome, CommitteeMember, Partner, ProjectLead, Territory
@@ -190,6 +191,17 @@ class ProjectLeadForm(RevisionFormMixin, ModelForm):
 
     def clean_epci_funding(self):
         return _positive(self.cleaned_data["epci_funding"])
+
+    def clean(self):
+        """The State's share of the funding stays under the budget's ceiling (contributed through the registry: a
+        commitment for this chef de projet would be refused above it)."""
+        data = super().clean()
+        state, epci = data.get("state_funding"), data.get("epci_funding")
+        if state is not None and epci is not None:
+            for check in registry.project_lead_checks():
+                if refusal := check(state_funding=state, epci_funding=epci):
+                    self.add_error("state_funding", refusal)
+        return data
 
     def save(self, commit=True) -> ProjectLead | None:
         """The saved chef de projet, or None when the form was made on another state (then `self.conflict`)."""

@@ -37,6 +37,19 @@ class FicheActionQuerySet(models.QuerySet):
     def of(self, territory: Territory):
         return self.filter(territory=territory)
 
+    def with_number(self):
+        """`number`: the fiche's rank in its territory's plan by creation (1, 2, 3…), what people call « fiche n° 2 »
+        — database ids run across every territory. Stable because fiches are never deleted one by one (only with
+        their territory); a filter keeps it, being counted over the whole plan."""
+        earlier = (
+            FicheAction.objects.filter(territory=models.OuterRef("territory"), pk__lte=models.OuterRef("pk"))
+            .order_by()
+            .values("territory")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return self.annotate(number=models.Subquery(earlier, output_field=models.IntegerField()))
+
 
 class FicheAction(Revised):
     territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="fiches")

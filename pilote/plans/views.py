@@ -3,6 +3,7 @@
 Every territory is fetched through `Territory.objects.in_scope_of(user)` (outside the scope: 404); changes need
 `can_edit_territory_work` (in scope without it: 403)."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -45,7 +46,7 @@ def _context(request, territory: Territory, **extra) -> dict:
 def plan(request, phase, code):
     territory = _territory(request, phase, code)
     form = PlanFilterForm(request.GET or None)
-    fiches = form.filter(FicheAction.objects.of(territory)).annotate(
+    fiches = form.filter(FicheAction.objects.of(territory).with_number()).annotate(
         secured=Coalesce(Sum("funders__amount", filter=Q(funders__is_secured=True)), ZERO),
         expected=Coalesce(Sum("funders__amount", filter=Q(funders__is_secured=False)), ZERO),
     )
@@ -57,7 +58,7 @@ def plan(request, phase, code):
 
 
 def _fiche(territory: Territory, pk: int) -> FicheAction:
-    return get_object_or_404(FicheAction.objects.of(territory), pk=pk)
+    return get_object_or_404(FicheAction.objects.of(territory).with_number(), pk=pk)
 
 
 @login_required
@@ -81,6 +82,7 @@ def fiche_edit(request, phase, code, pk=None):
     if request.method == "POST" and form.is_valid():
         saved = form.save()
         if saved is not None:
+            messages.success(request, f"La fiche « {saved.title} » est enregistrée.")
             return redirect("plans:fiche", phase=phase, code=code, pk=saved.pk)
     context = _context(request, territory, form=form, fiche=fiche)
     return render(request, "plans/fiche_form.html", context, status=conflict_status(form))

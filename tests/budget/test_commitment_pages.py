@@ -366,3 +366,36 @@ def test_the_commitment_of_another_region_is_not_found(client, tree, people):
     assert as_(client, people["region27"]).get(url).status_code == 200
     assert as_(client, people["team"]).get(url).status_code == 403
     assert Envelope.objects.count() == 13
+
+
+def _fiche_options(response) -> list[str]:
+    import re
+
+    html = response.content.decode()
+    select = re.search(r'<select name="fiche".*?</select>', html, re.S).group(0)
+    return re.findall(r"<option value=\"\d+\"[^>]*>([^<]*)</option>", select)
+
+
+def test_the_fiche_select_lists_the_chosen_territory_s_fiches_only(client, tree, people):
+    national = tree.national[ActionType.INVESTMENTS]  # its area holds ti-8401 and ti-2701
+    FicheFactory(territory=territory("ti-8401"), title="Campus des métiers")
+    FicheFactory(territory=territory("ti-2701"), title="Fiche du Jura")
+    as_(client, people["anct"])
+    assert _fiche_options(client.get(create_url(national))) == []  # no territory chosen yet
+    data = form_data(territory("ti-8401").pk, label="", choose_territory="1")
+    response = client.post(create_url(national), data)
+    assert response.status_code == 200  # a round trip to list the fiches: no error, nothing saved
+    assert _fiche_options(response) == ["n° 1 — Campus des métiers"]
+    assert 'value="Cycles de l&#x27;Ain"' in response.content.decode()  # what was typed stays
+    assert not Commitment.objects.exists()
+
+
+def test_the_edit_form_lists_the_fiches_of_the_commitment_s_territory(client, tree, people):
+    national = tree.national[ActionType.INVESTMENTS]
+    FicheFactory(territory=territory("ti-2701"), title="Fiche du Jura")
+    FicheFactory(territory=territory("ti-8401"), title="Campus des métiers")
+    as_(client, people["anct"])
+    client.post(create_url(national), form_data(territory("ti-8401").pk))
+    commitment = Commitment.objects.get()
+    response = client.get(reverse("budget:commitment_edit", args=[commitment.pk]))
+    assert _fiche_options(response) == ["n° 1 — Campus des métiers"]

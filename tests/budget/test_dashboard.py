@@ -2,6 +2,7 @@
 the filters, and a number of queries that does not grow with the data."""
 
 import datetime
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -220,3 +221,10 @@ def test_queries_do_not_grow_with_commitments_territories_and_years(client, spen
             c.pay(actor=spent.actor, amount=euros(500), paid_on=D(2025, 5, 1))
     assert [_count(client), _count(client, "?year=2024&region=84")] == before
     assert before[0] <= 13  # session, user, roles, régions, years, envelopes, 2 × 2 sums, territories, DSFR ×2
+
+
+def test_years_are_printed_without_a_thousands_separator(client, people, tree):
+    client.force_login(people["anct"])
+    html = client.get(URL, {"year": 2024}).content.decode()
+    assert "Année 2024." in html
+    assert re.search(r'<option value="2024" selected>2024</option>', html)

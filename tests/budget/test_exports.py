@@ -48,13 +48,13 @@ def test_csv_lists_every_commitment_with_official_codes_and_co_financing_by_kind
         "Auvergne-Rhône-Alpes",
     )
     assert (a["montant engagé (AE, €)"], a["payé (€)"], a["reste à payer (€)"]) == (
-        "300000.00",
-        "120000.00",
-        "180000.00",
+        "300000,00",
+        "120000,00",
+        "180000,00",
     )
-    assert a["cofinancement Intercommunalité (€)"] == "100000.00"
-    assert a["cofinancement État (autres crédits) (€)"] == "50000.00"
-    assert a["cofinancement Autre (€)"] == "0.00"
+    assert a["cofinancement Intercommunalité (€)"] == "100000,00"
+    assert a["cofinancement État (autres crédits) (€)"] == "50000,00"
+    assert a["cofinancement Autre (€)"] == "0,00"
     assert (a["statut"], a["démonstration"], a["niveau de l'enveloppe"]) == ("Engagé", "non", "Région")
     assert sorted(r["statut"] for r in rows) == ["Annulé", "Engagé", "Engagé", "Engagé", "Proposé"]
 

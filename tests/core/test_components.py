@@ -57,3 +57,11 @@ def test_a_partial_used_by_several_apps_lives_in_components():
         if folder not in ("components", "dsfr", name.split("/")[0])
     ]
     assert foreign == []
+
+
+def test_no_template_prints_a_year_with_a_thousands_separator():
+    """USE_THOUSAND_SEPARATOR groups every integer a template prints: « Année 2 025 ». A year is printed through
+    `|stringformat:"d"` (or `|date`), never bare."""
+    bare_year = re.compile(r"{{\s*[\w.]*(?:year|years|annee|millesime|edition)\s*}}")
+    bare = [(name, found) for name, text in _templates().items() for found in bare_year.findall(text)]
+    assert bare == []

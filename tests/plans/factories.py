@@ -67,7 +67,7 @@ def governance(t: Territory) -> None:
         started_on=datetime.date(2023, 9, 1),
         full_time_share=Decimal("0.80"),
         state_funding=Decimal("20000"),
-        epci_funding=Decimal("15000"),
+        epci_funding=Decimal("20000"),
     )
     CommitteeMember.objects.create(
         territory=t, name="Marc Roux", organisation="Préfecture de l'Ain", role="Sous-préfet"

@@ -53,7 +53,7 @@ def test_csv_export_has_one_row_a_fiche_with_funding_totals(team_client, ain):
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][-3:] == ["Financements acquis (€)", "Financements attendus (€)", "Indicateurs"]
-    assert rows[1][1] == "Campus des métiers" and rows[1][-3:] == ["50000.00", "12000.00", "Jeunes formés"]
+    assert rows[1][1] == "Campus des métiers" and rows[1][-3:] == ["50000,00", "12000,00", "Jeunes formés"]
     assert rows[1][6] == "01/01/2024"
     assert len(rows) == 3
 

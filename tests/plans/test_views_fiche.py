@@ -198,3 +198,17 @@ def test_a_fiche_saved_unchanged_bumps_nothing(team_client, ain):
     assert response.status_code == 302
     assert FicheAction.objects.get(pk=fiche.pk).revision == 1
     assert not AuditEvent.objects.exists()
+
+
+def test_fiche_page_shows_its_number_in_the_plan(team_client, ain):
+    FicheFactory(territory=ain)
+    second = FicheFactory(territory=ain, title="Friche Arnaud")
+    html = team_client.get(url("fiche", ain, pk=second.pk)).content.decode()
+    assert "<h1>Fiche n° 2 : Friche Arnaud</h1>" in html
+
+
+def test_saving_a_fiche_says_it_was_saved(team_client, ain):
+    response = team_client.post(url("fiche_create", ain), fiche_data(), follow=True)
+    html = response.content.decode()
+    assert response.redirect_chain[-1][1] == 302
+    assert "La fiche « Campus des métiers de l&#x27;industrie » est enregistrée." in html

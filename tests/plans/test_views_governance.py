@@ -73,7 +73,7 @@ def test_a_new_chef_de_projet_keeps_the_previous_one_with_an_end_date(team_clien
         "started_on": "2025-03-01",
         "full_time_share": "0,5",
         "state_funding": "20000",
-        "epci_funding": "10000",
+        "epci_funding": "20000",
     }
     response = team_client.post(url("project_lead_change", ain), data)
     assert response.status_code == 302
@@ -114,7 +114,7 @@ def test_correcting_the_chef_de_projet_checks_share_and_funding(team_client, ain
     }
     page = html.unescape(team_client.post(url("project_lead", ain), data).content.decode())
     assert "La quotité est comprise entre 0 et 1" in page and "Le montant doit être positif ou nul." in page
-    data |= {"full_time_share": "0.6", "state_funding": "25000"}
+    data |= {"full_time_share": "0.6", "state_funding": "25000", "epci_funding": "25000"}
     assert team_client.post(url("project_lead", ain), data).status_code == 302
     lead = ProjectLead.objects.get()
     assert lead.full_time_share == Decimal("0.6") and lead.state_funding == Decimal("25000")
@@ -171,7 +171,44 @@ def test_every_edit_page_opens_for_the_team(team_client, ain):
         "started_on": "2023-09-01",
         "full_time_share": "0,80",
         "state_funding": "20\xa0000,00",
-        "epci_funding": "15 000",
+        "epci_funding": "20 000",
     }
     assert team_client.post(url("project_lead", ain), data).status_code == 302
     assert not AuditEvent.objects.filter(action="project_lead.update").exists()
+
+
+def test_chef_de_projet_funding_above_the_state_share_ceiling_is_refused(team_client, ain):
+    """67 % of State money against the budget's 50 % ceiling (its Parameters): refused, as a commitment would be."""
+    governance(ain)
+    data = {
+        **opened_on_current_lead(ain),
+        "name": "Léa Petit",
+        "employer": "CC Alpha",
+        "started_on": "2023-09-01",
+        "full_time_share": "1",
+        "state_funding": "40000",
+        "epci_funding": "20000",
+    }
+    response = team_client.post(url("project_lead", ain), data)
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 200
+    text = page.replace("\xa0", " ").replace("\u202f", " ")
+    assert "La part de l'État dans ce poste de chef de projet serait de 66,7 %, au-delà du plafond de 50,0 %" in text
+    assert ProjectLead.objects.get().state_funding != Decimal("40000")
+
+
+def test_chef_de_projet_ceiling_follows_the_budget_parameters(team_client, ain):
+    from pilote.budget.models import Parameters
+
+    Parameters.objects.update_or_create(pk=1, defaults={"project_lead_state_share_max": Decimal("70")})
+    governance(ain)
+    data = {
+        **opened_on_current_lead(ain),
+        "name": "Léa Petit",
+        "employer": "CC Alpha",
+        "started_on": "2023-09-01",
+        "full_time_share": "1",
+        "state_funding": "40000",
+        "epci_funding": "20000",
+    }
+    assert team_client.post(url("project_lead", ain), data).status_code == 302

@@ -119,3 +119,14 @@ def test_a_page_past_the_end_shows_the_last_one(team_client, ain):
     FicheFactory(territory=ain, title="Seule fiche")
     response = team_client.get(url("plan", ain), {"page": "99"})
     assert response.status_code == 200 and "Seule fiche" in response.content.decode()
+
+
+def test_plan_numbers_fiches_within_the_territory_not_by_database_id(team_client, ain):
+    FicheFactory(territory=territory("ti-2701"), title="Fiche du Jura")  # takes a database id before the Ain's
+    FicheFactory(territory=ain, title="Campus des métiers")
+    FicheFactory(territory=ain, title="Friche Arnaud", priority=Priority.LAND)
+    html = team_client.get(url("plan", ain)).content.decode()
+    numbers = re.findall(r'<td class="ti-fiche-number">(\d+)</td>', html)
+    assert numbers == ["1", "2"]
+    html = team_client.get(url("plan", ain), {"priority": Priority.LAND}).content.decode()
+    assert re.findall(r'<td class="ti-fiche-number">(\d+)</td>', html) == ["2"]  # a filter keeps the number

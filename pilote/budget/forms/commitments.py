@@ -14,11 +14,6 @@ from ..models import Commitment, Envelope
 from . import CENT, DATE, RuleForm, euros_cents, money, siren_is_valid
 
 
-class FicheChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, fiche):
-        return f"{fiche.territory.code} — {fiche.title}"
-
-
 class CoFinancingLineForm(DsfrForm):
     """A partner's money; a line left empty is ignored."""
 
@@ -50,7 +45,7 @@ class CommitmentForm(RuleForm):
     whose phase covers the year; the filière is asked for investments only, the nature for skills only."""
 
     territory = forms.ModelChoiceField(label="Territoire", queryset=Territory.objects.none())
-    fiche = FicheChoiceField(
+    fiche = forms.ModelChoiceField(
         label="Fiche action du territoire",
         queryset=FicheAction.objects.none(),
         required=False,
@@ -71,16 +66,42 @@ class CommitmentForm(RuleForm):
         super().__init__(*args, **kwargs)
         self.envelope = envelope
         self.fields["territory"].queryset = Territory.objects.filter(pk__in=territory_ids).order_by("code")
-        self.fields["fiche"].queryset = (
-            FicheAction.objects.filter(territory_id__in=territory_ids)
-            .select_related("territory")
-            .order_by("territory__code", "id")
-        )
+        self._offer_fiches(territory_ids)
         if envelope.action_type != ActionType.INVESTMENTS:
             del self.fields["sector"]
         if envelope.action_type != ActionType.SKILLS:
             del self.fields["skills_kind"]
         self.lines = CoFinancingFormSet(self.data if self.is_bound else None, initial=lines, prefix="cofinancement")
+
+    def _offer_fiches(self, territory_ids: list[int]) -> None:
+        """Any fiche of the area passes the field (`clean` names a fiche of another territory); the select offers the
+        fiches of the chosen territory only — none until one is chosen (« Afficher les fiches », a round trip)."""
+        field = self.fields["fiche"]
+        field.queryset = FicheAction.objects.filter(territory_id__in=territory_ids)
+        chosen = self._chosen_territory(territory_ids)
+        fiches = FicheAction.objects.of(chosen).with_number().order_by("id") if chosen else []
+        field.choices = [("", "—"), *((f.pk, f"n° {f.number} — {f.title}") for f in fiches)]
+        if not chosen:
+            field.help_text = (
+                "Facultatif. Choisissez d'abord le territoire, puis « Afficher les fiches du territoire » en bas du "
+                "formulaire."
+            )
+
+    def _chosen_territory(self, territory_ids: list[int]) -> int | None:
+        value = self.data.get(self.add_prefix("territory")) if self.is_bound else self.initial.get("territory")
+        chosen = int(value) if str(value or "").isdigit() else None
+        return chosen if chosen in territory_ids else None
+
+    @property
+    def is_choosing_territory(self) -> bool:
+        """« Afficher les fiches du territoire » was pressed: show the form again with its fiches, save nothing."""
+        return self.is_bound and "choose_territory" in self.data
+
+    def unbound_copy(self, **kwargs):
+        """The same form, unbound, filled with what was typed: shown after « Afficher les fiches » without errors."""
+        typed = {name: self.add_prefix(name) for name in self.fields}
+        initial = {name: self.data[key] for name, key in typed.items() if key in self.data}
+        return type(self)(None, initial=initial, **kwargs)
 
     def is_valid(self) -> bool:
         results = [super().is_valid(), self.lines.is_valid()]

@@ -15,7 +15,7 @@ from pilote.plans.models import FicheAction
 from pilote.territories.models import Territory
 
 from ..enums import ActionType, CofinancerKind, CommitmentStatus, EnvelopeLevel, Sector, SkillsKind
-from ..money import euros, percent, ratio
+from ..money import euros, ratio
 from ..perms import sees_whole_budget
 from .envelopes import MONEY, ZERO, Envelope, RuleBroken
 from .rules import Parameters, ShockDesignation
@@ -235,12 +235,8 @@ class Commitment(Revised):
             self._check_project_lead(Parameters.current())
 
     def _check_project_lead(self, params: Parameters) -> None:
-        share = self.state_total * 100 / (self.state_total + self.cofinancing_partners)
-        if share > params.project_lead_state_share_max:
-            raise RuleBroken(
-                f"La part de l'État dans ce poste de chef de projet serait de {percent(share)}, au-delà du plafond de "
-                f"{percent(params.project_lead_state_share_max)} : ajoutez le cofinancement de l'intercommunalité."
-            )
+        if refusal := params.state_share_refusal(self.state_total, self.cofinancing_partners):
+            raise RuleBroken(refusal)
         others = Commitment.objects.committed().project_leads_of(self.territory, self.year).exclude(pk=self.pk)
         already = others.total_amount()
         if already + self.amount > params.project_lead_yearly_cap:

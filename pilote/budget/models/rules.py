@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from pilote.core.versioning import Revised
 from pilote.territories.models import Territory
 
+from ..money import percent
 from .envelopes import MONEY
 
 # --- rules' parameters and Rebond industriel --------------------------------------------------------------------------
@@ -51,6 +52,22 @@ class Parameters(Revised):
     @classmethod
     def current(cls) -> "Parameters":
         return cls.objects.get_or_create(pk=1)[0]
+
+    def state_share_refusal(self, state: Decimal, partners: Decimal) -> str | None:
+        """Why a chef de projet paid `state` € by the State and `partners` € by the others breaks the ceiling on the
+        State's share, or None. The one rule for commitments and for the governance form (through the registry)."""
+        if not state or state * 100 <= self.project_lead_state_share_max * (state + partners):
+            return None
+        return (
+            f"La part de l'État dans ce poste de chef de projet serait de {percent(state * 100 / (state + partners))}, "
+            f"au-delà du plafond de {percent(self.project_lead_state_share_max)} : ajoutez le cofinancement de "
+            "l'intercommunalité."
+        )
+
+
+def project_lead_funding_refusal(*, state_funding: Decimal, epci_funding: Decimal) -> str | None:
+    """The budget's contribution to the chef de projet form of `plans` (registry `project_lead_checks`)."""
+    return Parameters.current().state_share_refusal(state_funding, epci_funding)
 
 
 class ShockDesignationQuerySet(models.QuerySet):

@@ -1,7 +1,8 @@
 from django import template
+from django.urls import reverse
 
 from pilote.budget.money import euros, percent
-from pilote.budget.perms import can_view_budget
+from pilote.budget.perms import can_steer, can_view_budget
 
 register = template.Library()
 
@@ -28,3 +29,30 @@ def budget_viewer(context) -> bool:
 
     request = context.get("request")
     return bool(request is not None and can_view_budget(request.user))
+
+
+# The budget sub-navigation: (label, URL name, the URL names of its section, who may open it).
+ENVELOPES = ("years", "year", "envelope", "envelope_delegate", "envelope_edit")
+COMMITMENTS = ("commitments", "commitment", "commitment_create", "commitment_edit", "payment_create")
+SCENARIOS = ("scenarios", "scenario", "scenario_create", "scenario_edit", "scenario_compare", "scenario_apply")
+BUDGET_SECTIONS = (
+    ("Tableau de bord", "budget:dashboard", ("dashboard",), can_view_budget),
+    ("Enveloppes", "budget:years", ENVELOPES, can_view_budget),
+    ("Engagements", "budget:commitments", COMMITMENTS, can_view_budget),
+    ("Scénarios", "budget:scenarios", SCENARIOS, can_steer),
+    ("Rebond industriel", "budget:shocks", ("shocks",), can_view_budget),
+    ("Paramètres", "budget:parameters", ("parameters",), can_view_budget),
+)
+
+
+@register.inclusion_tag("budget/_nav.html", takes_context=True)
+def budget_nav(context) -> dict:
+    """The links of the budget pages the signed-in person may open, the current section marked."""
+    request = context["request"]
+    current = request.resolver_match.url_name
+    links = [
+        {"label": label, "url": reverse(name), "in_section": current in section, "is_page": name == f"budget:{current}"}
+        for label, name, section, allowed in BUDGET_SECTIONS
+        if allowed(request.user)
+    ]
+    return {"links": links}

@@ -76,10 +76,12 @@ def commitment_create(request, pk: int):
     envelope = envelope_or_404(request.user, pk)
     deny_unless(perms.can_commit(request.user, envelope), "Vous ne pouvez pas engager sur cette enveloppe.")
     names = default_place_names()
-    form = CommitmentCreateForm(
-        request.POST if request.method == "POST" else None, envelope=envelope, territory_ids=envelope.territory_ids()
-    )
-    if request.method == "POST" and form.is_valid() and (commitment := form.save(request.user)) is not None:
+    ids = envelope.territory_ids()
+    data = request.POST if request.method == "POST" else None
+    form = CommitmentCreateForm(data, envelope=envelope, territory_ids=ids)
+    if form.is_choosing_territory:
+        form = form.unbound_copy(envelope=envelope, territory_ids=ids)
+    elif request.method == "POST" and form.is_valid() and (commitment := form.save(request.user)) is not None:
         done = "engagé" if commitment.status == CommitmentStatus.COMMITTED else "enregistré comme proposé"
         messages.success(request, f"Engagement {done} : {euros(commitment.amount)} pour {commitment.territory}.")
         return redirect("budget:commitment", pk=commitment.pk)

@@ -69,6 +69,14 @@ function territoryLayer(data, detailUrl, filter) {
   });
 }
 
+// Leaflet listens to focus on each shape for its tooltip, which Chromium takes as a reason to put every <path> in the
+// tab order: 183 unnamed stops before the rest of the page. The shapes stay clickable; keyboard users reach the
+// territories through the list linked above the map (and the map itself pans and zooms from the keyboard).
+function outOfTabOrder(layer) {
+  layer.eachLayer((shape) => shape.getElement()?.setAttribute("tabindex", "-1"));
+  return layer;
+}
+
 function regionOf(feature) {
   return feature.properties.code.slice(3, 5);
 }
@@ -83,12 +91,12 @@ async function national(el) {
     });
   }
   const data = cleaned(await loadGeoJSON(el));
-  territoryLayer(data, el.dataset.detail).addTo(map);
+  outOfTabOrder(territoryLayer(data, el.dataset.detail).addTo(map));
   el.dataset.loaded = String(data.features.length);
   for (const inset of document.querySelectorAll(".ti-inset")) {
     const small = newMap(inset, false);
     small.fitBounds(JSON.parse(inset.dataset.bounds));
-    territoryLayer(data, el.dataset.detail, (f) => regionOf(f) === inset.dataset.region).addTo(small);
+    outOfTabOrder(territoryLayer(data, el.dataset.detail, (f) => regionOf(f) === inset.dataset.region).addTo(small));
   }
 }
 
