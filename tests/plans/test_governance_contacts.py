@@ -8,6 +8,7 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from pilote.core.enums import Role
 from pilote.core.models import AuditEvent
@@ -198,6 +199,20 @@ def test_an_outsider_never_sees_the_contacts(client, ain):
     response = client.get(url("governance", ain))
     assert response.status_code == 404
     assert not any(value in html.unescape(response.content.decode()) for value in PERSONAL)
+
+
+def test_the_public_page_shows_the_generic_address_and_no_personal_data(client, ain):
+    _with_contacts(ain)
+    page = html.unescape(client.get(reverse("territories:detail", args=[ain.phase.slug, ain.code])).content.decode())
+    assert re.search(r"Qui contacter.*" + re.escape(GENERIC), page, re.S)
+    for value in PERSONAL:
+        assert value not in page, value
+
+
+def test_the_public_page_says_when_no_address_was_given(client, ain):
+    governance(ain)
+    page = html.unescape(client.get(reverse("territories:detail", args=[ain.phase.slug, ain.code])).content.decode())
+    assert "Le territoire n'a pas indiqué d'adresse de contact." in page
 
 
 def test_the_api_never_gives_the_contacts(client, ain):
