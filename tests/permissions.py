@@ -225,6 +225,7 @@ EXPECTATIONS: dict[str, Rule] = {
     "core:espace": signed_in(contains=_espace_shows, excludes=_espace_hides),
     "core:proconnect_login": public(status=404),  # ProConnect is off unless configured (tests/shell/test_proconnect.py)
     "core:proconnect_callback": public(status=404),
+    "core:personal_data": public(contains="<h1>Données personnelles</h1>"),  # tests/shell/test_personal_data.py
     "core:health": public(contains='"status": "ok"'),  # for load balancers (tests/shell/test_health.py)
     # --- public pages of the map (issue 2): the same for everyone ---
     "territories:home": public(contains="Carte nationale"),

@@ -8,4 +8,5 @@ class PlansConfig(AppConfig):
     # What the app contributes to the others, read through pilote.core.registry.
     demo_seeds = ("pilote.plans.demo.seed",)
     bench_sections = {"h": "pilote.plans.bench.PlanBench"}
+    page_sections = ("pilote.plans.views.territory_contact_section",)
     history_vocabularies = ("pilote.plans.history.VOCABULARY",)

@@ -9,17 +9,48 @@ from pilote.core import registry
 from pilote.core.audit import field_changes, record
 from pilote.core.versioning import EditConflict, RevisionFormMixin, created_once, revise, row
 from pilote.territories.models import Binome, CommitteeMember, Partner, ProjectLead, Territory
+from pilote.territories.models.governance import PHONE_HELP, normalise_phone
 
 from .forms import DATE, ModelForm
 from .snapshot import BINOME_FIELDS, LEAD_FIELDS
 
-LEAD_FORM_FIELDS = ["name", "employer", "started_on", "full_time_share", "state_funding", "epci_funding"]
+# Contact details are edited and audited here but kept out of `snapshot.py` (personal data: never frozen in a file).
+BINOME_CONTACT_FIELDS = ["elected_email", "elected_phone", "industrialist_email", "industrialist_phone"]
+BINOME_FORM_FIELDS = BINOME_FIELDS + BINOME_CONTACT_FIELDS + ["contact_email"]
+LEAD_CONTACT_FIELDS = ["email", "phone"]
+LEAD_FORM_FIELDS = [
+    "name",
+    "employer",
+    "email",
+    "phone",
+    "started_on",
+    "full_time_share",
+    "state_funding",
+    "epci_funding",
+]
+LEAD_AUDIT_FIELDS = LEAD_FIELDS + LEAD_CONTACT_FIELDS
+
+
+class PhoneField(forms.CharField):
+    """A French phone number, stored as « 06 12 34 56 78 » (see `normalise_phone`)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 30)
+        kwargs.setdefault("help_text", PHONE_HELP)
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("autocomplete", "tel")
+        self.widget.input_type = "tel"
+
+    def clean(self, value):
+        return normalise_phone(super().clean(value))
 
 
 class CommitteeMemberForm(ModelForm):
     class Meta:
         model = CommitteeMember
-        fields = ["name", "organisation", "role"]
+        fields = ["name", "organisation", "role", "email", "phone"]
+        field_classes = {"phone": PhoneField}
 
 
 class PartnerForm(ModelForm):
@@ -34,8 +65,9 @@ CommitteeFormSet = forms.inlineformset_factory(
 PartnerFormSet = forms.inlineformset_factory(Territory, Partner, form=PartnerForm, extra=2, can_delete=True)
 
 
-def _member_line(name: str, organisation: str, role: str) -> str:
-    return f"{name} ({organisation}{', ' + role if role else ''})"
+def _member_line(name: str, organisation: str, role: str, email: str = "", phone: str = "") -> str:
+    contact = ", ".join(value for value in (email, phone) if value)
+    return f"{name} ({organisation}{', ' + role if role else ''})" + (f" — {contact}" if contact else "")
 
 
 def _partner_line(name: str, contribution: str) -> str:
@@ -45,7 +77,9 @@ def _partner_line(name: str, contribution: str) -> str:
 def _rows(territory: Territory, relation: str) -> list[str]:
     """The committee or the partners as saved, as short French lines (audit trail and conflict banner)."""
     if relation == "committee_members":
-        return [_member_line(m.name, m.organisation, m.role) for m in territory.committee_members.all()]
+        return [
+            _member_line(m.name, m.organisation, m.role, m.email, m.phone) for m in territory.committee_members.all()
+        ]
     return [_partner_line(p.name, p.contribution) for p in territory.partners.all()]
 
 
@@ -54,7 +88,10 @@ def _submitted_rows(formset, relation: str) -> list[str]:
         f.cleaned_data for f in formset.forms if not f.errors and f.cleaned_data and not f.cleaned_data.get("DELETE")
     ]
     if relation == "committee_members":
-        return [_member_line(d["name"], d["organisation"], d.get("role", "")) for d in kept]
+        return [
+            _member_line(d["name"], d["organisation"], d.get("role", ""), d.get("email", ""), d.get("phone", ""))
+            for d in kept
+        ]
     return [_partner_line(d["name"], d.get("contribution", "")) for d in kept]
 
 
@@ -63,10 +100,12 @@ class GovernanceForm(RevisionFormMixin, ModelForm):
     binôme's, covers the three: a stale form is refused whichever part it changes."""
 
     industrialist_siren = forms.CharField(label="Industriel·le : SIREN de l'entreprise", required=False, max_length=20)
+    elected_phone = PhoneField(label="Élu·e : téléphone")
+    industrialist_phone = PhoneField(label="Industriel·le : téléphone")
 
     class Meta:
         model = Binome
-        fields = BINOME_FIELDS
+        fields = BINOME_FORM_FIELDS
 
     def __init__(self, *args, territory: Territory, actor, **kwargs):
         kwargs.setdefault("instance", Binome.objects.filter(territory=territory).first() or Binome(territory=territory))
@@ -103,14 +142,14 @@ class GovernanceForm(RevisionFormMixin, ModelForm):
         before = Binome.objects.select_for_update().filter(territory=self.territory).first()
         if before is not None and self.instance.pk is None:
             raise EditConflict(GOVERNANCE_STALE)  # both opened the empty form: the other one saved first
-        changes = field_changes(before, self.instance, BINOME_FIELDS)
+        changes = field_changes(before, self.instance, BINOME_FORM_FIELDS)
         rows = {relation: self._save_rows(relation, formset) for relation, formset in self._formsets()}
         if not changes and not any(rows.values()):  # nothing changed: no new revision, no audit row
             return before
         if before is None:
             binome = created_once(super().save, GOVERNANCE_STALE)
         else:
-            values = {name: getattr(self.instance, name) for name in BINOME_FIELDS}
+            values = {name: getattr(self.instance, name) for name in BINOME_FORM_FIELDS}
             self.instance.revision = revise(
                 Binome.objects, before.pk, self.submitted_revision, GOVERNANCE_STALE, **values
             )
@@ -141,7 +180,7 @@ class GovernanceForm(RevisionFormMixin, ModelForm):
 
     def _refuse(self, error: EditConflict) -> None:
         saved = Binome.objects.filter(territory=self.territory).first() or Binome(territory=self.territory)
-        rows = self.field_rows(saved, BINOME_FIELDS)
+        rows = self.field_rows(saved, BINOME_FORM_FIELDS)
         for (relation, formset), label in zip(self._formsets(), ("Comité de pilotage", "Partenaires"), strict=True):
             rows.append(
                 row(label, "\n".join(_submitted_rows(formset, relation)), "\n".join(_rows(self.territory, relation)))
@@ -165,6 +204,7 @@ class ProjectLeadForm(RevisionFormMixin, ModelForm):
     chef de projet it was made on (`lead`): a replacement since then starts again at revision 1 too."""
 
     lead = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    phone = PhoneField(label="Téléphone")
 
     class Meta:
         model = ProjectLead
@@ -221,7 +261,7 @@ class ProjectLeadForm(RevisionFormMixin, ModelForm):
     def _write(self, current: ProjectLead | None) -> ProjectLead:
         if current is None:
             lead = created_once(super().save, LEAD_STALE)
-            changes = field_changes(None, lead, LEAD_FIELDS)
+            changes = field_changes(None, lead, LEAD_AUDIT_FIELDS)
             record(
                 actor=self.actor,
                 action="project_lead.create",
@@ -230,7 +270,7 @@ class ProjectLeadForm(RevisionFormMixin, ModelForm):
                 **self.territory.audit_scope(),
             )
             return lead
-        changes = field_changes(current, self.instance, LEAD_FIELDS)
+        changes = field_changes(current, self.instance, LEAD_AUDIT_FIELDS)
         values = {name: getattr(self.instance, name) for name in LEAD_FORM_FIELDS}
         self.instance.revision = revise(ProjectLead.objects, current.pk, self.submitted_revision, LEAD_STALE, **values)
         record(
@@ -243,7 +283,7 @@ class ProjectLeadForm(RevisionFormMixin, ModelForm):
         return self.instance
 
     def _unchanged(self, current: ProjectLead | None) -> bool:
-        return current is not None and not field_changes(current, self.instance, LEAD_FIELDS)
+        return current is not None and not field_changes(current, self.instance, LEAD_AUDIT_FIELDS)
 
     def _rows(self, saved: ProjectLead | None) -> list[dict]:
         return self.field_rows(saved, LEAD_FORM_FIELDS) if saved else []
@@ -277,7 +317,7 @@ class ProjectLeadChangeForm(ProjectLeadForm):
                 **self.territory.audit_scope(),
             )
         lead = created_once(lambda: ModelForm.save(self), LEAD_STALE)
-        changes = field_changes(None, lead, LEAD_FIELDS)
+        changes = field_changes(None, lead, LEAD_AUDIT_FIELDS)
         record(
             actor=self.actor, action="project_lead.create", obj=lead, changes=changes, **self.territory.audit_scope()
         )

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from pilote.core.models import AuditEvent
 from pilote.core.uploads import MB
 from pilote.core.versioning import conflict_status
-from pilote.territories.models import ProjectLead, Territory
+from pilote.territories.models import Binome, ProjectLead, Territory
 from pilote.territories.perms import can_edit_territory_work
 
 from . import spreadsheet
@@ -129,6 +129,13 @@ def plan_import(request, phase, code):
     }
     context = _context(request, territory, form=form, counts=counts, limits=limits)
     return render(request, "plans/plan_import.html", context, status=status)
+
+
+def territory_contact_section(territory) -> dict:
+    """« Qui contacter » on the territory's public page (declared in PlansConfig.page_sections): the territory's
+    generic address only, never a person's contact details."""
+    address = Binome.objects.filter(territory=territory).values_list("contact_email", flat=True).first()
+    return {"template": "plans/_territory_contact.html", "contact_email": address or ""}
 
 
 @login_required

@@ -10,6 +10,7 @@ urlpatterns = [
     path("deconnexion/", views.logout_view, name="logout"),
     path("espace/", views.espace, name="espace"),
     path("sante/", views.health, name="health"),
+    path("donnees-personnelles/", views.personal_data, name="personal_data"),
     path("connexion/proconnect/", proconnect.ProConnectLoginView.as_view(), name="proconnect_login"),
     path("connexion/proconnect/retour/", proconnect.ProConnectCallbackView.as_view(), name="proconnect_callback"),
 ]

@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from pilote.core import perms
+from pilote.core.breadcrumbs import crumbs
 from pilote.territories.figures import place_names
 from pilote.territories.models import Territory
 
@@ -55,6 +56,12 @@ def logout_view(request):
     logout(request)
     messages.success(request, "Vous êtes déconnecté(e).")
     return redirect(target)
+
+
+@require_GET
+def personal_data(request):
+    """« Données personnelles »: what the platform keeps about people, who sees it, how to exercise one's rights."""
+    return render(request, "shell/personal_data.html", {"breadcrumb_data": crumbs("Données personnelles")})
 
 
 @login_required

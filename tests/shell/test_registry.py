@@ -16,6 +16,7 @@ from pilote.core.benchtools import BenchSection
 from pilote.core.enums import Role
 from pilote.plans import bench as plans_bench
 from pilote.plans import demo as plans_demo
+from pilote.plans import views as plans_views
 from pilote.shell import bench_load, bench_pages, bench_transfer
 from pilote.shell.management.commands import bench as bench_command
 from pilote.territories import bench as territories_bench
@@ -27,7 +28,7 @@ def everyone(user) -> bool:
 
 
 def test_the_registry_collects_the_page_sections_of_the_apps():
-    assert registry.page_sections() == [dashboard.territory_money_section]
+    assert registry.page_sections() == [plans_views.territory_contact_section, dashboard.territory_money_section]
 
 
 def test_the_registry_collects_the_demo_seeds_in_the_order_of_the_apps():

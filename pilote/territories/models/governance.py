@@ -6,13 +6,54 @@ A stale edit is refused (`pilote.core.versioning`): the binôme's revision cover
 the steering committee and the partners; the chef de projet has its own.
 """
 
+import re
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from pilote.core.versioning import Revised
 
 from .territories import Territory
+
+# Personal contact details (e-mail, phone) of the binôme, the chef de projet and the committee members: shown only on
+# the governance pages (signed-in people in scope), never in the API, the public pages or the campaign snapshots.
+PHONE_STORED = r"^0[1-9]( [0-9]{2}){4}$"
+PHONE_HELP = "Numéro français, par exemple 06 12 34 56 78 ou +33 6 12 34 56 78."
+
+
+def normalise_phone(value: str) -> str:
+    """A French phone number (« +33 6 12 34 56 78 », « 0612345678 », « 06.12.34.56.78 ») as « 06 12 34 56 78 »;
+    "" stays "". Raises ValidationError for anything else."""
+    digits = re.sub(r"[\s.\-()]", "", value or "")
+    if not digits:
+        return ""
+    if digits.startswith("+33"):
+        digits = "0" + digits[3:].removeprefix("0")  # « +33 (0)6… » is common
+    elif digits.startswith("0033"):
+        digits = "0" + digits[4:]
+    if not re.fullmatch(r"0[1-9][0-9]{8}", digits):
+        raise ValidationError(
+            "Numéro de téléphone invalide : indiquez un numéro français à 10 chiffres (06 12 34 56 78) "
+            "ou au format international (+33 6 12 34 56 78).",
+            code="phone",
+        )
+    return " ".join([digits[:2], digits[2:4], digits[4:6], digits[6:8], digits[8:]])
+
+
+def validate_phone(value: str) -> None:
+    if value and value != normalise_phone(value):
+        raise ValidationError("Le numéro doit être enregistré sous la forme 06 12 34 56 78.", code="phone_format")
+
+
+def phone_field(verbose_name: str) -> models.CharField:
+    return models.CharField(verbose_name, max_length=14, blank=True, validators=[validate_phone], help_text=PHONE_HELP)
+
+
+def phone_constraint(field: str, name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=models.Q(**{field: ""}) | models.Q(**{f"{field}__regex": PHONE_STORED}), name=name
+    )
 
 
 class Binome(Revised):
@@ -25,6 +66,15 @@ class Binome(Revised):
     industrialist_name = models.CharField("industriel·le : nom", max_length=200)
     industrialist_company = models.CharField("industriel·le : entreprise", max_length=200)
     industrialist_siren = models.CharField("industriel·le : SIREN de l'entreprise", max_length=9, blank=True)
+    elected_email = models.EmailField("élu·e : courriel", blank=True)
+    elected_phone = phone_field("élu·e : téléphone")
+    industrialist_email = models.EmailField("industriel·le : courriel", blank=True)
+    industrialist_phone = phone_field("industriel·le : téléphone")
+    contact_email = models.EmailField(
+        "adresse de contact du territoire",
+        blank=True,
+        help_text="Adresse générique (pas celle d'une personne) : affichée publiquement dans « Qui contacter ».",
+    )
 
     class Meta:
         verbose_name = "binôme"
@@ -33,6 +83,8 @@ class Binome(Revised):
                 condition=models.Q(industrialist_siren="") | models.Q(industrialist_siren__regex=r"^[0-9]{9}$"),
                 name="binome_siren_nine_digits",
             ),
+            phone_constraint("elected_phone", "binome_elected_phone_normalised"),
+            phone_constraint("industrialist_phone", "binome_industrialist_phone_normalised"),
         ]
 
     def __str__(self):
@@ -51,6 +103,8 @@ class ProjectLead(Revised):
     territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="project_leads")
     name = models.CharField("nom", max_length=200)
     employer = models.CharField("employeur", max_length=200)
+    email = models.EmailField("courriel", blank=True)
+    phone = phone_field("téléphone")
     started_on = models.DateField("prise de poste le")
     ended_on = models.DateField("fin de mission le", null=True, blank=True)
     full_time_share = models.DecimalField(
@@ -80,6 +134,7 @@ class ProjectLead(Revised):
             models.CheckConstraint(
                 condition=models.Q(state_funding__gte=0, epci_funding__gte=0), name="project_lead_funding_positive"
             ),
+            phone_constraint("phone", "project_lead_phone_normalised"),
         ]
 
     def __str__(self):
@@ -91,10 +146,13 @@ class CommitteeMember(models.Model):
     name = models.CharField("nom", max_length=200)
     organisation = models.CharField("organisation", max_length=200)
     role = models.CharField("rôle au comité", max_length=200, blank=True)
+    email = models.EmailField("courriel", blank=True)
+    phone = phone_field("téléphone")
 
     class Meta:
         verbose_name = "membre du comité de pilotage"
         ordering = ["territory", "name", "id"]
+        constraints = [phone_constraint("phone", "committee_member_phone_normalised")]
 
     def __str__(self):
         return f"{self.name} ({self.organisation})"
