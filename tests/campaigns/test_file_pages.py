@@ -187,3 +187,10 @@ def test_the_campaign_list_is_scoped(client, campaign, people):
     assert [f.territory.code for f in response.context["my_files"]] == ["ti-2701"]
     client.force_login(people["nobody"])
     assert client.get(reverse("campaigns:list")).context["campaigns"] == []
+
+
+def test_the_file_page_links_to_the_plan_and_the_governance(client, file, people):
+    page = _page(client, people["team"], file).content.decode()
+    links = page.split('id="file-links"')[1].split("</ul>")[0]
+    assert f'href="{reverse("plans:plan", args=["2023-2027", "ti-8401"])}"' in links
+    assert f'href="{reverse("plans:governance", args=["2023-2027", "ti-8401"])}"' in links
