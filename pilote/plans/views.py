@@ -1,7 +1,7 @@
 """Pages of a territory's working space: its action plan, fiches, spreadsheet export/import, and its governance.
 
 Every territory is fetched through `Territory.objects.in_scope_of(user)` (outside the scope: 404); changes need
-`can_edit_territory_work` (in scope without it: 403)."""
+`perms.edit_refusal` to be None (in scope without it, or while the territory's file is under review: 403)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,6 +24,7 @@ from .forms import FicheActionForm, PlanFilterForm, PlanImportForm
 from .governance_forms import GovernanceForm, ProjectLeadChangeForm, ProjectLeadForm
 from .history import history as history_rows
 from .models import FicheAction
+from .perms import edit_refusal
 
 PAGE_SIZE = 100  # fiches a page of the plan: a plan may hold 2,000 (spreadsheet.MAX_FICHES)
 ZERO = Value(0, output_field=DecimalField(max_digits=14, decimal_places=2))
@@ -32,13 +33,16 @@ ZERO = Value(0, output_field=DecimalField(max_digits=14, decimal_places=2))
 def _territory(request, phase: str, code: str, *, edit: bool = False) -> Territory:
     territories = Territory.objects.in_scope_of(request.user).select_related("phase")
     territory = get_object_or_404(territories, phase__slug=phase, code=code)
-    if edit and not can_edit_territory_work(request.user, territory):
-        raise PermissionDenied("Seule l'équipe du territoire modifie son plan d'actions et sa gouvernance.")
+    if edit and (refusal := edit_refusal(request.user, territory)):
+        raise PermissionDenied(refusal)
     return territory
 
 
 def _context(request, territory: Territory, **extra) -> dict:
-    return {"territory": territory, "can_edit": can_edit_territory_work(request.user, territory), **extra}
+    refusal = edit_refusal(request.user, territory)
+    # A team locked out reads why (a file under review); others who never edit read nothing.
+    lock = refusal if refusal and can_edit_territory_work(request.user, territory) else None
+    return {"territory": territory, "can_edit": refusal is None, "lock": lock, **extra}
 
 
 @login_required
