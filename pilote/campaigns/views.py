@@ -29,11 +29,12 @@ from .forms import (
     OpinionForm,
     PerimeterRequestForm,
     ReopenForm,
+    SubmitForm,
     TransitionForm,
 )
 from .models import Campaign, FileEvent, OpinionRequest, PerimeterChangeRequest, TerritoryFile, TransitionRefused
 from .perimeter import before_after_geojson
-from .review import file_diff
+from .review import file_diff, submission_recap
 from .services import campaign_open
 
 
@@ -173,6 +174,8 @@ def file_transition(request, pk: int, name: str):
     form = TransitionForm(request.POST)
     form.is_valid()
     try:
+        if name == "submit" and perms.can_edit_file(request.user, file):  # only through the recap (file_submit)
+            raise TransitionRefused("Confirmez le dépôt sur la page récapitulative « Déposer le dossier ».")
         file.run(name, by=request.user, comment=form.cleaned_data.get("comment", ""))
     except TransitionRefused as refusal:
         context = _file_context(request, file)
@@ -181,6 +184,38 @@ def file_transition(request, pk: int, name: str):
         return render(request, "campaigns/file.html", context, status=403 if refusal.forbidden else 400)
     messages.success(request, f"Dossier « {file.get_state_display()} ».")
     return redirect("campaigns:file", pk=file.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def file_submit(request, pk: int):
+    """The recap of what « Déposer » sends, and the submission itself once the team ticked the confirmation."""
+    file = _file_or_404(request.user, pk)
+    if not perms.can_edit_file(request.user, file):
+        raise PermissionDenied(
+            "Seule l'équipe du territoire dépose son dossier, tant qu'il est brouillon ou à compléter."
+        )
+    form = SubmitForm(request.POST if request.method == "POST" else None)
+    refusal = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            file.run("submit", by=request.user, comment=form.cleaned_data["comment"])
+        except TransitionRefused as refused:
+            refusal = str(refused)
+        else:
+            messages.success(request, "Dossier déposé : l'ANCT et les services instructeurs peuvent l'examiner.")
+            return redirect("campaigns:file", pk=file.pk)
+    context = {
+        "file": file,
+        "territory": file.territory,
+        "form": form,
+        "refusal": refusal,
+        **submission_recap(file),
+        "breadcrumb_data": crumbs(
+            "Déposer", _campaigns_crumb(), (reverse("campaigns:file", args=[file.pk]), str(file.territory))
+        ),
+    }
+    return render(request, "campaigns/submit.html", context, status=400 if form.errors or refusal else 200)
 
 
 @login_required

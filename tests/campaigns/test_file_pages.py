@@ -82,7 +82,9 @@ def test_a_transition_through_the_page_and_its_refusal(client, file, people):
     assert response.status_code == 403
     assert "pas le droit de faire cette action" in response.content.decode()
     client.force_login(people["team"])
-    assert client.post(url, {"comment": "Voici notre dossier"}).status_code == 302
+    assert client.post(url, {"comment": "Voici notre dossier"}).status_code == 400  # only through the recap
+    confirmed = {"comment": "Voici notre dossier", "confirm": "on"}
+    assert client.post(reverse("campaigns:file_submit", args=[file.pk]), confirmed).status_code == 302
     assert fresh(file).state == FileState.SUBMITTED
     response = client.post(url)
     assert response.status_code == 400 and "le dossier est « Déposé »" in response.content.decode()
