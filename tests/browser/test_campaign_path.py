@@ -114,8 +114,6 @@ def test_a_file_goes_from_the_team_to_validation_and_the_public_page_shows_the_n
     assert team.heading() == "Déposer le dossier de Ain industriel"
     assert "Modification du périmètre demandée" in team.text()
     team.check("récapitulatif avant dépôt")
-    team.page.get_by_role("button", name="Confirmer le dépôt").click()
-    assert "Cochez la case pour confirmer le dépôt." in team.text()
     team.page.get_by_label("J'ai relu ce récapitulatif").check(force=True)
     team.page.get_by_role("button", name="Confirmer le dépôt").click()
     assert team.text("#file-state") == "Déposé"
