@@ -132,11 +132,12 @@ def _file_context(request, file: TerritoryFile) -> dict:
     answerable = set(OpinionRequest.objects.filter(file=file).addressed_to(user).values_list("pk", flat=True))
     # The instance the workflow's conditions read too: its checks are computed once (they project the perimeter).
     perimeter = getattr(file, "perimeter_request", None)
+    transitions = file.available_transitions(user)
     return {
         "file": file,
         "campaign": file.campaign,
         "territory": file.territory,
-        "transitions": file.available_transitions(user),
+        "transitions": transitions,
         "transition_form": TransitionForm(),
         "requests": [
             {
@@ -156,8 +157,28 @@ def _file_context(request, file: TerritoryFile) -> dict:
         "can_reopen": perms.can_reopen(user, file),
         "reopen_form": ReopenForm(),
         "submission_open": file.submission_open(),
+        "submit_blocked": _submit_blocked(user, file, transitions, perimeter),
         "breadcrumb_data": crumbs(str(file.territory), _campaigns_crumb()),
     }
+
+
+def _submit_blocked(user, file: TerritoryFile, transitions, perimeter) -> list[str]:
+    """Why the team of a draft cannot submit (the workflow's conditions hide « Déposer »), in French; [] otherwise."""
+    if not perms.can_edit_file(user, file) or any(name == "submit" for name, _ in transitions):
+        return []
+    reasons = []
+    if not file.submission_open():
+        reasons.append(
+            f"La date limite de dépôt ({file.campaign.submission_deadline:%d/%m/%Y}) est passée : "
+            "demandez à l'ANCT de rouvrir le dépôt."
+        )
+    if perimeter is not None and perimeter.checks().errors:
+        reasons.append(
+            "La demande de modification du périmètre contient des erreurs : "
+            + " ".join(perimeter.checks().errors)
+            + " Corrigez la demande de modification du périmètre, ou videz-la, puis déposez le dossier."
+        )
+    return reasons
 
 
 @login_required

@@ -86,3 +86,26 @@ def test_the_recap_takes_a_constant_number_of_queries(client, file, people, djan
     client.force_login(people["team"])
     with django_assert_max_num_queries(20):
         assert client.get(reverse("campaigns:file_submit", args=[file.pk])).status_code == 200
+
+
+def test_a_failing_perimeter_check_says_why_and_what_to_do(client, file, people):
+    PerimeterChangeRequest.objects.create(file=file, add_communes=["99999"])
+    client.force_login(people["team"])
+    response = client.get(reverse("campaigns:file", args=[file.pk]))
+    blocked = _text(response).split('id="submit-blocked"')[1].split("</div>")[0]
+    assert "Le dossier ne peut pas être déposé" in blocked
+    assert "Commune 99999 inconnue du COG" in blocked
+    assert "Corrigez la demande de modification du périmètre" in blocked
+    assert f'href="{reverse("campaigns:file_perimeter", args=[file.pk])}"' in html.unescape(response.content.decode())
+
+
+def test_a_passed_deadline_says_to_ask_anct(client, file, people):
+    import datetime
+
+    campaign = file.campaign
+    campaign.submission_deadline = datetime.date.today() - datetime.timedelta(days=1)
+    campaign.save()
+    client.force_login(people["team"])
+    page = _text(client.get(reverse("campaigns:file", args=[file.pk])))
+    blocked = page.split('id="submit-blocked"')[1].split("</div>")[0]
+    assert "est passée : demandez à l'ANCT de rouvrir le dépôt" in blocked
