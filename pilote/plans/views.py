@@ -3,6 +3,8 @@
 Every territory is fetched through `Territory.objects.in_scope_of(user)` (outside the scope: 404); changes need
 `perms.edit_refusal` to be None (in scope without it, or while the territory's file is under review: 403)."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -30,11 +32,26 @@ PAGE_SIZE = 100  # fiches a page of the plan: a plan may hold 2,000 (spreadsheet
 ZERO = Value(0, output_field=DecimalField(max_digits=14, decimal_places=2))
 
 
+class _Refused(PermissionDenied):
+    """A refusal whose French reason the 403 page shows (the generic handler hides every reason)."""
+
+
+def _shows_refusal(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except _Refused as refusal:
+            return render(request, "403.html", {"reason": str(refusal)}, status=403)
+
+    return wrapped
+
+
 def _territory(request, phase: str, code: str, *, edit: bool = False) -> Territory:
     territories = Territory.objects.in_scope_of(request.user).select_related("phase")
     territory = get_object_or_404(territories, phase__slug=phase, code=code)
     if edit and (refusal := edit_refusal(request.user, territory)):
-        raise PermissionDenied(refusal)
+        raise _Refused(refusal)
     return territory
 
 
@@ -77,6 +94,7 @@ def fiche_detail(request, phase, code, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@_shows_refusal
 def fiche_edit(request, phase, code, pk=None):
     territory = _territory(request, phase, code, edit=True)
     fiche = _fiche(territory, pk) if pk else FicheAction(territory=territory)
@@ -115,6 +133,7 @@ def export_csv(request, phase, code):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@_shows_refusal
 def plan_import(request, phase, code):
     territory = _territory(request, phase, code, edit=True)
     form = PlanImportForm(
@@ -166,17 +185,20 @@ def _governance_form(request, phase, code, form_class, template: str):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@_shows_refusal
 def governance_edit(request, phase, code):
     return _governance_form(request, phase, code, GovernanceForm, "plans/governance_form.html")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@_shows_refusal
 def project_lead_edit(request, phase, code):
     return _governance_form(request, phase, code, ProjectLeadForm, "plans/project_lead_form.html")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@_shows_refusal
 def project_lead_change(request, phase, code):
     return _governance_form(request, phase, code, ProjectLeadChangeForm, "plans/project_lead_form.html")
