@@ -138,9 +138,9 @@ def _team(role: str, code: str) -> int:
     return _among(EDITS[code], role, code)
 
 
-def _among(allowed: frozenset, role: str, code: str) -> int:
+def _among(allowed: frozenset, role: str, code: str, allowed_answer: int = 200) -> int:
     if role in allowed:
-        return 200
+        return allowed_answer
     return 403 if role in SEES[code] else 404
 
 
@@ -282,6 +282,13 @@ EXPECTATIONS: dict[str, Rule] = {
     "campaigns:opinion_ask": post_only(FILE),  # nobody asks an opinion on a draft, ANCT included
     "campaigns:file_transition": post_only(
         lambda t: {**FILE(t), "name": "submit"}, may=EDITS["ti-8401"] | EDITS["ti-2701"]
+    ),
+    # The recap before « Déposer »: the territory's own team only (ANCT does not submit); an empty POST is refused
+    # (the confirmation box is required) and re-displays the recap.
+    "campaigns:file_submit": Rule(
+        lambda role, code: _signed(role) or _among(EDITS[code] - NATIONAL, role, code),
+        FILE,
+        post=lambda role, code: _signed(role) or _among(EDITS[code] - NATIONAL, role, code, allowed_answer=400),
     ),
     "campaigns:opinion_give": post_only(),  # no opinion is asked in this world: see tests/campaigns/test_opinions.py
     "campaigns:opinion_extend": post_only(),  # the same: ANCT only, see tests/campaigns/test_opinions.py

@@ -9,3 +9,4 @@ class CampaignsConfig(AppConfig):
     demo_seeds = ("pilote.campaigns.demo.seed",)
     bench_sections = {"f": "pilote.campaigns.bench.CampaignBench"}
     history_vocabularies = ("pilote.campaigns.history.VOCABULARY",)
+    editing_locks = ("pilote.campaigns.perms.review_lock",)

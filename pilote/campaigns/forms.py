@@ -144,6 +144,13 @@ class TransitionForm(DsfrForm):
     comment = forms.CharField(label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class SubmitForm(TransitionForm):
+    confirm = forms.BooleanField(
+        label="J'ai relu ce récapitulatif et je dépose le dossier ; il ne sera plus modifiable pendant l'instruction.",
+        error_messages={"required": "Cochez la case pour confirmer le dépôt."},
+    )
+
+
 class ReopenForm(DsfrForm):
     until = forms.DateField(label="Rouvrir le dépôt jusqu'au", widget=forms.DateInput(attrs={"type": "date"}))
 

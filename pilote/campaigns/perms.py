@@ -5,7 +5,7 @@ from pilote.core.perms import has_role, is_national
 from pilote.territories.perms import can_review, can_view_territory_work, is_team_member
 
 from .enums import FileState
-from .models import OpinionRequest
+from .models import OpinionRequest, TerritoryFile
 
 
 def can_open_campaign(user) -> bool:
@@ -52,3 +52,20 @@ def can_extend_opinion(user, request) -> bool:
 
 def can_reopen(user, file) -> bool:
     return is_national(user) and file.state in (FileState.DRAFT, FileState.TO_COMPLETE)
+
+
+def review_lock(territory) -> str | None:
+    """The campaigns' editing lock (registry `editing_locks`): while a file is déposé or en instruction, what was
+    submitted stays what the reviewers read; returned « à compléter » or validated, the team edits again."""
+    file = (
+        TerritoryFile.objects.filter(territory=territory, state__in=[FileState.SUBMITTED, FileState.IN_REVIEW])
+        .select_related("campaign")
+        .first()
+    )
+    if file is None:
+        return None
+    return (
+        f"Le dossier de ce territoire est déposé dans la campagne « {file.campaign.name} » "
+        f"({file.get_state_display().lower()}) : le plan d'actions, la gouvernance et la demande de modification du "
+        "périmètre ne sont plus modifiables jusqu'à ce que l'ANCT le renvoie « à compléter » ou le valide."
+    )

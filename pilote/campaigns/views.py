@@ -29,11 +29,12 @@ from .forms import (
     OpinionForm,
     PerimeterRequestForm,
     ReopenForm,
+    SubmitForm,
     TransitionForm,
 )
 from .models import Campaign, FileEvent, OpinionRequest, PerimeterChangeRequest, TerritoryFile, TransitionRefused
 from .perimeter import before_after_geojson
-from .review import file_diff
+from .review import file_diff, submission_recap
 from .services import campaign_open
 
 
@@ -131,11 +132,12 @@ def _file_context(request, file: TerritoryFile) -> dict:
     answerable = set(OpinionRequest.objects.filter(file=file).addressed_to(user).values_list("pk", flat=True))
     # The instance the workflow's conditions read too: its checks are computed once (they project the perimeter).
     perimeter = getattr(file, "perimeter_request", None)
+    transitions = file.available_transitions(user)
     return {
         "file": file,
         "campaign": file.campaign,
         "territory": file.territory,
-        "transitions": file.available_transitions(user),
+        "transitions": transitions,
         "transition_form": TransitionForm(),
         "requests": [
             {
@@ -155,8 +157,28 @@ def _file_context(request, file: TerritoryFile) -> dict:
         "can_reopen": perms.can_reopen(user, file),
         "reopen_form": ReopenForm(),
         "submission_open": file.submission_open(),
+        "submit_blocked": _submit_blocked(user, file, transitions, perimeter),
         "breadcrumb_data": crumbs(str(file.territory), _campaigns_crumb()),
     }
+
+
+def _submit_blocked(user, file: TerritoryFile, transitions, perimeter) -> list[str]:
+    """Why the team of a draft cannot submit (the workflow's conditions hide « Déposer »), in French; [] otherwise."""
+    if not perms.can_edit_file(user, file) or any(name == "submit" for name, _ in transitions):
+        return []
+    reasons = []
+    if not file.submission_open():
+        reasons.append(
+            f"La date limite de dépôt ({file.campaign.submission_deadline:%d/%m/%Y}) est passée : "
+            "demandez à l'ANCT de rouvrir le dépôt."
+        )
+    if perimeter is not None and perimeter.checks().errors:
+        reasons.append(
+            "La demande de modification du périmètre contient des erreurs : "
+            + " ".join(perimeter.checks().errors)
+            + " Corrigez la demande de modification du périmètre, ou videz-la, puis déposez le dossier."
+        )
+    return reasons
 
 
 @login_required
@@ -173,6 +195,8 @@ def file_transition(request, pk: int, name: str):
     form = TransitionForm(request.POST)
     form.is_valid()
     try:
+        if name == "submit" and perms.can_edit_file(request.user, file):  # only through the recap (file_submit)
+            raise TransitionRefused("Confirmez le dépôt sur la page récapitulative « Déposer le dossier ».")
         file.run(name, by=request.user, comment=form.cleaned_data.get("comment", ""))
     except TransitionRefused as refusal:
         context = _file_context(request, file)
@@ -181,6 +205,38 @@ def file_transition(request, pk: int, name: str):
         return render(request, "campaigns/file.html", context, status=403 if refusal.forbidden else 400)
     messages.success(request, f"Dossier « {file.get_state_display()} ».")
     return redirect("campaigns:file", pk=file.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def file_submit(request, pk: int):
+    """The recap of what « Déposer » sends, and the submission itself once the team ticked the confirmation."""
+    file = _file_or_404(request.user, pk)
+    if not perms.can_edit_file(request.user, file):
+        raise PermissionDenied(
+            "Seule l'équipe du territoire dépose son dossier, tant qu'il est brouillon ou à compléter."
+        )
+    form = SubmitForm(request.POST if request.method == "POST" else None)
+    refusal = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            file.run("submit", by=request.user, comment=form.cleaned_data["comment"])
+        except TransitionRefused as refused:
+            refusal = str(refused)
+        else:
+            messages.success(request, "Dossier déposé : l'ANCT et les services instructeurs peuvent l'examiner.")
+            return redirect("campaigns:file", pk=file.pk)
+    context = {
+        "file": file,
+        "territory": file.territory,
+        "form": form,
+        "refusal": refusal,
+        **submission_recap(file),
+        "breadcrumb_data": crumbs(
+            "Déposer", _campaigns_crumb(), (reverse("campaigns:file", args=[file.pk]), str(file.territory))
+        ),
+    }
+    return render(request, "campaigns/submit.html", context, status=400 if form.errors or refusal else 200)
 
 
 @login_required

@@ -10,6 +10,8 @@ that declaring imports nothing):
 - `history_vocabularies`: dotted paths of `pilote.core.history.Vocabulary` objects, how the app's audit rows read.
 - `project_lead_checks`: callables `(*, state_funding, epci_funding) -> str | None`, a refusal in French of a chef de
   projet's yearly funding (the budget's ceiling on the State's share), applied by the governance form of `plans`.
+- `editing_locks`: callables `(territory) -> str | None`, why the team may not change the territory's plan,
+  governance and perimeter proposals right now (in French), read by `plans.perms` (campaigns: a file under review).
 
 The kernel reads them in the order of INSTALLED_APPS and imports no app itself; the shell and the territories' page
 read them here. See docs/adr/0007-kernel-shell-and-registry.md.
@@ -70,3 +72,7 @@ def history_vocabularies() -> list[str]:
 
 def project_lead_checks() -> list[Callable]:
     return [import_string(path) for path in _declared("project_lead_checks")]
+
+
+def editing_locks() -> list[Callable]:
+    return [import_string(path) for path in _declared("editing_locks")]

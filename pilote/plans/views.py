@@ -1,7 +1,9 @@
 """Pages of a territory's working space: its action plan, fiches, spreadsheet export/import, and its governance.
 
 Every territory is fetched through `Territory.objects.in_scope_of(user)` (outside the scope: 404); changes need
-`can_edit_territory_work` (in scope without it: 403)."""
+`perms.edit_refusal` to be None (in scope without it, or while the territory's file is under review: 403)."""
+
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,21 +26,40 @@ from .forms import FicheActionForm, PlanFilterForm, PlanImportForm
 from .governance_forms import GovernanceForm, ProjectLeadChangeForm, ProjectLeadForm
 from .history import history as history_rows
 from .models import FicheAction
+from .perms import edit_refusal
 
 PAGE_SIZE = 100  # fiches a page of the plan: a plan may hold 2,000 (spreadsheet.MAX_FICHES)
 ZERO = Value(0, output_field=DecimalField(max_digits=14, decimal_places=2))
 
 
+class _Refused(PermissionDenied):
+    """A refusal whose French reason the 403 page shows (the generic handler hides every reason)."""
+
+
+def _shows_refusal(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except _Refused as refusal:
+            return render(request, "403.html", {"reason": str(refusal)}, status=403)
+
+    return wrapped
+
+
 def _territory(request, phase: str, code: str, *, edit: bool = False) -> Territory:
     territories = Territory.objects.in_scope_of(request.user).select_related("phase")
     territory = get_object_or_404(territories, phase__slug=phase, code=code)
-    if edit and not can_edit_territory_work(request.user, territory):
-        raise PermissionDenied("Seule l'équipe du territoire modifie son plan d'actions et sa gouvernance.")
+    if edit and (refusal := edit_refusal(request.user, territory)):
+        raise _Refused(refusal)
     return territory
 
 
 def _context(request, territory: Territory, **extra) -> dict:
-    return {"territory": territory, "can_edit": can_edit_territory_work(request.user, territory), **extra}
+    refusal = edit_refusal(request.user, territory)
+    # A team locked out reads why (a file under review); others who never edit read nothing.
+    lock = refusal if refusal and can_edit_territory_work(request.user, territory) else None
+    return {"territory": territory, "can_edit": refusal is None, "lock": lock, **extra}
 
 
 @login_required
@@ -73,6 +94,7 @@ def fiche_detail(request, phase, code, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@_shows_refusal
 def fiche_edit(request, phase, code, pk=None):
     territory = _territory(request, phase, code, edit=True)
     fiche = _fiche(territory, pk) if pk else FicheAction(territory=territory)
@@ -111,6 +133,7 @@ def export_csv(request, phase, code):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@_shows_refusal
 def plan_import(request, phase, code):
     territory = _territory(request, phase, code, edit=True)
     form = PlanImportForm(
@@ -169,17 +192,20 @@ def _governance_form(request, phase, code, form_class, template: str):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@_shows_refusal
 def governance_edit(request, phase, code):
     return _governance_form(request, phase, code, GovernanceForm, "plans/governance_form.html")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@_shows_refusal
 def project_lead_edit(request, phase, code):
     return _governance_form(request, phase, code, ProjectLeadForm, "plans/project_lead_form.html")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@_shows_refusal
 def project_lead_change(request, phase, code):
     return _governance_form(request, phase, code, ProjectLeadChangeForm, "plans/project_lead_form.html")

@@ -110,7 +110,12 @@ def test_a_file_goes_from_the_team_to_validation_and_the_public_page_shows_the_n
     assert "Demande de modification du périmètre enregistrée." in team.text()
     assert "Motif : CA Beta rejoint le territoire voisin." in team.text()
     team.page.locator("#perimeter-map[data-loaded]").wait_for()  # drawn from the fetched GeoJSON
-    team.page.get_by_role("button", name="Déposer le dossier").click()
+    team.page.get_by_role("link", name="Déposer le dossier").click()
+    assert team.heading() == "Déposer le dossier de Ain industriel"
+    assert "Modification du périmètre demandée" in team.text()
+    team.check("récapitulatif avant dépôt")
+    team.page.get_by_label("J'ai relu ce récapitulatif").check(force=True)
+    team.page.get_by_role("button", name="Confirmer le dépôt").click()
     assert team.text("#file-state") == "Déposé"
     team.check("dossier déposé (équipe)")
     team.close()

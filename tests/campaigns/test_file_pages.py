@@ -82,7 +82,9 @@ def test_a_transition_through_the_page_and_its_refusal(client, file, people):
     assert response.status_code == 403
     assert "pas le droit de faire cette action" in response.content.decode()
     client.force_login(people["team"])
-    assert client.post(url, {"comment": "Voici notre dossier"}).status_code == 302
+    assert client.post(url, {"comment": "Voici notre dossier"}).status_code == 400  # only through the recap
+    confirmed = {"comment": "Voici notre dossier", "confirm": "on"}
+    assert client.post(reverse("campaigns:file_submit", args=[file.pk]), confirmed).status_code == 302
     assert fresh(file).state == FileState.SUBMITTED
     response = client.post(url)
     assert response.status_code == 400 and "le dossier est « Déposé »" in response.content.decode()
@@ -187,3 +189,10 @@ def test_the_campaign_list_is_scoped(client, campaign, people):
     assert [f.territory.code for f in response.context["my_files"]] == ["ti-2701"]
     client.force_login(people["nobody"])
     assert client.get(reverse("campaigns:list")).context["campaigns"] == []
+
+
+def test_the_file_page_links_to_the_plan_and_the_governance(client, file, people):
+    page = _page(client, people["team"], file).content.decode()
+    links = page.split('id="file-links"')[1].split("</ul>")[0]
+    assert f'href="{reverse("plans:plan", args=["2023-2027", "ti-8401"])}"' in links
+    assert f'href="{reverse("plans:governance", args=["2023-2027", "ti-8401"])}"' in links
