@@ -20,19 +20,14 @@ from django.conf import settings
 
 from pilote.core.benchtools import BenchSection
 
+from .bench_pages import PAGES
+
 LOAD_CLIENTS = 20
 LOAD_SECONDS = 30
 LOAD_WORKERS = 2
 LOAD_TARGET_RPS = 200
-PUBLIC_PAGES = (
-    "/",
-    "/territoires/",
-    "/territoires/2023-2027/ti-8401/",
-    "/epci/200040442/",
-    "/communes/01053/",
-    "/evolution/",
-    "/recherche/?q=lyon",
-)
+# The public pages of (e), without its API routes: the load test reads the API through READ_API.
+PUBLIC_PAGES = tuple(path for path in PAGES if not path.startswith("/api/"))
 READ_API = (
     "/api/phases",
     "/api/phases/2023-2027",
