@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "pilote.geography",
     "pilote.territories",
     "pilote.plans",
+    "pilote.targeting",
     "pilote.campaigns",
     "pilote.budget",
     "pilote.api",
