@@ -8,6 +8,7 @@ urlpatterns = [
     path("espace/plans/", include("pilote.plans.urls")),
     path("espace/campagnes/", include("pilote.campaigns.urls")),
     path("espace/budget/", include("pilote.budget.urls")),
+    path("ciblage/", include("pilote.targeting.urls")),
     path("", include("pilote.territories.urls")),
 ]
 handler400 = "pilote.shell.views.bad_request"
