@@ -1,5 +1,6 @@
 # Pilote TI — one command per need. See README.md and .env.example.
 #   make run    install everything, migrate, import the reference data, seed the demo, serve on http://127.0.0.1:8000
+#               (with the background worker that sends the e-mails: they land in var/mail/)
 #   make serve-prod  production server: gunicorn, 2 workers, config.settings.prod (needs PILOTE_SECRET_KEY)
 #   make test   install, lint, check migrations, run the whole test suite (SQLite; PostgreSQL too with
 #               PILOTE_TEST_POSTGRES=1, which needs a running server reachable through its default socket)
@@ -56,14 +57,21 @@ install: $(PY_STAMP) $(NODE_STAMP)
 
 # --- serving -----------------------------------------------------------------------------------------------------
 
-# `make run` is the demo: bootstrap seeds the demo accounts and campaign, the login page lists them.
+# `make run` is the demo: bootstrap seeds the demo accounts and campaign, the login page lists them. The e-mails
+# (notifications, reminders) are sent by the background worker started beside the server; in development they are
+# written as files in var/mail/ (config/settings/dev.py).
 run: export PILOTE_DEMO ?= 1
 run: install
 	$(MANAGE) migrate --no-input -v0
 	$(MANAGE) bootstrap
+	$(MANAGE) send_opinion_reminders --schedule
 	$(MAKE) --no-print-directory serve
 
+# The server and the task worker (`db_worker`: e-mails, the daily reminders) as one command: Ctrl-C, or the
+# server stopping, stops the worker too.
 serve:
+	$(MANAGE) db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver $(HOST_PORT)
 
 # Production: the deploy checks must pass, then gunicorn serves config.wsgi (PILOTE_BIND, PILOTE_WORKERS: see
