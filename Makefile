@@ -1,6 +1,8 @@
 # Pilote TI — one command per need. See README.md and .env.example.
 #   make run    install everything, migrate, import the reference data, seed the demo, serve on http://127.0.0.1:8000
+#               (with the background worker that sends the e-mails: they land in var/mail/)
 #   make serve-prod  production server: gunicorn, 2 workers, config.settings.prod (needs PILOTE_SECRET_KEY)
+#   make worker-prod the background worker of production (e-mails, daily reminders), beside serve-prod
 #   make test   install, lint, check migrations, run the whole test suite (SQLite; PostgreSQL too with
 #               PILOTE_TEST_POSTGRES=1, which needs a running server reachable through its default socket)
 #   make bench  time the import, the resolution, the comparison and the pages on the real data
@@ -9,7 +11,7 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
-.PHONY: help install run serve serve-prod test test-sqlite test-postgres lint format bench clean
+.PHONY: help install run serve serve-prod worker-prod test test-sqlite test-postgres lint format bench clean
 
 PYTHON ?= python3
 VENV := .venv
@@ -56,14 +58,21 @@ install: $(PY_STAMP) $(NODE_STAMP)
 
 # --- serving -----------------------------------------------------------------------------------------------------
 
-# `make run` is the demo: bootstrap seeds the demo accounts and campaign, the login page lists them.
+# `make run` is the demo: bootstrap seeds the demo accounts and campaign, the login page lists them. The e-mails
+# (notifications, reminders) are sent by the background worker started beside the server; in development they are
+# written as files in var/mail/ (config/settings/dev.py).
 run: export PILOTE_DEMO ?= 1
 run: install
 	$(MANAGE) migrate --no-input -v0
 	$(MANAGE) bootstrap
+	$(MANAGE) send_opinion_reminders --schedule
 	$(MAKE) --no-print-directory serve
 
+# The server and the task worker (`db_worker`: e-mails, the daily reminders) as one command: Ctrl-C, or the
+# server stopping, stops the worker too.
 serve:
+	$(MANAGE) db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver $(HOST_PORT)
 
 # Production: the deploy checks must pass, then gunicorn serves config.wsgi (PILOTE_BIND, PILOTE_WORKERS: see
@@ -74,6 +83,12 @@ serve-prod: install
 	$(MANAGE) migrate --no-input -v0
 	$(MANAGE) collectstatic --no-input -v0
 	$(BIN)/gunicorn -c config/gunicorn.py config.wsgi
+
+# The background worker alone, for production beside `make serve-prod` (run one or more, on the same database):
+# it sends the e-mails and runs the daily reminders (`manage.py send_opinion_reminders --schedule` once after a deploy).
+worker-prod: export DJANGO_SETTINGS_MODULE = config.settings.prod
+worker-prod: install
+	$(MANAGE) db_worker
 
 # --- quality -----------------------------------------------------------------------------------------------------
 

@@ -223,6 +223,7 @@ EXPECTATIONS: dict[str, Rule] = {
     "core:login": by_role(302, anonymous=200, contains="Connexion à Pilote TI"),  # signed in: on to Mon espace
     "core:logout": by_role(200, anonymous=302, contains="<h1>Déconnexion</h1>"),  # GET confirms, POST signs out
     "core:espace": signed_in(contains=_espace_shows, excludes=_espace_hides),
+    "core:notifications": signed_in(contains="<h1>Mes notifications</h1>"),  # tests/shell/test_notifications.py
     "core:proconnect_login": public(status=404),  # ProConnect is off unless configured (tests/shell/test_proconnect.py)
     "core:proconnect_callback": public(status=404),
     "core:personal_data": public(contains="<h1>Données personnelles</h1>"),  # tests/shell/test_personal_data.py
@@ -289,6 +290,12 @@ EXPECTATIONS: dict[str, Rule] = {
         lambda role, code: _signed(role) or _among(EDITS[code] - NATIONAL, role, code),
         FILE,
         post=lambda role, code: _signed(role) or _among(EDITS[code] - NATIONAL, role, code, allowed_answer=400),
+    ),
+    # A message on a file: whoever sees the file posts; an empty one is refused (400) and nothing is written.
+    "campaigns:file_message": Rule(
+        lambda role, code: _signed(role) or 405,
+        FILE,
+        post=lambda role, code: _signed(role) or (400 if role in SEES[code] else 404),
     ),
     "campaigns:opinion_give": post_only(),  # no opinion is asked in this world: see tests/campaigns/test_opinions.py
     "campaigns:opinion_extend": post_only(),  # the same: ANCT only, see tests/campaigns/test_opinions.py

@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "dsfr",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "pilote.core",
     "pilote.geography",
     "pilote.territories",
@@ -201,13 +203,27 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("PILOTE_LOG_LEVEL", "INFO")},
 }
 
-# E-mail (opinion reminders): printed on the console unless a backend is given; tests use Django's memory outbox.
-EMAIL_BACKEND = os.environ.get("PILOTE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# E-mail: every notification (pilote.core.notifications) is sent by a background task after its transaction commits.
+# The backend and the SMTP server are read from the environment (.env.example); dev.py writes the messages as files
+# in var/mail/, tests use Django's memory outbox.
+EMAIL_BACKEND = os.environ.get("PILOTE_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("PILOTE_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("PILOTE_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("PILOTE_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("PILOTE_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("PILOTE_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("PILOTE_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("PILOTE_EMAIL_TIMEOUT", "20"))
+EMAIL_FILE_PATH = Path(os.environ.get("PILOTE_EMAIL_FILE_PATH", VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("PILOTE_DEFAULT_FROM_EMAIL", "Pilote TI <ne-pas-repondre@pilote-ti.invalid>")
-# Absolute links in e-mails (the reminders run from a command, without a request).
+# Absolute links in e-mails (they are written without a request, and read outside the site).
 SITE_URL = os.environ.get("PILOTE_SITE_URL", "http://localhost:8000")
+
+# Background tasks (Django's tasks framework through the django-tasks backport): queued in the database, so that every
+# app server enqueues and every `manage.py db_worker` (started by `make run`) picks them up, on one PostgreSQL.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# When the daily deadline reminders run (local time, Europe/Paris): pilote.campaigns.tasks re-enqueues itself.
+REMINDERS_HOUR = int(os.environ.get("PILOTE_REMINDERS_HOUR", "7"))
 
 # --- ops (issue 8): compressed static files, the shared cache, cached public pages ---------------------------------
 STORAGES = {

@@ -13,7 +13,7 @@ from pilote.core.versioning import EditConflict, RevisionFormMixin, created_once
 from pilote.territories.models import Phase, Territory
 
 from .enums import OpinionKind
-from .models import Opinion, PerimeterChangeRequest
+from .models import FileMessage, Opinion, PerimeterChangeRequest
 
 CODES = re.compile(r"[\s,;]+")
 
@@ -200,3 +200,17 @@ class OpinionForm(DsfrModelForm):
         fields = ["kind", "text"]
         labels = {"text": "Motivation"}
         error_messages = {"text": {"required": "Motivez votre avis."}}
+
+
+class MessageForm(DsfrForm):
+    body = forms.CharField(
+        label="Votre message",
+        max_length=FileMessage.MAX_LENGTH,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": "Écrivez votre message avant de l'envoyer.",
+            "max_length": f"Le message est trop long : {FileMessage.MAX_LENGTH} caractères au plus "
+            "(il en compte %(show_value)d). Joignez plutôt un document, ou envoyez-le en plusieurs fois.",
+        },
+    )

@@ -42,6 +42,7 @@ VOCABULARY = Vocabulary(
         "opinion.give": "Avis rendu",
         "opinion.extend": "Délai de l'avis prolongé",
         "perimeter_request.save": "Demande de modification du périmètre enregistrée",
+        "message.post": "Message envoyé",
     },
     labels=field_labels(
         Campaign,
@@ -52,6 +53,7 @@ VOCABULARY = Vocabulary(
         reopened_until="Dépôt rouvert jusqu'au",
         territories="Territoires concernés",
         organisation="Avis demandé à",
+        body="Message",
     ),
     choices={"state": dict(FileState.choices), "kind": dict(OpinionKind.choices)},
     formats=dict.fromkeys(("submission_deadline", "opinion_deadline", "deadline", "reopened_until"), day),

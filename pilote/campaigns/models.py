@@ -6,6 +6,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models, transaction
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_fsm import FSMField, can_proceed, has_transition_perm, transition
 
@@ -20,6 +21,7 @@ from pilote.territories.models import PerimeterVersion, Phase, Territory
 from pilote.territories.perms import is_team_member
 from pilote.territories.services import perimeter_version_create
 
+from . import notifications
 from .enums import FileState, OpinionKind
 from .perimeter import check_request
 
@@ -62,6 +64,12 @@ class TerritoryFileQuerySet(models.QuerySet):
         """Files of the territories in the user's scope: the one scoping method, applied to files."""
         return self.filter(territory__in=Territory.objects.in_scope_of(user))
 
+    def with_unread(self, user):
+        """Each file with `unread`: the messages posted by others after the person's read mark (one query)."""
+        mark = FileReadMark.objects.filter(file=models.OuterRef("pk"), user=user).values("last_read_id")[:1]
+        newer = models.Q(messages__id__gt=Coalesce(models.Subquery(mark), 0)) & ~models.Q(messages__author=user)
+        return self.annotate(unread=models.Count("messages", filter=newer))
+
 
 def _is_team(file, user) -> bool:
     return is_team_member(user, file.territory)
@@ -85,6 +93,7 @@ class TerritoryFile(models.Model):
     baseline_plan = models.JSONField("dernier plan validé", default=dict, blank=True)
     baseline_governance = models.JSONField("dernière gouvernance validée", default=dict, blank=True)
     submitted_at = models.DateTimeField("déposé le", null=True, blank=True)
+    last_reminded_on = models.DateField("dernière relance du dépôt", null=True, blank=True)
     validated_at = models.DateTimeField("validé le", null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -103,10 +112,12 @@ class TerritoryFile(models.Model):
 
     # --- guards -------------------------------------------------------------------------------------------------
 
+    def deadline(self) -> date:
+        """The last day of submission: the campaign's, or later when ANCT reopened it."""
+        return max(self.campaign.submission_deadline, self.reopened_until or self.campaign.submission_deadline)
+
     def submission_open(self, today: date | None = None) -> bool:
-        today = today or timezone.localdate()
-        limit = max(self.campaign.submission_deadline, self.reopened_until or self.campaign.submission_deadline)
-        return today <= limit
+        return (today or timezone.localdate()) <= self.deadline()
 
     def perimeter_is_valid(self) -> bool:
         request = getattr(self, "perimeter_request", None)
@@ -210,6 +221,10 @@ class TerritoryFile(models.Model):
             else {"reopened_until": [None, str(self.reopened_until)]},
             **self.territory.audit_scope(),
         )
+        if source == target:
+            notifications.submission_reopened(self, by=by)
+        else:
+            notifications.transition_made(self, by=by, target=target, comment=comment)
 
 
 class FileEvent(models.Model):
@@ -308,6 +323,7 @@ class OpinionRequest(models.Model):
                 target=file.state,
                 comment=f"Délai de l'avis {self.addressee} prolongé : {old:%d/%m/%Y} → {deadline:%d/%m/%Y}.",
             )
+            notifications.opinion_extended(self, by=by)
 
     @classmethod
     def ask_state_services(cls, file: TerritoryFile, *, by) -> list["OpinionRequest"]:
@@ -317,11 +333,13 @@ class OpinionRequest(models.Model):
         existing = {(r.role, r.departement_code, r.region_code) for r in file.opinion_requests.all()}
         wanted = [(Role.DEPARTEMENT_REVIEWER, d, "") for d in deps] + [(Role.REGION_REVIEWER, "", r) for r in regs]
         deadline = file.campaign.opinion_deadline
-        return cls.objects.bulk_create(
+        asked = cls.objects.bulk_create(
             cls(file=file, role=role, departement_code=d, region_code=r, asked_by=by, deadline=deadline)
             for role, d, r in wanted
             if (role, d, r) not in existing
         )
+        notifications.opinion_asked(asked, by=by)
+        return asked
 
     @classmethod
     def ask_organisation(cls, file: TerritoryFile, *, organisation, deadline: date, by) -> "OpinionRequest":
@@ -334,6 +352,7 @@ class OpinionRequest(models.Model):
                 changes={"organisation": [None, str(organisation)], "deadline": [None, str(deadline)]},
                 **file.territory.audit_scope(),
             )
+            notifications.opinion_asked([request], by=by)
         return request
 
 
@@ -397,3 +416,61 @@ class PerimeterChangeRequest(Revised):
             ) from error
         self.save(update_fields=["applied_version"])
         return self.applied_version
+
+
+class FileMessage(models.Model):
+    """A message on a file, between its team, ANCT and the reviewers: whoever may see the file reads and writes them.
+    Posting records it in the history and e-mails the file's participants (`notifications.message_posted`)."""
+
+    MAX_LENGTH = 5000
+
+    file = models.ForeignKey(TerritoryFile, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField("message", max_length=MAX_LENGTH)
+    posted_at = models.DateTimeField("envoyé le", default=timezone.now)
+
+    class Meta:
+        ordering = ["posted_at", "id"]
+        verbose_name = "message sur un dossier"
+        constraints = [models.CheckConstraint(condition=~models.Q(body=""), name="file_message_not_empty")]
+
+    def __str__(self):
+        return f"Message de {self.author} sur {self.file}"
+
+    @classmethod
+    def post(cls, file: TerritoryFile, *, author, body: str) -> "FileMessage":
+        with transaction.atomic():
+            message = cls.objects.create(file=file, author=author, body=body)
+            record(
+                actor=author,
+                action="message.post",
+                obj=message,
+                changes={"body": [None, body]},
+                **file.territory.audit_scope(),
+            )
+            FileReadMark.move(file, author, message.pk)
+            notifications.message_posted(message)
+        return message
+
+
+class FileReadMark(models.Model):
+    """How far a person has read a file's messages (the last message seen): what is newer, and not theirs, is
+    marked unread."""
+
+    file = models.ForeignKey(TerritoryFile, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    last_read_id = models.PositiveBigIntegerField("dernier message lu", default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["file", "user"], name="one_read_mark_per_person_and_file")]
+
+    @classmethod
+    def of(cls, file: TerritoryFile, user) -> int:
+        return cls.objects.filter(file=file, user=user).values_list("last_read_id", flat=True).first() or 0
+
+    @classmethod
+    def move(cls, file: TerritoryFile, user, message_id: int) -> None:
+        """Forward only: two pages read in a different order never move the mark back."""
+        mark, created = cls.objects.get_or_create(file=file, user=user, defaults={"last_read_id": message_id})
+        if not created:
+            cls.objects.filter(pk=mark.pk, last_read_id__lt=message_id).update(last_read_id=message_id)

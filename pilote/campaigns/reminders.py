@@ -1,17 +1,16 @@
-"""E-mail reminders for opinions past or near their deadline, at most one per request and per day."""
+"""Reminders of deadlines near or past, at most one per request (or file) and per day: opinions awaited from their
+addressees, files not yet submitted from their team. Run every morning by the background task of `tasks.py` (and by
+hand with `manage.py send_opinion_reminders`); the e-mails go through `notifications` like every other one."""
 
 from datetime import date, timedelta
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db.models import Q
-from django.urls import reverse
+from django.db import transaction
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce, Greatest
 
-from pilote.core.enums import Role
-from pilote.core.models import User
-
+from . import notifications
 from .enums import FileState
-from .models import OpinionRequest
+from .models import OpinionRequest, TerritoryFile
 
 
 def due_requests(today: date, days: int):
@@ -20,44 +19,44 @@ def due_requests(today: date, days: int):
         OpinionRequest.objects.pending()
         .filter(file__state=FileState.IN_REVIEW, deadline__lte=today + timedelta(days=days))
         .filter(Q(last_reminded_on__isnull=True) | Q(last_reminded_on__lt=today))
-        .select_related("file__territory", "file__campaign", "organisation")
+        .select_related("file__territory__phase", "file__campaign", "organisation")
     )
 
 
-def recipients(request: OpinionRequest) -> list[str]:
-    if request.organisation_id:
-        users = User.objects.filter(organisation_id=request.organisation_id)
-    elif request.role == Role.DEPARTEMENT_REVIEWER:
-        users = User.objects.filter(
-            roles__role=Role.DEPARTEMENT_REVIEWER, roles__departement_code=request.departement_code
-        )
-    else:
-        users = User.objects.filter(roles__role=Role.REGION_REVIEWER, roles__region_code=request.region_code)
-    return sorted(set(users.filter(is_active=True).exclude(email="").values_list("email", flat=True)))
-
-
-def message(request: OpinionRequest, today: date) -> tuple[str, str]:
-    territory, late = request.file.territory, request.deadline < today
-    subject = f"[Pilote TI] {'Avis en retard' if late else 'Avis attendu'} : {territory.name} ({territory.code})"
-    when = "était attendu" if late else "est attendu"
-    url = getattr(settings, "SITE_URL", "").rstrip("/") + reverse("campaigns:file", args=[request.file_id])
-    body = (
-        f"Bonjour,\n\nVotre avis sur le dossier de {territory.name} ({territory.code}), campagne "
-        f"« {request.file.campaign.name} », {when} le {request.deadline:%d/%m/%Y}.\n\n"
-        f"Pour le rendre : {url}\n\nL'équipe Pilote TI"
+def due_files(today: date, days: int):
+    """Files still to submit (draft or returned) whose deadline is within `days` days, not reminded today."""
+    submission = F("campaign__submission_deadline")
+    deadline = Greatest(submission, Coalesce(F("reopened_until"), submission))  # TerritoryFile.deadline(), in SQL
+    return (
+        TerritoryFile.objects.filter(state__in=[FileState.DRAFT, FileState.TO_COMPLETE])
+        .alias(limit=deadline)
+        .filter(limit__range=(today, today + timedelta(days=days)))
+        .filter(Q(last_reminded_on__isnull=True) | Q(last_reminded_on__lt=today))
+        .select_related("territory__phase", "campaign")
     )
-    return subject, body
 
 
-def send_reminders(*, today: date, days: int = 3, dry_run: bool = False) -> list[tuple[OpinionRequest, list[str]]]:
+def send_reminders(*, today: date, days: int = 3, dry_run: bool = False) -> list[tuple[object, list[str]]]:
+    """(request or file, e-mail addresses) of each reminder sent (or, with `dry_run`, that would be sent)."""
     sent = []
     for request in due_requests(today, days):
-        emails = recipients(request)
-        if not emails:
-            continue
-        if not dry_run:
-            subject, body = message(request, today)
-            send_mail(subject, body, None, emails)
-            OpinionRequest.objects.filter(pk=request.pk).update(last_reminded_on=today)
-        sent.append((request, emails))
+        sent += _remind(request, today, dry_run)
+    for file in due_files(today, days):
+        sent += _remind(file, today, dry_run)
     return sent
+
+
+def _remind(target, today: date, dry_run: bool) -> list[tuple[object, list[str]]]:
+    is_file = isinstance(target, TerritoryFile)
+    people = notifications.team_of(target.territory) if is_file else notifications.opinion_recipients(target)
+    emails = sorted({user.email for user in people if user.email})
+    if not emails:
+        return []
+    if not dry_run:
+        with transaction.atomic():
+            if is_file:
+                notifications.submission_reminded(target)
+            else:
+                notifications.opinion_reminded(target, late=target.deadline < today)
+            type(target).objects.filter(pk=target.pk).update(last_reminded_on=today)
+    return [(target, emails)]

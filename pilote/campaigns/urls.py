@@ -16,6 +16,7 @@ urlpatterns = [
     path("dossiers/<int:pk>/rouvrir/", views.file_reopen, name="file_reopen"),
     path("dossiers/<int:pk>/avis/demander/", views.opinion_ask, name="opinion_ask"),
     path("dossiers/<int:pk>/deposer/", views.file_submit, name="file_submit"),
+    path("dossiers/<int:pk>/messages/", views.file_message, name="file_message"),
     path("dossiers/<int:pk>/<slug:name>/", views.file_transition, name="file_transition"),
     path("avis/<int:pk>/", views.opinion_give, name="opinion_give"),
     path("avis/<int:pk>/prolonger/", views.opinion_extend, name="opinion_extend"),

@@ -20,19 +20,29 @@ from pilote.core.models import AuditEvent
 from pilote.core.versioning import conflict_status
 from pilote.territories.figures import place_names
 
-from . import perms
+from . import notifications, perms
 from .dashboard import EXPORT_HEADER, dashboard, export_rows, files_of
 from .forms import (
     AskOpinionForm,
     CampaignForm,
     ExtendOpinionForm,
+    MessageForm,
     OpinionForm,
     PerimeterRequestForm,
     ReopenForm,
     SubmitForm,
     TransitionForm,
 )
-from .models import Campaign, FileEvent, OpinionRequest, PerimeterChangeRequest, TerritoryFile, TransitionRefused
+from .models import (
+    Campaign,
+    FileEvent,
+    FileMessage,
+    FileReadMark,
+    OpinionRequest,
+    PerimeterChangeRequest,
+    TerritoryFile,
+    TransitionRefused,
+)
 from .perimeter import before_after_geojson
 from .review import file_diff, submission_recap
 from .services import campaign_open
@@ -63,7 +73,7 @@ def campaign_list(request):
         campaigns = campaigns.filter(files__in=files).distinct()
     context = {
         "campaigns": list(campaigns),
-        "my_files": list(files.order_by("-campaign__opened_at", "territory__code")[:50]),
+        "my_files": list(files.with_unread(request.user).order_by("-campaign__opened_at", "territory__code")[:50]),
         "can_open": perms.can_open_campaign(request.user),
         "can_dashboard": perms.can_view_dashboard(request.user),
         "breadcrumb_data": crumbs("Campagnes"),
@@ -133,6 +143,7 @@ def _file_context(request, file: TerritoryFile) -> dict:
     # The instance the workflow's conditions read too: its checks are computed once (they project the perimeter).
     perimeter = getattr(file, "perimeter_request", None)
     transitions = file.available_transitions(user)
+    thread = _thread(file, user)
     return {
         "file": file,
         "campaign": file.campaign,
@@ -158,8 +169,21 @@ def _file_context(request, file: TerritoryFile) -> dict:
         "reopen_form": ReopenForm(),
         "submission_open": file.submission_open(),
         "submit_blocked": _submit_blocked(user, file, transitions, perimeter),
+        "thread": thread,
+        "unread_count": sum(item["unread"] for item in thread),
+        "message_form": MessageForm(),
         "breadcrumb_data": crumbs(str(file.territory), _campaigns_crumb()),
     }
+
+
+def _thread(file: TerritoryFile, user) -> list[dict]:
+    """The file's messages, each marked unread when it is newer than the person's read mark and not theirs; reading
+    the page moves the mark to the last one (after the marks of this page are taken)."""
+    read_up_to = FileReadMark.of(file, user)
+    posted = list(FileMessage.objects.filter(file=file).select_related("author"))
+    if posted and posted[-1].pk > read_up_to:
+        FileReadMark.move(file, user, posted[-1].pk)
+    return [{"message": m, "unread": m.pk > read_up_to and m.author_id != user.pk} for m in posted]
 
 
 def _submit_blocked(user, file: TerritoryFile, transitions, perimeter) -> list[str]:
@@ -372,6 +396,21 @@ def _give(opinion_request, form, user) -> None:
             changes={"kind": [None, opinion.kind], "text": [None, opinion.text]},
             **territory.audit_scope(),
         )
+        notifications.opinion_given(opinion, by=user)
+
+
+@login_required
+@require_POST
+def file_message(request, pk: int):
+    """Post a message on the file: whoever may see it (others get 404). The participants are e-mailed."""
+    file = _file_or_404(request.user, pk)
+    form = MessageForm(request.POST)
+    if not form.is_valid():
+        context = _file_context(request, file) | {"message_form": form}
+        return render(request, "campaigns/file.html", context, status=400)
+    FileMessage.post(file, author=request.user, body=form.cleaned_data["body"])
+    messages.success(request, "Message envoyé.")
+    return redirect(reverse("campaigns:file", args=[file.pk]) + "#messages")
 
 
 @login_required

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from .models import AuditEvent, Organisation, RoleAssignment, User
+from .models import AuditEvent, Notification, Organisation, RoleAssignment, User
 
 
 class RoleAssignmentInline(admin.TabularInline):
@@ -49,4 +49,20 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """Read only: what was e-mailed to whom, and whether it left (the tasks themselves: « Task Results »)."""
+
+    list_display = ["created_at", "recipient", "subject", "sent_at", "error"]
+    list_filter = ["kind", "sent_at"]
+    list_select_related = ["recipient"]
+    search_fields = ["subject", "recipient__username", "recipient__email"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from .enums import Operator, OrganisationKind, Role
 
@@ -131,3 +132,42 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%d/%m/%Y %H:%M} {self.actor} {self.action} {self.object_repr}"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def of(self, user):
+        """What was sent to this person, newest first: the one read of « Mes notifications »."""
+        return self.filter(recipient=user) if user.is_authenticated else self.none()
+
+
+class Notification(models.Model):
+    """One e-mail to one person about one event (a file's transition, an opinion asked or given, a message, a
+    deadline near): written with its French text and HTML when the event happens, in the event's transaction, then
+    sent by a background task once that transaction commits (`pilote.core.notifications`). « Mes notifications »
+    lists these rows, so each person sees what was sent to them."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField("nature", max_length=40)  # e.g. "campaign_file.depose", "message.post"
+    subject = models.CharField("objet", max_length=200)
+    text = models.TextField("texte")
+    html = models.TextField("HTML")
+    url = models.CharField("lien", max_length=300, blank=True)  # the page the e-mail is about (a path of this site)
+    created_at = models.DateTimeField("créée le", default=timezone.now)
+    sent_at = models.DateTimeField("envoyée le", null=True, blank=True)
+    error = models.CharField("erreur d'envoi", max_length=300, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "notification"
+        indexes = [models.Index(fields=["recipient", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.subject} → {self.recipient}"
+
+    @property
+    def status(self) -> str:
+        if self.sent_at:
+            return "Envoyée"
+        return f"Non envoyée : {self.error}" if self.error else "En attente d'envoi"

@@ -9,6 +9,7 @@ urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", views.logout_view, name="logout"),
     path("espace/", views.espace, name="espace"),
+    path("espace/notifications/", views.notifications, name="notifications"),
     path("sante/", views.health, name="health"),
     path("donnees-personnelles/", views.personal_data, name="personal_data"),
     path("connexion/proconnect/", proconnect.ProConnectLoginView.as_view(), name="proconnect_login"),

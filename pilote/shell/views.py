@@ -13,15 +13,18 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.template import loader
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from pilote.core import perms
 from pilote.core.breadcrumbs import crumbs
+from pilote.core.models import Notification
 from pilote.territories.figures import place_names
 from pilote.territories.models import Territory
 
@@ -73,6 +76,18 @@ def espace(request):
     phases = [(phase, list(rows)) for phase, rows in groupby(territories, key=lambda t: t.phase)]
     context = {"roles": roles, "phases": phases, "organisation": user.organisation}
     return render(request, "shell/espace.html", context)
+
+
+@login_required
+@require_GET
+def notifications(request):
+    """« Mes notifications »: every e-mail written to the person, newest first, with whether it left (50 a page)."""
+    page = Paginator(Notification.objects.of(request.user), 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "breadcrumb_data": crumbs("Mes notifications", (reverse("core:espace"), "Mon espace")),
+    }
+    return render(request, "shell/notifications.html", context)
 
 
 def csrf_failure(request, reason: str = ""):

@@ -38,3 +38,10 @@ def other_file(campaign):
 
 def fresh(file):
     return type(file).objects.select_related("campaign", "territory__phase").get(pk=file.pk)
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """`with committed(): …` runs the code as if its transaction committed: the on_commit callbacks run, so the
+    e-mail tasks (immediate backend in tests) fill `mail.outbox`. Outside it, nothing is sent."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
