@@ -6,10 +6,12 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django_fsm import FSMField, can_proceed, has_transition_perm, transition
 
 from pilote.core import perms
+from pilote.core.attachments import Attachment
 from pilote.core.audit import record
 from pilote.core.enums import Role
 from pilote.core.models import Organisation
@@ -84,6 +86,7 @@ class TerritoryFile(models.Model):
     proposed_governance = models.JSONField("gouvernance déposée", default=dict, blank=True)
     baseline_plan = models.JSONField("dernier plan validé", default=dict, blank=True)
     baseline_governance = models.JSONField("dernière gouvernance validée", default=dict, blank=True)
+    proposed_attachments = models.JSONField("pièces jointes déposées", default=list, blank=True)
     submitted_at = models.DateTimeField("déposé le", null=True, blank=True)
     validated_at = models.DateTimeField("validé le", null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -124,6 +127,7 @@ class TerritoryFile(models.Model):
     def submit(self, *, by, comment=""):
         self.proposed_plan = plan_snapshot(self.territory)
         self.proposed_governance = governance_snapshot(self.territory)
+        self.proposed_attachments = [attachment.snapshot() for attachment in self.attachments.active()]
         self.submitted_at = timezone.now()
         self._history(by, FileState.SUBMITTED, comment)
 
@@ -397,3 +401,23 @@ class PerimeterChangeRequest(Revised):
             ) from error
         self.save(update_fields=["applied_version"])
         return self.applied_version
+
+
+class FileAttachment(Attachment):
+    """A document of a territory's file (délibération, compte rendu de comité de pilotage, convention…), added by
+    the team while it fills the file, or by ANCT and the reviewers during the review; listed in the submission."""
+
+    file = models.ForeignKey(TerritoryFile, on_delete=models.CASCADE, related_name="attachments")
+    AUDIT_PREFIX = "file_attachment"
+
+    class Meta(Attachment.Meta):
+        verbose_name = "pièce jointe d'un dossier"
+
+    def audit_scope(self) -> dict:
+        return self.file.territory.audit_scope()
+
+    def get_absolute_url(self) -> str:
+        return reverse("campaigns:file_attachment", args=[self.file_id, self.pk])
+
+    def removal_url(self) -> str:
+        return reverse("campaigns:file_attachment_remove", args=[self.file_id, self.pk])

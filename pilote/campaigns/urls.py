@@ -16,6 +16,13 @@ urlpatterns = [
     path("dossiers/<int:pk>/rouvrir/", views.file_reopen, name="file_reopen"),
     path("dossiers/<int:pk>/avis/demander/", views.opinion_ask, name="opinion_ask"),
     path("dossiers/<int:pk>/deposer/", views.file_submit, name="file_submit"),
+    path("dossiers/<int:pk>/pieces/", views.file_attachment_add, name="file_attachment_add"),
+    path("dossiers/<int:pk>/pieces/<int:attachment>/", views.file_attachment, name="file_attachment"),
+    path(
+        "dossiers/<int:pk>/pieces/<int:attachment>/retirer/",
+        views.file_attachment_remove,
+        name="file_attachment_remove",
+    ),
     path("dossiers/<int:pk>/<slug:name>/", views.file_transition, name="file_transition"),
     path("avis/<int:pk>/", views.opinion_give, name="opinion_give"),
     path("avis/<int:pk>/prolonger/", views.opinion_extend, name="opinion_extend"),

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from openpyxl import Workbook
 
+from pilote.core.attachments import AttachmentForm
 from pilote.core.audit import record
 from pilote.core.breadcrumbs import crumbs
 from pilote.core.exports import append_rows, csv_response, xlsx_response
@@ -19,6 +20,7 @@ from pilote.core.history import everything
 from pilote.core.models import AuditEvent
 from pilote.core.versioning import conflict_status
 from pilote.territories.figures import place_names
+from pilote.territories.perms import can_review
 
 from . import perms
 from .dashboard import EXPORT_HEADER, dashboard, export_rows, files_of
@@ -32,7 +34,15 @@ from .forms import (
     SubmitForm,
     TransitionForm,
 )
-from .models import Campaign, FileEvent, OpinionRequest, PerimeterChangeRequest, TerritoryFile, TransitionRefused
+from .models import (
+    Campaign,
+    FileAttachment,
+    FileEvent,
+    OpinionRequest,
+    PerimeterChangeRequest,
+    TerritoryFile,
+    TransitionRefused,
+)
 from .perimeter import before_after_geojson
 from .review import file_diff, submission_recap
 from .services import campaign_open
@@ -158,6 +168,9 @@ def _file_context(request, file: TerritoryFile) -> dict:
         "reopen_form": ReopenForm(),
         "submission_open": file.submission_open(),
         "submit_blocked": _submit_blocked(user, file, transitions, perimeter),
+        "attachments": list(file.attachments.active()),
+        "attachment_form": AttachmentForm() if perms.can_attach(user, file) else None,
+        "attachment_upload_url": reverse("campaigns:file_attachment_add", args=[file.pk]),
         "breadcrumb_data": crumbs(str(file.territory), _campaigns_crumb()),
     }
 
@@ -252,6 +265,49 @@ def file_reopen(request, pk: int):
     file.reopen(by=request.user, until=form.cleaned_data["until"])
     messages.success(request, "Dépôt rouvert.")
     return redirect("campaigns:file", pk=file.pk)
+
+
+@login_required
+@require_POST
+def file_attachment_add(request, pk: int):
+    file = _file_or_404(request.user, pk)
+    if not perms.can_attach(request.user, file):
+        raise PermissionDenied("Seule l'équipe ajoute des pièces à son dossier tant qu'elle le remplit.")
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        context = _file_context(request, file) | {"attachment_form": form}
+        return render(request, "campaigns/file.html", context, status=400)
+    attachment = FileAttachment.attach(by=request.user, form=form, file=file)
+    messages.success(request, f"Pièce jointe ajoutée : « {attachment.title} ».")
+    return redirect(reverse("campaigns:file", args=[file.pk]) + "#attachments")
+
+
+def _attachment_or_404(user, pk: int, attachment: int) -> FileAttachment:
+    """An active attachment of a file this person sees; a removed one only for ANCT and the reviewers."""
+    file = _file_or_404(user, pk)
+    found = get_object_or_404(FileAttachment.objects.select_related("file__territory__phase"), file=file, pk=attachment)
+    if found.removed_at is not None and not can_review(user, file.territory):
+        raise Http404("Pièce jointe retirée")
+    return found
+
+
+@login_required
+@require_GET
+def file_attachment(request, pk: int, attachment: int):
+    return _attachment_or_404(request.user, pk, attachment).download()
+
+
+@login_required
+@require_POST
+def file_attachment_remove(request, pk: int, attachment: int):
+    found = _attachment_or_404(request.user, pk, attachment)
+    if found.removed_at is not None:
+        raise Http404("Pièce jointe déjà retirée")
+    if not perms.can_attach(request.user, found.file):
+        raise PermissionDenied("Seule l'équipe retire des pièces de son dossier tant qu'elle le remplit.")
+    found.remove(by=request.user)
+    messages.success(request, f"Pièce jointe retirée : « {found.title} ».")
+    return redirect(reverse("campaigns:file", args=[pk]) + "#attachments")
 
 
 @login_required
