@@ -330,6 +330,9 @@ EXPECTATIONS: dict[str, Rule] = {
     "campaigns:file": scoped(lambda t: {"pk": file_of(t).pk}, contains=_name),
     "campaigns:file_history": scoped(lambda t: {"pk": file_of(t).pk}),
     "campaigns:file_perimeter": scoped(lambda t: {"pk": file_of(t).pk}),
+    # The perimeter request's place search and clickable communes (tests/campaigns/test_perimeter_editor.py).
+    "campaigns:file_perimeter_places": scoped(FILE),
+    "campaigns:file_perimeter_communes": scoped(FILE),
     # No perimeter change is proposed in the matrix's campaign: 404 for all (tests/campaigns/test_perimeter.py).
     "campaigns:file_perimeter_geojson": only(frozenset(), lambda t: {"pk": file_of(t).pk}, denied=404),
     "campaigns:file_reopen": post_only(FILE, may=NATIONAL, answer=400),  # empty form: re-displayed, nothing written
