@@ -24,7 +24,7 @@ async function drawCommunes(map, url) {
   const response = await fetch(url, { headers: { Accept: "application/geo+json" } });
   const data = await response.json();
   const layer = L.geoJSON(data, {
-    style: () => COMMUNE,
+    style: (f) => ({ ...COMMUNE, className: `ti-commune-${f.properties.code}` }),
     onEachFeature: (feature, path) => {
       const action = feature.properties.in ? "retirer" : "ajouter";
       path.bindTooltip(`${feature.properties.name} — cliquer pour ${action}`, { sticky: true });
@@ -33,6 +33,7 @@ async function drawCommunes(map, url) {
   });
   layer.addTo(map);
   layer.bringToBack();
+  if (layer.getBounds().isValid()) map.fitBounds(layer.getBounds()); // the neighbours a click may add
   map.getContainer().dataset.communes = String(data.features.length);
 }
 
