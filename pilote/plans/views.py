@@ -86,13 +86,13 @@ def _fiche(territory: Territory, pk: int) -> FicheAction:
 
 def _fiche_context(request, territory: Territory, fiche: FicheAction, form: AttachmentForm | None = None) -> dict:
     fiche.territory = territory  # already fetched, with its phase
-    attachments = list(fiche.attachments.active())
-    for attachment in attachments:
+    every = list(fiche.attachments.select_related("uploaded_by"))  # removed ones too: they stay in the history
+    attachments = [attachment for attachment in every if attachment.removed_at is None]
+    for attachment in every:
         attachment.fiche = fiche  # its URLs name the territory: no query per row
-    everyone = [str(pk) for pk in fiche.attachments.values_list("pk", flat=True)]  # removed ones stay in the history
     events = AuditEvent.objects.filter(
         Q(object_type="plans.ficheaction", object_id=str(fiche.pk))
-        | Q(object_type="plans.ficheattachment", object_id__in=everyone)
+        | Q(object_type="plans.ficheattachment", object_id__in=[str(a.pk) for a in every])
     ).select_related("actor")
     context = _context(request, territory, fiche=fiche, history=history_rows(events), attachments=attachments)
     if context["can_edit"]:
