@@ -194,6 +194,53 @@ def fiche_of(territory):
     return BUILT[key]
 
 
+def _stored_pdf(model, **owner):
+    from django.core.files.base import ContentFile
+
+    from pilote.core.models import User
+
+    attachment = model(
+        kind="deliberation",
+        title="Délibération de la matrice",
+        name="deliberation.pdf",
+        content_type="application/pdf",
+        size=9,
+        uploaded_by=User.objects.get(username="national"),
+        **owner,
+    )
+    attachment.blob.save("matrice.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+    attachment.save()
+    return attachment
+
+
+def file_attachment_of(territory) -> dict:
+    key = ("file_attachment", territory.pk)
+    if key not in BUILT:
+        from pilote.campaigns.models import FileAttachment
+
+        BUILT[key] = _stored_pdf(FileAttachment, file=file_of(territory))
+    return {**FILE(territory), "attachment": BUILT[key].pk}
+
+
+def fiche_attachment_of(territory) -> dict:
+    key = ("fiche_attachment", territory.pk)
+    if key not in BUILT:
+        from pilote.plans.models import FicheAttachment
+
+        BUILT[key] = _stored_pdf(FicheAttachment, fiche=fiche_of(territory))
+    return {**TERRITORY(territory), "pk": fiche_of(territory).pk, "attachment": BUILT[key].pk}
+
+
+def action(kwargs, allowed: Callable[[str], frozenset], answer=None) -> Rule:
+    """A POST-only action on a territory's object: GET 405; an empty POST answers `answer` to the roles `allowed`
+    (None: not posted, as it would act), 403 to the rest of the territory's scope, 404 outside."""
+    return Rule(
+        lambda role, code: _signed(role) or 405,
+        kwargs,
+        post=lambda role, code: _signed(role) or (answer if role in allowed(code) else _among(frozenset(), role, code)),
+    )
+
+
 NAMES = {"ti-8401": "Ain industriel", "ti-2701": "Nouveau Jura"}
 
 
@@ -266,6 +313,13 @@ EXPECTATIONS: dict[str, Rule] = {
     "plans:governance_edit": team(TERRITORY),
     "plans:project_lead": team(TERRITORY),
     "plans:project_lead_change": team(TERRITORY),
+    # Attachments of a fiche: the team (and ANCT) add and remove them, whoever sees the plan downloads them
+    # (tests/plans/test_fiche_attachments.py); an empty upload is refused (400).
+    "plans:fiche_attachment_add": action(
+        lambda t: {**TERRITORY(t), "pk": fiche_of(t).pk}, lambda code: EDITS[code], answer=400
+    ),
+    "plans:fiche_attachment": scoped(fiche_attachment_of),
+    "plans:fiche_attachment_remove": action(fiche_attachment_of, lambda code: EDITS[code]),
     # --- campaigns ---
     "campaigns:list": signed_in(setup=campaign, contains=_names_seen, excludes=_names_unseen),
     "campaigns:create": only(NATIONAL),
@@ -277,6 +331,9 @@ EXPECTATIONS: dict[str, Rule] = {
     "campaigns:file": scoped(lambda t: {"pk": file_of(t).pk}, contains=_name),
     "campaigns:file_history": scoped(lambda t: {"pk": file_of(t).pk}),
     "campaigns:file_perimeter": scoped(lambda t: {"pk": file_of(t).pk}),
+    # The perimeter request's place search and clickable communes (tests/campaigns/test_perimeter_editor.py).
+    "campaigns:file_perimeter_places": scoped(FILE),
+    "campaigns:file_perimeter_communes": scoped(FILE),
     # No perimeter change is proposed in the matrix's campaign: 404 for all (tests/campaigns/test_perimeter.py).
     "campaigns:file_perimeter_geojson": only(frozenset(), lambda t: {"pk": file_of(t).pk}, denied=404),
     "campaigns:file_reopen": post_only(FILE, may=NATIONAL, answer=400),  # empty form: re-displayed, nothing written
@@ -297,6 +354,11 @@ EXPECTATIONS: dict[str, Rule] = {
         FILE,
         post=lambda role, code: _signed(role) or (400 if role in SEES[code] else 404),
     ),
+    # Attachments of a draft file: its own team adds and removes them (ANCT and reviewers during the review only,
+    # tests/campaigns/test_attachments.py); whoever sees the file downloads them, outsiders get 404.
+    "campaigns:file_attachment_add": action(FILE, lambda code: EDITS[code] - NATIONAL, answer=400),
+    "campaigns:file_attachment": scoped(file_attachment_of),
+    "campaigns:file_attachment_remove": action(file_attachment_of, lambda code: EDITS[code] - NATIONAL),
     "campaigns:opinion_give": post_only(),  # no opinion is asked in this world: see tests/campaigns/test_opinions.py
     "campaigns:opinion_extend": post_only(),  # the same: ANCT only, see tests/campaigns/test_opinions.py
     # --- Django's admin: staff only ---

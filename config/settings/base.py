@@ -226,8 +226,27 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 REMINDERS_HOUR = int(os.environ.get("PILOTE_REMINDERS_HOUR", "7"))
 
 # --- ops (issue 8): compressed static files, the shared cache, cached public pages ---------------------------------
+# Attachments (pilote.core.attachments) go through the "default" storage: a local folder unless
+# PILOTE_STORAGE=s3 names an S3-compatible object store (django-storages), shared by every app server.
+MEDIA_ROOT = Path(os.environ.get("PILOTE_MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_URL = "/media/"  # never served as is: downloads go through views that check who asks
+FILE_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if os.environ.get("PILOTE_STORAGE", "local") == "s3":
+    FILE_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["PILOTE_S3_BUCKET"],
+            "endpoint_url": os.environ.get("PILOTE_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("PILOTE_S3_REGION") or None,
+            "access_key": os.environ.get("PILOTE_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("PILOTE_S3_SECRET_ACCESS_KEY") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": FILE_STORAGE,
     # Hashed names served with a year of browser cache, each file with its .br and .gz beside it: `collectstatic`
     # must run before the site is served (dev.py, for runserver, keeps the plain storage).
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

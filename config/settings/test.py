@@ -6,7 +6,11 @@ from .base import DATABASES
 SECRET_KEY = "tests-only"
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-STORAGES = {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+# Attachments in memory: a test reads what was stored, and nothing is left on disk.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 # In memory: cache queries would blur the query-count guards; tests of the shared behaviour run on it as well.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not os.environ.get("PILOTE_DATABASE_URL"):

@@ -1,12 +1,14 @@
 """Benchmark section (f) of `manage.py bench`: the campaign dashboard and a file page with one file per phase-2
 territory (183) of about 25 fiches each, built inside a transaction that is rolled back at the end."""
 
+import statistics
 from datetime import timedelta
 from decimal import Decimal
 from itertools import cycle
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,7 +18,7 @@ from pilote.core.models import RoleAssignment, User
 from pilote.geography.projection import edition_index
 from pilote.plans.enums import FicheStatus, Priority
 from pilote.plans.models import FicheAction, Funder, Indicator
-from pilote.territories.models import Binome, CommitteeMember, Partner, Phase, Territory
+from pilote.territories.models import Binome, CommitteeMember, Partner, Phase, Resolution, Territory
 
 from .enums import FileState, OpinionKind
 from .models import Opinion, OpinionRequest, PerimeterChangeRequest, TerritoryFile
@@ -24,6 +26,7 @@ from .perimeter import current_communes
 from .services import campaign_open
 
 CAMPAIGN_TARGET_MS = 150
+PERIMETER_CHECK_TARGET_MS = 1000
 FICHES_PER_TERRITORY = 25
 # files move along the workflow in this rotation (the timed file page is one in review)
 ROTATION = [FileState.DRAFT, FileState.SUBMITTED, FileState.IN_REVIEW, FileState.TO_COMPLETE, FileState.VALIDATED]
@@ -65,10 +68,53 @@ class CampaignBench(BenchSection):
                     (f"file page, {file.territory.code} in review", reverse("campaigns:file", args=[file.pk])),
                 ):
                     self.time_page(client, label, url, runs, CAMPAIGN_TARGET_MS)
+                self.bench_perimeter_check(campaign, runs)
                 raise Rollback
         except Rollback:
             pass
         edition_index.cache_clear()
+
+    def bench_perimeter_check(self, campaign, runs: int) -> None:
+        """« Vérifier » on the request of the territory with the most communes: one commune removed and one typed
+        by name. First with the edition's index not loaded yet (a fresh worker), then the median."""
+        largest = (
+            Resolution.objects.current(settings.DEFAULT_EDITION)
+            .filter(version__territory__in=campaign.territories.all())
+            .order_by("-communes_count")
+            .select_related("version__territory")
+            .first()
+        )
+        territory = largest.version.territory
+        file = campaign.files.get(territory=territory)
+        if file.state not in (FileState.DRAFT, FileState.TO_COMPLETE):
+            TerritoryFile.objects.filter(pk=file.pk).update(state=FileState.DRAFT)  # the team edits a draft
+        team = User.objects.create(username="bench-team")
+        RoleAssignment.objects.create(
+            user=team, role=Role.TERRITORY_TEAM, phase_slug=territory.phase.slug, territory_code=territory.code
+        )
+        client = self.client()
+        client.force_login(team)
+        communes = sorted(current_communes(territory, settings.DEFAULT_EDITION))
+        name = edition_index(settings.DEFAULT_EDITION).communes[communes[0]].name
+        data = {"remove_communes": communes[-1], "add_place": f"{name} ({communes[0]})", "check": "1"}
+        url = reverse("campaigns:file_perimeter", args=[file.pk])
+        edition_index.cache_clear()
+        with timer() as cold:
+            client.post(url, data)
+        label = f"perimeter check (« Vérifier »), {territory.code}, {largest.communes_count} communes"
+        self.row(f"{label}: first request, edition index not loaded", f"{cold() * 1000:.1f} ms")
+        times = []
+        for _ in range(runs):
+            with CaptureQueriesContext(connections["default"]) as queries, timer() as elapsed:
+                response = client.post(url, data)
+            times.append(elapsed() * 1000)
+        median = statistics.median(times)
+        self.row(
+            f"{label} [{response.status_code}, {len(queries)} queries]",
+            f"{median:.1f} ms",
+            f"target ≤ {PERIMETER_CHECK_TARGET_MS} ms",
+            median <= PERIMETER_CHECK_TARGET_MS and response.status_code == 200,
+        )
 
     def build_campaign(self) -> tuple[User, object, TerritoryFile]:
         """ANCT, fiches with funders and indicators, governance, a campaign over every phase-2 territory, files in

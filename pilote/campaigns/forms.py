@@ -1,6 +1,7 @@
 import re
 
 from django import forms
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from dsfr.widgets import InlineRadioSelect
@@ -10,10 +11,13 @@ from pilote.core.enums import OrganisationKind
 from pilote.core.forms import DsfrForm, DsfrModelForm
 from pilote.core.models import Organisation
 from pilote.core.versioning import EditConflict, RevisionFormMixin, created_once, revise
+from pilote.territories.enums import MemberKind
+from pilote.territories.figures import place_names
 from pilote.territories.models import Phase, Territory
 
 from .enums import OpinionKind
 from .models import FileMessage, Opinion, PerimeterChangeRequest
+from .perimeter import PlaceRefused, resolve_place
 
 CODES = re.compile(r"[\s,;]+")
 
@@ -54,11 +58,12 @@ class CampaignForm(DsfrForm):
 
 
 class CodesField(forms.CharField):
-    """Codes separated by spaces, commas or semicolons, each checked for its shape."""
+    """Codes separated by spaces, commas or semicolons, each checked for its shape: the lists of a perimeter
+    request, carried in hidden fields from one step of its editing to the next (people add names, not codes)."""
 
     def __init__(self, *, pattern: str, what: str, **kwargs):
         self.pattern, self.what = re.compile(pattern), what
-        super().__init__(required=False, widget=forms.Textarea(attrs={"rows": 2}), **kwargs)
+        super().__init__(required=False, widget=forms.HiddenInput, **kwargs)
 
     def to_python(self, value):
         return sorted({c for c in CODES.split(super().to_python(value) or "") if c})
@@ -73,14 +78,29 @@ class CodesField(forms.CharField):
 
 
 class PerimeterRequestForm(RevisionFormMixin, DsfrModelForm):
-    """The team's perimeter change request; `save(actor)` records it with its audit row, refusing a stale edit
-    (`pilote.core.versioning`); a save that changes nothing writes nothing."""
+    """The team's perimeter change request, edited by name: `add_place` and `remove_place` take an EPCI or a commune
+    by name, INSEE code or SIREN (the combobox fills « Nom (code) »; without JavaScript the name alone is resolved,
+    or refused with the candidates); a `drop` button (« list:code ») takes a line off. The four lists travel in
+    hidden fields. `save(actor)` records it with its audit row, refusing a stale edit (`pilote.core.versioning`);
+    a save that changes nothing writes nothing."""
 
     add_epcis = CodesField(label="EPCI à ajouter (SIREN)", pattern=r"\d{9}", what="SIREN")
     remove_epcis = CodesField(label="EPCI à retirer (SIREN)", pattern=r"\d{9}", what="SIREN")
     add_communes = CodesField(label="Communes à ajouter (code INSEE)", pattern=r"\d[\dAB]\d{3}", what="Code(s) INSEE")
     remove_communes = CodesField(
         label="Communes à retirer (code INSEE)", pattern=r"\d[\dAB]\d{3}", what="Code(s) INSEE"
+    )
+    add_place = forms.CharField(
+        label="Ajouter un EPCI ou une commune",
+        help_text="Nom, code INSEE ou SIREN ; choisissez dans la liste, qui indique le département.",
+        required=False,
+        max_length=200,
+    )
+    remove_place = forms.CharField(
+        label="Retirer un EPCI ou une commune",
+        help_text="Nom, code INSEE ou SIREN d'un EPCI ou d'une commune du territoire.",
+        required=False,
+        max_length=200,
     )
 
     class Meta:
@@ -92,6 +112,47 @@ class PerimeterRequestForm(RevisionFormMixin, DsfrModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.carry_revision(self.instance)
+        for name in ("add_place", "remove_place"):
+            self.fields[name].widget.attrs.update({"autocomplete": "off", "data-place-field": name})
+
+    def clean(self):
+        data = super().clean()
+        lists = {name: list(data.get(name) or []) for name in LISTS}
+        dropped = self.data.get("drop", "")
+        name, _, code = dropped.partition(":")
+        if name in lists and code in lists[name]:
+            lists[name].remove(code)
+        resolved = [field for field in ("add_place", "remove_place") if self._place(field, data, lists)]
+        data.update({name: sorted(codes) for name, codes in lists.items()})
+        self._carry(data, resolved)
+        return data
+
+    def _place(self, field: str, data: dict, lists: dict) -> bool:
+        """Adds the place named in `field` to its list (or takes it off the opposite one); False when empty or
+        refused (the error is on the field)."""
+        text = (data.get(field) or "").strip()
+        if not text:
+            return False
+        try:
+            found = resolve_place(text, settings.DEFAULT_EDITION, place_names(settings.DEFAULT_EDITION).departements)
+        except PlaceRefused as refusal:
+            self.add_error(field, str(refusal))
+            return False
+        side, other = ("add", "remove") if field == "add_place" else ("remove", "add")
+        kind = "epcis" if found.kind == MemberKind.EPCI else "communes"
+        if found.code in lists[f"{other}_{kind}"]:
+            lists[f"{other}_{kind}"].remove(found.code)  # adding back what the request removed: undone
+        elif found.code not in lists[f"{side}_{kind}"]:
+            lists[f"{side}_{kind}"].append(found.code)
+        return True
+
+    def _carry(self, data: dict, resolved: list[str]) -> None:
+        """The page shown again carries the lists as they now stand, and empties the fields that were resolved."""
+        self.data = self.data.copy()
+        for name in LISTS:
+            self.data[name] = " ".join(data[name])
+        for field in resolved:
+            self.data[field] = ""
 
     def save(self, actor) -> PerimeterChangeRequest | None:
         """The saved request, or None when someone else saved it since this form was opened (`self.conflict`)."""
@@ -132,7 +193,8 @@ class PerimeterRequestForm(RevisionFormMixin, DsfrModelForm):
         return proposal
 
 
-PERIMETER_FIELDS = ["add_epcis", "remove_epcis", "add_communes", "remove_communes", "reason"]
+LISTS = ["add_epcis", "remove_epcis", "add_communes", "remove_communes"]
+PERIMETER_FIELDS = [*LISTS, "reason"]
 PERIMETER_STALE = (
     "La demande de modification du périmètre a été modifiée par une autre personne pendant que vous la modifiiez : "
     "vos modifications n'ont pas été enregistrées. Comparez ci-dessous vos valeurs et les valeurs enregistrées, puis "

@@ -3,6 +3,7 @@ labels, dates dd/mm/yyyy, EPCI and communes by name and code (resolved in bulk, 
 
 from django.conf import settings
 
+from pilote.core import attachments
 from pilote.core.formats import day
 from pilote.core.history import Vocabulary, field_labels
 from pilote.geography.enums import CommuneKind
@@ -43,6 +44,8 @@ VOCABULARY = Vocabulary(
         "opinion.extend": "Délai de l'avis prolongé",
         "perimeter_request.save": "Demande de modification du périmètre enregistrée",
         "message.post": "Message envoyé",
+        "file_attachment.add": "Pièce jointe ajoutée au dossier",
+        "file_attachment.remove": "Pièce jointe retirée du dossier",
     },
     labels=field_labels(
         Campaign,
@@ -54,8 +57,9 @@ VOCABULARY = Vocabulary(
         territories="Territoires concernés",
         organisation="Avis demandé à",
         body="Message",
+        **attachments.HISTORY_LABELS,
     ),
-    choices={"state": dict(FileState.choices), "kind": dict(OpinionKind.choices)},
+    choices={"state": dict(FileState.choices), "kind": dict(OpinionKind.choices)} | attachments.HISTORY_CHOICES,
     formats=dict.fromkeys(("submission_deadline", "opinion_deadline", "deadline", "reopened_until"), day),
     names={
         "add_epcis": epci_names,

@@ -7,10 +7,12 @@ from datetime import date
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django_fsm import FSMField, can_proceed, has_transition_perm, transition
 
 from pilote.core import perms
+from pilote.core.attachments import Attachment
 from pilote.core.audit import record
 from pilote.core.enums import Role
 from pilote.core.models import Organisation
@@ -92,6 +94,7 @@ class TerritoryFile(models.Model):
     proposed_governance = models.JSONField("gouvernance déposée", default=dict, blank=True)
     baseline_plan = models.JSONField("dernier plan validé", default=dict, blank=True)
     baseline_governance = models.JSONField("dernière gouvernance validée", default=dict, blank=True)
+    proposed_attachments = models.JSONField("pièces jointes déposées", default=list, blank=True)
     submitted_at = models.DateTimeField("déposé le", null=True, blank=True)
     last_reminded_on = models.DateField("dernière relance du dépôt", null=True, blank=True)
     validated_at = models.DateTimeField("validé le", null=True, blank=True)
@@ -135,6 +138,7 @@ class TerritoryFile(models.Model):
     def submit(self, *, by, comment=""):
         self.proposed_plan = plan_snapshot(self.territory)
         self.proposed_governance = governance_snapshot(self.territory)
+        self.proposed_attachments = [attachment.snapshot() for attachment in self.attachments.active()]
         self.submitted_at = timezone.now()
         self._history(by, FileState.SUBMITTED, comment)
 
@@ -474,3 +478,23 @@ class FileReadMark(models.Model):
         mark, created = cls.objects.get_or_create(file=file, user=user, defaults={"last_read_id": message_id})
         if not created:
             cls.objects.filter(pk=mark.pk, last_read_id__lt=message_id).update(last_read_id=message_id)
+
+
+class FileAttachment(Attachment):
+    """A document of a territory's file (délibération, compte rendu de comité de pilotage, convention…), added by
+    the team while it fills the file, or by ANCT and the reviewers during the review; listed in the submission."""
+
+    file = models.ForeignKey(TerritoryFile, on_delete=models.CASCADE, related_name="attachments")
+    AUDIT_PREFIX = "file_attachment"
+
+    class Meta(Attachment.Meta):
+        verbose_name = "pièce jointe d'un dossier"
+
+    def audit_scope(self) -> dict:
+        return self.file.territory.audit_scope()
+
+    def get_absolute_url(self) -> str:
+        return reverse("campaigns:file_attachment", args=[self.file_id, self.pk])
+
+    def removal_url(self) -> str:
+        return reverse("campaigns:file_attachment_remove", args=[self.file_id, self.pk])

@@ -26,6 +26,13 @@ def can_edit_file(user, file) -> bool:
     return is_team_member(user, file.territory) and file.state in (FileState.DRAFT, FileState.TO_COMPLETE)
 
 
+def can_attach(user, file) -> bool:
+    """Add or remove a document: the team while it fills its file; ANCT and the reviewers of the scope while the
+    file is déposé or en instruction (a question answered with a document)."""
+    reviewing = file.state in (FileState.SUBMITTED, FileState.IN_REVIEW) and can_review(user, file.territory)
+    return can_edit_file(user, file) or reviewing
+
+
 def can_see_review(user, file) -> bool:
     """Reviewers' view (what changed, opinions): ANCT, reviewers of the scope, and the team once it submitted."""
     return can_review(user, file.territory) or (can_view_file(user, file) and file.state != FileState.DRAFT)

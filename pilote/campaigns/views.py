@@ -12,13 +12,16 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from openpyxl import Workbook
 
+from pilote.core.attachments import AttachmentForm
 from pilote.core.audit import record
 from pilote.core.breadcrumbs import crumbs
 from pilote.core.exports import append_rows, csv_response, xlsx_response
 from pilote.core.history import everything
 from pilote.core.models import AuditEvent
 from pilote.core.versioning import conflict_status
+from pilote.geography.projection import edition_index
 from pilote.territories.figures import place_names
+from pilote.territories.perms import can_review
 
 from . import notifications, perms
 from .dashboard import EXPORT_HEADER, dashboard, export_rows, files_of
@@ -35,6 +38,7 @@ from .forms import (
 )
 from .models import (
     Campaign,
+    FileAttachment,
     FileEvent,
     FileMessage,
     FileReadMark,
@@ -43,7 +47,14 @@ from .models import (
     TerritoryFile,
     TransitionRefused,
 )
-from .perimeter import before_after_geojson
+from .perimeter import (
+    before_after_geojson,
+    composition,
+    current_communes,
+    nearby_communes_geojson,
+    request_lines,
+    search_places,
+)
 from .review import file_diff, submission_recap
 from .services import campaign_open
 
@@ -172,6 +183,9 @@ def _file_context(request, file: TerritoryFile) -> dict:
         "thread": thread,
         "unread_count": sum(item["unread"] for item in thread),
         "message_form": MessageForm(),
+        "attachments": list(file.attachments.active()),
+        "attachment_form": AttachmentForm() if perms.can_attach(user, file) else None,
+        "attachment_upload_url": reverse("campaigns:file_attachment_add", args=[file.pk]),
         "breadcrumb_data": crumbs(str(file.territory), _campaigns_crumb()),
     }
 
@@ -279,36 +293,105 @@ def file_reopen(request, pk: int):
 
 
 @login_required
+@require_POST
+def file_attachment_add(request, pk: int):
+    file = _file_or_404(request.user, pk)
+    if not perms.can_attach(request.user, file):
+        raise PermissionDenied("Seule l'équipe ajoute des pièces à son dossier tant qu'elle le remplit.")
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        context = _file_context(request, file) | {"attachment_form": form}
+        return render(request, "campaigns/file.html", context, status=400)
+    attachment = FileAttachment.attach(by=request.user, form=form, file=file)
+    messages.success(request, f"Pièce jointe ajoutée : « {attachment.title} ».")
+    return redirect(reverse("campaigns:file", args=[file.pk]) + "#attachments")
+
+
+def _attachment_or_404(user, pk: int, attachment: int) -> FileAttachment:
+    """An active attachment of a file this person sees; a removed one only for ANCT and the reviewers."""
+    file = _file_or_404(user, pk)
+    found = get_object_or_404(FileAttachment.objects.select_related("file__territory__phase"), file=file, pk=attachment)
+    if found.removed_at is not None and not can_review(user, file.territory):
+        raise Http404("Pièce jointe retirée")
+    return found
+
+
+@login_required
+@require_GET
+def file_attachment(request, pk: int, attachment: int):
+    return _attachment_or_404(request.user, pk, attachment).download()
+
+
+@login_required
+@require_POST
+def file_attachment_remove(request, pk: int, attachment: int):
+    found = _attachment_or_404(request.user, pk, attachment)
+    if found.removed_at is not None:
+        raise Http404("Pièce jointe déjà retirée")
+    if not perms.can_attach(request.user, found.file):
+        raise PermissionDenied("Seule l'équipe retire des pièces de son dossier tant qu'elle le remplit.")
+    found.remove(by=request.user)
+    messages.success(request, f"Pièce jointe retirée : « {found.title} ».")
+    return redirect(reverse("campaigns:file", args=[pk]) + "#attachments")
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def file_perimeter(request, pk: int):
-    """Edit the perimeter change request; `check` shows the checks and the map without saving."""
+    """Edit the perimeter change request by name; « Vérifier », « Ajouter », « Retirer » and the « drop » buttons
+    show the lists, the checks and the map without saving; « Enregistrer » saves."""
     file = _file_or_404(request.user, pk)
     instance = PerimeterChangeRequest.objects.filter(file=file).first() or PerimeterChangeRequest(file=file)
     if request.method == "POST" and not perms.can_edit_file(request.user, file):
         raise PermissionDenied("Seule l'équipe du territoire modifie sa demande, tant que le dossier n'est pas déposé.")
     form = PerimeterRequestForm(request.POST if request.method == "POST" else None, instance=instance)
-    result = None
-    if request.method == "POST" and form.is_valid():
-        if "save" not in request.POST:
-            result = form.instance.checks()
-        elif form.save(request.user) is not None:
-            messages.success(request, "Demande de modification du périmètre enregistrée.")
-            return redirect("campaigns:file", pk=file.pk)
-    elif instance.pk:
-        result = instance.checks()
+    valid = request.method == "POST" and form.is_valid()  # also what « Ajouter », « Retirer », « Vérifier » show
+    if valid and "save" in request.POST and form.save(request.user) is not None:
+        messages.success(request, "Demande de modification du périmètre enregistrée.")
+        return redirect("campaigns:file", pk=file.pk)
+    proposal = form.instance  # as posted (lists updated by the form), or as saved
+    result = proposal.checks()
+    edition = settings.DEFAULT_EDITION
+    index, departements = edition_index(edition), place_names(edition).departements
     context = {
         "file": file,
         "territory": file.territory,
         "form": form,
         "check": result,
+        "composition": composition(result.before.communes, index, departements),
+        "lines": request_lines(proposal, index, departements),
         "can_edit": perms.can_edit_file(request.user, file),
-        "preview": before_after_geojson(form.instance) if result else None,  # json_script
+        "preview": before_after_geojson(proposal),  # json_script
         "breadcrumb_data": crumbs(
             "Périmètre", _campaigns_crumb(), (reverse("campaigns:file", args=[file.pk]), str(file.territory))
         ),
     }
     status = conflict_status(form, 400 if form.errors else 200)
     return render(request, "campaigns/perimeter.html", context, status=status)
+
+
+@login_required
+@require_GET
+def file_perimeter_places(request, pk: int):
+    """EPCI and communes matching `q` (name, INSEE code or SIREN), with their département, for the combobox."""
+    file = _file_or_404(request.user, pk)
+    text = request.GET.get("q", "").strip()[:100]
+    if len(text) < 2:
+        return JsonResponse({"results": []})
+    edition = settings.DEFAULT_EDITION
+    index = edition_index(edition)
+    inside = current_communes(file.territory, edition)
+    found = search_places(text, edition, place_names(edition).departements)
+    return JsonResponse({"results": [p.as_json(inside, index) for p in found]})
+
+
+@login_required
+@require_GET
+def file_perimeter_communes(request, pk: int):
+    """The communes of and around the territory, clickable on the request's map (GeoJSON)."""
+    file = _file_or_404(request.user, pk)
+    proposal = PerimeterChangeRequest.objects.filter(file=file).first()
+    return JsonResponse(nearby_communes_geojson(proposal, file.territory))
 
 
 @login_required

@@ -28,3 +28,12 @@ class Role(models.TextChoices):
     DEPARTEMENT_REVIEWER = "departement_reviewer", "Instructeur départemental"
     TERRITORY_TEAM = "territory_team", "Équipe du territoire"
     OPERATOR = "operator", "Opérateur"
+
+
+class AttachmentKind(models.TextChoices):
+    """What a document attached to a file or a fiche action is."""
+
+    DELIBERATION = "deliberation", "Délibération"
+    STEERING_MINUTES = "steering_minutes", "Compte rendu de comité de pilotage"
+    AGREEMENT = "agreement", "Convention"
+    OTHER = "other", "Autre"

@@ -56,30 +56,44 @@ def check_size(file, max_bytes: int) -> None:
         raise UploadRefused(f"Le fichier pèse {megabytes(file.size)} : la limite est de {megabytes(max_bytes)}.")
 
 
-def check_zip(file, limits: XlsxLimits) -> None:
+def check_zip(
+    file,
+    limits: "XlsxLimits | DocumentLimits",
+    *,
+    noun: str = "Le classeur",
+    unreadable: str = NOT_XLSX,
+    advice: str = "Enregistrez-le à nouveau depuis le modèle exporté",
+    tags_advice: str = "Enregistrez-le à nouveau depuis le modèle exporté, sans cellules vides mises en forme",
+) -> dict[str, bytes]:
     """Refuses a file that is not a zip, whose members would inflate past the limit (from the sizes its directory
-    declares), or whose XML holds too many tags (counted as the members inflate, chunk by chunk)."""
+    declares), or whose XML holds too many tags (counted as the members inflate, chunk by chunk). Returns the
+    names of its members (with the first bytes of an OpenDocument's `mimetype`). `noun`, `unreadable` and the advices
+    word the refusals (a workbook, a document)."""
     try:
         with zipfile.ZipFile(file) as archive:
             members = archive.infolist()
             if len(members) > limits.max_members:
-                raise UploadRefused(f"{NOT_XLSX} Il contient {grouped(len(members))} fichiers.")
+                raise UploadRefused(f"{unreadable} Il contient {grouped(len(members))} fichiers.")
             declared = sum(member.file_size for member in members)
             if declared > limits.max_uncompressed_bytes:
                 raise UploadRefused(
-                    f"Le classeur décompressé pèserait {megabytes(declared)} : la limite est de "
-                    f"{megabytes(limits.max_uncompressed_bytes)}. Enregistrez-le à nouveau depuis le modèle exporté."
+                    f"{noun} décompressé pèserait {megabytes(declared)} : la limite est de "
+                    f"{megabytes(limits.max_uncompressed_bytes)}. {advice}."
                 )
             tags = sum(_tags(archive, member) for member in members)
+            names = {
+                member.filename: archive.read(member)[:100] if member.filename == "mimetype" else b""
+                for member in members
+            }
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as error:
-        raise UploadRefused(NOT_XLSX) from error  # a member lying about its size fails its CRC check here
+        raise UploadRefused(unreadable) from error  # a member lying about its size fails its CRC check here
     finally:
         file.seek(0)
     if tags > limits.max_tags:
         raise UploadRefused(
-            f"Le classeur compte {grouped(tags)} balises XML : la limite est de {grouped(limits.max_tags)}. "
-            "Enregistrez-le à nouveau depuis le modèle exporté, sans cellules vides mises en forme."
+            f"{noun} compte {grouped(tags)} balises XML : la limite est de {grouped(limits.max_tags)}. {tags_advice}."
         )
+    return names
 
 
 def _tags(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> int:
@@ -133,3 +147,109 @@ def sheet_rows(sheet, *, columns: int, max_rows: int) -> Iterator[tuple]:
                 "Scindez le fichier."
             )
         yield row
+
+
+# --- documents attached to a file or a fiche (délibérations, comptes rendus, conventions…) ------------------------
+
+RESAVE = "Enregistrez-le à nouveau depuis son logiciel"
+NOT_DOCUMENT = "Le document n'est pas lisible : enregistrez-le à nouveau depuis son logiciel."
+
+
+@dataclass(frozen=True)
+class DocumentLimits:
+    max_bytes: int = 10 * MB  # a scanned délibération of 20 pages
+    max_uncompressed_bytes: int = 50 * MB  # members of an ODT/DOCX/XLSX together, as its zip directory declares
+    max_tags: int = 2_000_000  # "<" counted in its members (images count too: about one byte in 256)
+    max_members: int = 500
+    max_name: int = 150  # characters of the file's name
+
+
+@dataclass(frozen=True)
+class DocumentType:
+    label: str  # as the user reads it
+    content_type: str
+    extensions: tuple[str, ...]  # the first one names the stored file
+
+
+DOCUMENT_TYPES = {
+    "pdf": DocumentType("PDF", "application/pdf", (".pdf",)),
+    "odt": DocumentType("texte OpenDocument (ODT)", "application/vnd.oasis.opendocument.text", (".odt",)),
+    "ods": DocumentType("classeur OpenDocument (ODS)", "application/vnd.oasis.opendocument.spreadsheet", (".ods",)),
+    "docx": DocumentType(
+        "document Word (DOCX)", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", (".docx",)
+    ),
+    "xlsx": DocumentType(
+        "classeur Excel (XLSX)", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx",)
+    ),
+    "png": DocumentType("image PNG", "image/png", (".png",)),
+    "jpeg": DocumentType("image JPEG", "image/jpeg", (".jpg", ".jpeg")),
+}
+ACCEPTED = "PDF, ODT, ODS, DOCX, XLSX, PNG ou JPEG"
+# Signatures of programs: Windows (MZ), Linux (ELF), macOS (Mach-O, fat binaries), scripts (#!), Java classes.
+EXECUTABLES = (b"MZ", b"\x7fELF", b"\xfe\xed\xfa", b"\xce\xfa\xed\xfe", b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe", b"#!")
+# What a file name must not hold: path separators, characters Windows refuses, control characters.
+UNSAFE_NAME = set('/\\:*?"<>|') | {chr(n) for n in range(32)} | {"\x7f"}
+
+
+def check_name(name: str, limits: DocumentLimits = DocumentLimits()) -> str:
+    """The file's name, stripped, when it can be shown and offered for download as it is; refused otherwise."""
+    name = (name or "").strip()
+    if not name or name.startswith(".") or UNSAFE_NAME & set(name):
+        raise UploadRefused(
+            f'Le nom « {name} » contient des caractères interdits (/ \\ : * ? " < > | ou un point au début) : '
+            "renommez le fichier."
+        )
+    if len(name) > limits.max_name:
+        raise UploadRefused(f"Le nom du fichier dépasse {limits.max_name} caractères : renommez-le.")
+    return name
+
+
+def check_document(file, limits: DocumentLimits = DocumentLimits()) -> tuple[str, DocumentType]:
+    """The file's checked name and its type, read from its content (its first bytes, and the members of a zip):
+    never from its name, whose extension must agree with the content. Refused: empty, too big, a bad name, a
+    program, a type not accepted, a zip bomb, a name lying about the content."""
+    if not file.size:
+        raise UploadRefused("Le fichier est vide.")
+    check_size(file, limits.max_bytes)
+    name = check_name(file.name, limits)
+    kind = sniff(file, limits)
+    declared = DOCUMENT_TYPES[kind]
+    if not name.lower().endswith(declared.extensions):
+        raise UploadRefused(
+            f"Le nom « {name} » ne correspond pas à son contenu, qui est celui d'un fichier {declared.label} : "
+            f"renommez-le en {declared.extensions[0]}."
+        )
+    return name, declared
+
+
+def sniff(file, limits: DocumentLimits = DocumentLimits()) -> str:
+    """The key of DOCUMENT_TYPES that the content is, or UploadRefused."""
+    file.seek(0)
+    head = file.read(16)
+    file.seek(0)
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(EXECUTABLES):
+        raise UploadRefused("Les programmes (exécutables, scripts) ne sont pas acceptés.")
+    if head.startswith(b"PK\x03\x04"):
+        return _office_kind(
+            check_zip(file, limits, noun="Le document", unreadable=NOT_DOCUMENT, advice=RESAVE, tags_advice=RESAVE)
+        )
+    raise UploadRefused(f"Ce type de fichier n'est pas accepté : déposez un fichier {ACCEPTED}.")
+
+
+def _office_kind(members: dict[str, bytes]) -> str:
+    mimetype = members.get("mimetype", b"").strip()
+    if mimetype == DOCUMENT_TYPES["odt"].content_type.encode():
+        return "odt"
+    if mimetype == DOCUMENT_TYPES["ods"].content_type.encode():
+        return "ods"
+    if "[Content_Types].xml" in members and "word/document.xml" in members:
+        return "docx"
+    if "[Content_Types].xml" in members and "xl/workbook.xml" in members:
+        return "xlsx"
+    raise UploadRefused(f"Les archives zip ne sont pas acceptées : déposez un fichier {ACCEPTED}.")

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from pilote.core import attachments
 from pilote.core.formats import day, money
 from pilote.core.history import Vocabulary, field_labels
 from pilote.territories.models import Binome, ProjectLead
@@ -9,7 +10,7 @@ from pilote.territories.models import Binome, ProjectLead
 from .enums import FicheStatus, Priority
 from .models import FicheAction
 
-CHOICES = {"priority": dict(Priority.choices), "status": dict(FicheStatus.choices)}
+CHOICES = {"priority": dict(Priority.choices), "status": dict(FicheStatus.choices)} | attachments.HISTORY_CHOICES
 LABELS = field_labels(
     FicheAction,
     Binome,
@@ -19,6 +20,7 @@ LABELS = field_labels(
     committee_members="Comité de pilotage",
     partners="Partenaires",
     ended_on="Fin de mission le",
+    **attachments.HISTORY_LABELS,
 )
 MONEY_FIELDS = ("total_cost", "amount", "state_funding", "epci_funding")
 DATE_FIELDS = ("started_on", "ended_on", "measured_on")
@@ -34,6 +36,8 @@ VOCABULARY = Vocabulary(
         "fiche.create": "Création de la fiche",
         "fiche.update": "Modification de la fiche",
         "fiche.import": "Import d'un classeur",
+        "fiche_attachment.add": "Pièce jointe ajoutée à la fiche",
+        "fiche_attachment.remove": "Pièce jointe retirée de la fiche",
         "binome.create": "Binôme renseigné",
         "binome.update": "Binôme modifié",
         "committee.update": "Comité de pilotage modifié",

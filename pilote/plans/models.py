@@ -8,7 +8,9 @@ from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 
+from pilote.core.attachments import Attachment
 from pilote.core.versioning import Revised
 from pilote.territories.models import Territory
 
@@ -128,3 +130,26 @@ class Indicator(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class FicheAttachment(Attachment):
+    """A document of a fiche action (a convention with a funder, a délibération…), added by the territory's team."""
+
+    fiche = models.ForeignKey(FicheAction, on_delete=models.CASCADE, related_name="attachments")
+    AUDIT_PREFIX = "fiche_attachment"
+
+    class Meta(Attachment.Meta):
+        verbose_name = "pièce jointe d'une fiche action"
+
+    def audit_scope(self) -> dict:
+        return self.fiche.territory.audit_scope()
+
+    def _url(self, name: str) -> str:
+        territory = self.fiche.territory
+        return reverse(name, args=[territory.phase.slug, territory.code, self.fiche_id, self.pk])
+
+    def get_absolute_url(self) -> str:
+        return self._url("plans:fiche_attachment")
+
+    def removal_url(self) -> str:
+        return self._url("plans:fiche_attachment_remove")

@@ -13,8 +13,10 @@ from django.db.models import DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from pilote.core.attachments import AttachmentForm
 from pilote.core.models import AuditEvent
 from pilote.core.uploads import MB
 from pilote.core.versioning import conflict_status
@@ -25,7 +27,7 @@ from . import spreadsheet
 from .forms import FicheActionForm, PlanFilterForm, PlanImportForm
 from .governance_forms import GovernanceForm, ProjectLeadChangeForm, ProjectLeadForm
 from .history import history as history_rows
-from .models import FicheAction
+from .models import FicheAction, FicheAttachment
 from .perms import edit_refusal
 
 PAGE_SIZE = 100  # fiches a page of the plan: a plan may hold 2,000 (spreadsheet.MAX_FICHES)
@@ -82,14 +84,68 @@ def _fiche(territory: Territory, pk: int) -> FicheAction:
     return get_object_or_404(FicheAction.objects.of(territory).with_number(), pk=pk)
 
 
+def _fiche_context(request, territory: Territory, fiche: FicheAction, form: AttachmentForm | None = None) -> dict:
+    fiche.territory = territory  # already fetched, with its phase
+    every = list(fiche.attachments.select_related("uploaded_by"))  # removed ones too: they stay in the history
+    attachments = [attachment for attachment in every if attachment.removed_at is None]
+    for attachment in every:
+        attachment.fiche = fiche  # its URLs name the territory: no query per row
+    events = AuditEvent.objects.filter(
+        Q(object_type="plans.ficheaction", object_id=str(fiche.pk))
+        | Q(object_type="plans.ficheattachment", object_id__in=[str(a.pk) for a in every])
+    ).select_related("actor")
+    context = _context(request, territory, fiche=fiche, history=history_rows(events), attachments=attachments)
+    if context["can_edit"]:
+        context["attachment_form"] = form or AttachmentForm()
+        context["attachment_upload_url"] = reverse(
+            "plans:fiche_attachment_add", args=[territory.phase.slug, territory.code, fiche.pk]
+        )
+    return context
+
+
 @login_required
 @require_GET
 def fiche_detail(request, phase, code, pk):
     territory = _territory(request, phase, code)
     fiche = _fiche(territory, pk)
-    events = AuditEvent.objects.filter(object_type="plans.ficheaction", object_id=str(fiche.pk)).select_related("actor")
-    context = _context(request, territory, fiche=fiche, history=history_rows(events))
-    return render(request, "plans/fiche_detail.html", context)
+    return render(request, "plans/fiche_detail.html", _fiche_context(request, territory, fiche))
+
+
+@login_required
+@require_POST
+@_shows_refusal
+def fiche_attachment_add(request, phase, code, pk):
+    territory = _territory(request, phase, code, edit=True)
+    fiche = _fiche(territory, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        context = _fiche_context(request, territory, fiche, form)
+        return render(request, "plans/fiche_detail.html", context, status=400)
+    attachment = FicheAttachment.attach(by=request.user, form=form, fiche=fiche)
+    messages.success(request, f"Pièce jointe ajoutée : « {attachment.title} ».")
+    return redirect(reverse("plans:fiche", args=[phase, code, pk]) + "#attachments")
+
+
+def _attachment(territory: Territory, pk: int, attachment: int) -> FicheAttachment:
+    """An attachment still active of a fiche of the territory (fetched in the person's scope), else 404."""
+    rows = FicheAttachment.objects.active().select_related("fiche__territory__phase")
+    return get_object_or_404(rows, fiche__territory=territory, fiche_id=pk, pk=attachment)
+
+
+@login_required
+@require_GET
+def fiche_attachment(request, phase, code, pk, attachment):
+    return _attachment(_territory(request, phase, code), pk, attachment).download()
+
+
+@login_required
+@require_POST
+@_shows_refusal
+def fiche_attachment_remove(request, phase, code, pk, attachment):
+    found = _attachment(_territory(request, phase, code, edit=True), pk, attachment)
+    found.remove(by=request.user)
+    messages.success(request, f"Pièce jointe retirée : « {found.title} ».")
+    return redirect(reverse("plans:fiche", args=[phase, code, pk]) + "#attachments")
 
 
 @login_required

@@ -7,7 +7,10 @@ and each separator becoming `_` (any one character), and Python keeps the names 
 import re
 import unicodedata
 
-from django.db.models import CharField, Lookup
+from django.db.models import CharField, Lookup, Q
+
+from pilote.geography.enums import CommuneKind
+from pilote.geography.models import Commune, Epci
 
 LOOSE_LETTERS = re.compile(r"[aceiouy\s'’-]")
 CANDIDATES = 500
@@ -47,3 +50,15 @@ def loose_filter(rows, text: str, *, attribute: str = "name", codes: tuple[str, 
         if wanted in name or any(getattr(row, c).startswith(text) for c in codes):
             kept.append((not name.startswith(wanted), row))
     return [row for _, row in sorted(kept, key=lambda pair: pair[0])][:limit]
+
+
+def places(text: str, edition: int, *, limit: int) -> tuple[list[Epci], list[Commune]]:
+    """EPCI (by name or SIREN) and current communes (by name or INSEE code) of an edition matching `text`: the public
+    search and the perimeter request's combobox read the same."""
+    epcis = Epci.objects.of(edition).filter(Q(name__loose=text) | Q(siren__startswith=text))
+    communes = Commune.objects.of(edition).filter(kind=CommuneKind.CURRENT)
+    communes = communes.filter(Q(name__loose=text) | Q(code__startswith=text)).order_by("name", "code")
+    return (
+        loose_filter(epcis[:CANDIDATES], text, codes=("siren",), limit=limit),
+        loose_filter(communes[:CANDIDATES], text, codes=("code",), limit=limit),
+    )

@@ -17,11 +17,14 @@ from .resolution import ensure_resolved, resolve_versions
 SOURCE = "pilote-campagne"
 
 
-def communes_of_other_territories(territory: Territory, edition: int) -> dict[str, str]:
-    """Commune code → code of the other territory of the same phase that holds it today (on `edition`)."""
+def communes_of_other_territories(territory: Territory, edition: int, among=None) -> dict[str, str]:
+    """Commune code → code of the other territory of the same phase that holds it today (on `edition`); only the
+    communes `among` when given (a handful instead of the whole phase's 18,000 rows)."""
     others = current_versions().filter(territory__phase_id=territory.phase_id).exclude(territory=territory)
     ensure_resolved(list(others), edition)
     rows = ResolvedCommune.objects.filter(resolution__edition_id=edition, resolution__version__in=others)
+    if among is not None:
+        rows = rows.filter(code__in=sorted(among))
     return dict(rows.values_list("code", "resolution__version__territory__code"))
 
 

@@ -23,7 +23,7 @@ from .enums import MemberKind
 from .figures import current_versions, phase_figures, phase_geojson, place_names, resolutions_of
 from .forms import PhaseCompareForm, TerritoryFilterForm, current_phase
 from .models import PerimeterVersion, Phase, ResolvedCommune, ResolvedEpci, Territory
-from .search import CANDIDATES, loose_filter
+from .search import CANDIDATES, loose_filter, places
 
 SEARCH_LIMIT = 20
 METROPOLE = "[[41.3, -5.2], [51.1, 9.6]]"
@@ -80,13 +80,11 @@ def phase_geojson_view(request, phase: str):
 def _search(text: str, edition: int) -> dict:
     territories = Territory.objects.filter(Q(name__loose=text) | Q(code__icontains=text)).select_related("phase")
     territories = territories.order_by("-phase__starts_on_year", "name")
-    epcis = Epci.objects.of(edition).filter(Q(name__loose=text) | Q(siren__startswith=text))
-    communes = Commune.objects.of(edition).filter(kind=CommuneKind.CURRENT)
-    communes = communes.filter(Q(name__loose=text) | Q(code__startswith=text)).order_by("name", "code")
+    epcis, communes = places(text, edition, limit=SEARCH_LIMIT)
     return {
         "territories": loose_filter(territories[:CANDIDATES], text, codes=("code",), limit=SEARCH_LIMIT),
-        "epcis": loose_filter(epcis[:CANDIDATES], text, codes=("siren",), limit=SEARCH_LIMIT),
-        "communes": loose_filter(communes[:CANDIDATES], text, codes=("code",), limit=SEARCH_LIMIT),
+        "epcis": epcis,
+        "communes": communes,
     }
 
 

@@ -96,14 +96,17 @@ def test_a_file_goes_from_the_team_to_validation_and_the_public_page_shows_the_n
     team.check("dossier (équipe)")
     team.page.get_by_role("link", name="Proposer ou modifier une demande").click()
     assert team.heading() == "Modification du périmètre de Ain industriel"
-    team.page.get_by_label("EPCI à retirer (SIREN)").fill("20000000")
-    team.page.get_by_role("button", name="Vérifier").click()
-    assert "SIREN mal formé(s) : 20000000." in team.text()
+    team.page.get_by_role("combobox", name="Retirer un EPCI ou une commune").fill("20000000")
+    team.page.get_by_role("button", name="Retirer", exact=True).click()
+    assert (
+        "« 20000000 » désigne plusieurs lieux : CA Beta (200000002), Ain (01), Jura (39); CC Alpha (200000001), "
+        "Ain (01); CC Gamma (200000003), Jura (39)." in team.text()
+    )
     team.check("demande de périmètre (erreur)")
-    team.page.get_by_label("EPCI à retirer (SIREN)").fill("200000002")
+    team.page.get_by_role("combobox", name="Retirer un EPCI ou une commune").fill("200000002")
     team.page.get_by_label("Motif de la demande").fill("CA Beta rejoint le territoire voisin.")
     team.page.get_by_role("button", name="Vérifier").click()
-    assert "Avant / après" in team.text()
+    assert "EPCI à retirer CA Beta (200000002) — Ain (01), Jura (39)" in " ".join(team.text().split())
     team.page.locator("#perimeter-map[data-loaded]").wait_for()  # drawn from the page's json_script block
     team.check("demande de périmètre (vérification)")
     team.page.get_by_role("button", name="Enregistrer la demande").click()

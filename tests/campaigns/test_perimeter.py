@@ -32,7 +32,9 @@ def test_removing_a_commune_shows_before_after_and_a_partly_included_epci(file):
 
 def test_a_commune_of_another_territory_of_the_phase_is_refused(other_file):
     check = _request(other_file, add_communes=["39001"]).checks()
-    assert check.errors == ["La commune 39001 fait déjà partie du territoire ti-8401 de la même phase."]
+    assert check.errors == [
+        "La commune Epsilon (39001) fait déjà partie du territoire Ain industriel (ti-8401) de la même phase."
+    ]
 
 
 def test_unknown_codes_are_refused(file):
@@ -90,14 +92,14 @@ def test_only_the_team_edits_its_request(client, file, people, who):
     assert response.status_code == (404 if who == "other_team" else 403)
 
 
-def test_the_map_shows_before_and_after(client, file, people):
-    _request(file, remove_communes=["39001"])
+def test_the_map_shows_the_perimeter_and_what_changes(client, file, people):
+    _request(file, remove_communes=["39001"], add_communes=["39002"])
     client.force_login(people["dep01"])
     data = client.get(reverse("campaigns:file_perimeter_geojson", args=[file.pk])).json()
-    assert [f["properties"]["side"] for f in data["features"]] == ["avant", "après"]
-    # before: Alpha and Beta-Gamma, then Delta and Epsilon; after: Alpha and Beta-Gamma, then Delta
-    assert [f["geometry"]["type"] for f in data["features"]] == ["MultiPolygon", "MultiPolygon"]
-    assert [problems(f["geometry"]) for f in data["features"]] == [[], []]  # valid, RFC 7946 winding
+    assert [f["properties"]["side"] for f in data["features"]] == ["avant", "ajout", "retrait"]
+    # before: Alpha and Beta-Gamma, then Delta and Epsilon (one piece); added: Zeta; removed: Epsilon
+    assert [f["geometry"]["type"] for f in data["features"]] == ["MultiPolygon", "Polygon", "Polygon"]
+    assert [problems(f["geometry"]) for f in data["features"]] == [[], [], []]  # valid, RFC 7946 winding
 
 
 def test_validation_makes_a_new_version_that_the_public_page_shows(client, file, people):
