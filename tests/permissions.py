@@ -217,6 +217,10 @@ def _names_unseen(role: str, code) -> list[str]:
     return [f"{name} ({c})" for c, name in NAMES.items() if role not in SEES[c]]
 
 
+def _in_scope_403(role: str, code: str):
+    return _signed(role) or (403 if role in SEES[code] else 404)
+
+
 API_EDITION = {"edition": "2026"}
 EXPECTATIONS: dict[str, Rule] = {
     # --- people (core) ---
@@ -290,6 +294,10 @@ EXPECTATIONS: dict[str, Rule] = {
         FILE,
         post=lambda role, code: _signed(role) or _among(EDITS[code] - NATIONAL, role, code, allowed_answer=400),
     ),
+    # ANCT's decisions, each behind its confirmation page: only during the review, so 403 to the whole scope on the
+    # matrix's draft files, ANCT included (tests/campaigns/test_decide.py); 404 outside.
+    "campaigns:file_validate": Rule(_in_scope_403, FILE, post=_in_scope_403),
+    "campaigns:file_send_back": Rule(_in_scope_403, FILE, post=_in_scope_403),
     "campaigns:opinion_give": post_only(),  # no opinion is asked in this world: see tests/campaigns/test_opinions.py
     "campaigns:opinion_extend": post_only(),  # the same: ANCT only, see tests/campaigns/test_opinions.py
     # --- Django's admin: staff only ---

@@ -19,6 +19,7 @@ from pilote.core.history import everything
 from pilote.core.models import AuditEvent
 from pilote.core.versioning import conflict_status
 from pilote.territories.figures import place_names
+from pilote.territories.svg import perimeter_svg
 
 from . import perms
 from .dashboard import EXPORT_HEADER, dashboard, export_rows, files_of
@@ -29,10 +30,20 @@ from .forms import (
     OpinionForm,
     PerimeterRequestForm,
     ReopenForm,
+    SendBackForm,
     SubmitForm,
     TransitionForm,
+    ValidateForm,
 )
-from .models import Campaign, FileEvent, OpinionRequest, PerimeterChangeRequest, TerritoryFile, TransitionRefused
+from .models import (
+    ApprovedRecord,
+    Campaign,
+    FileEvent,
+    OpinionRequest,
+    PerimeterChangeRequest,
+    TerritoryFile,
+    TransitionRefused,
+)
 from .perimeter import before_after_geojson
 from .review import file_diff, submission_recap
 from .services import campaign_open
@@ -133,7 +144,10 @@ def _file_context(request, file: TerritoryFile) -> dict:
     # The instance the workflow's conditions read too: its checks are computed once (they project the perimeter).
     perimeter = getattr(file, "perimeter_request", None)
     transitions = file.available_transitions(user)
+    record = ApprovedRecord.objects.filter(file=file).first()
     return {
+        "record": record,
+        **(_record_context(record) if record else {}),
         "file": file,
         "campaign": file.campaign,
         "territory": file.territory,
@@ -150,7 +164,7 @@ def _file_context(request, file: TerritoryFile) -> dict:
         "opinion_form": OpinionForm(),
         "perimeter": perimeter,
         "check": perimeter.checks() if perimeter else None,
-        "diff": file_diff(file) if perms.can_see_review(user, file) else None,
+        "diff": (record.changes() if record else file_diff(file)) if perms.can_see_review(user, file) else None,
         "can_edit": perms.can_edit_file(user, file),
         "can_ask": perms.can_ask_opinion(user, file),
         "ask_form": AskOpinionForm() if perms.can_ask_opinion(user, file) else None,
@@ -159,6 +173,16 @@ def _file_context(request, file: TerritoryFile) -> dict:
         "submission_open": file.submission_open(),
         "submit_blocked": _submit_blocked(user, file, transitions, perimeter),
         "breadcrumb_data": crumbs(str(file.territory), _campaigns_crumb()),
+    }
+
+
+def _record_context(record: ApprovedRecord) -> dict:
+    """What ANCT approved, as frozen at validation: the perimeter's figures and changes, its contour drawn."""
+    return {
+        "approved": record.perimeter_changes(),
+        "approved_map": perimeter_svg(
+            record.perimeter_geojson, label=f"Périmètre validé de {record.file.territory.name}"
+        ),
     }
 
 
@@ -197,6 +221,8 @@ def file_transition(request, pk: int, name: str):
     try:
         if name == "submit" and perms.can_edit_file(request.user, file):  # only through the recap (file_submit)
             raise TransitionRefused("Confirmez le dépôt sur la page récapitulative « Déposer le dossier ».")
+        if name in DECISIONS and name in dict(file.available_transitions(request.user)):  # through file_decide
+            raise TransitionRefused(f"Confirmez la décision sur sa page « {file.TRANSITIONS[name]} ».")
         file.run(name, by=request.user, comment=form.cleaned_data.get("comment", ""))
     except TransitionRefused as refusal:
         context = _file_context(request, file)
@@ -237,6 +263,62 @@ def file_submit(request, pk: int):
         ),
     }
     return render(request, "campaigns/submit.html", context, status=400 if form.errors or refusal else 200)
+
+
+# ANCT's decisions, each through a confirmation page that says where the opinions stand: url name → form.
+DECISIONS = {"validate": ValidateForm, "send_back": SendBackForm}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def file_validate(request, pk: int):
+    return _decide(request, pk, "validate")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def file_send_back(request, pk: int):
+    return _decide(request, pk, "send_back")
+
+
+def _decide(request, pk: int, name: str):
+    """The confirmation page of a decision: opinions missing, late, reserved or unfavourable, what changes; the
+    decision itself once its form is valid (the file's own rule refuses what the form would have refused)."""
+    file = _file_or_404(request.user, pk)
+    if name not in dict(file.available_transitions(request.user)):
+        raise PermissionDenied("Seule l'ANCT valide ou renvoie un dossier, et seulement pendant son instruction.")
+    standing = file.opinion_standing()
+    bound = request.POST if request.method == "POST" else None
+    form = ValidateForm(bound, standing=standing) if name == "validate" else SendBackForm(bound)
+    refusal = None
+    if request.method == "POST" and form.is_valid():
+        options = (
+            {"acknowledged_missing": form.cleaned_data.get("acknowledge_missing", False)} if name == "validate" else {}
+        )
+        try:
+            file.run(name, by=request.user, comment=form.cleaned_data["comment"], **options)
+        except TransitionRefused as refused:
+            refusal = str(refused)
+        else:
+            messages.success(request, f"Dossier « {file.get_state_display()} ».")
+            return redirect("campaigns:file", pk=file.pk)
+    perimeter = getattr(file, "perimeter_request", None)
+    context = {
+        "file": file,
+        "territory": file.territory,
+        "name": name,
+        "label": file.TRANSITIONS[name],
+        "standing": standing,
+        "form": form,
+        "refusal": refusal,
+        "diff": file_diff(file),
+        "perimeter": perimeter if perimeter is not None and perimeter.has_changes else None,
+        "check": perimeter.checks() if perimeter is not None and perimeter.has_changes else None,
+        "breadcrumb_data": crumbs(
+            file.TRANSITIONS[name], _campaigns_crumb(), (reverse("campaigns:file", args=[file.pk]), str(file.territory))
+        ),
+    }
+    return render(request, "campaigns/decide.html", context, status=400 if form.errors or refusal else 200)
 
 
 @login_required
