@@ -237,6 +237,7 @@ EXPECTATIONS: dict[str, Rule] = {
     "territories:search": public(),
     "territories:list": public(contains="Ain industriel"),
     "territories:detail": public(TERRITORY),
+    "territories:sheet": public(TERRITORY),  # the « Fiche territoire » PDF (tests/territories/test_sheet.py)
     "territories:epci": public({"siren": "200000001"}, contains="CC Alpha"),
     "territories:commune": public({"code": "01001"}, contains="Alpha-sur-Ain"),
     "territories:compare": public(),
