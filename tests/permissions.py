@@ -283,6 +283,10 @@ EXPECTATIONS: dict[str, Rule] = {
     "campaigns:file_perimeter": scoped(lambda t: {"pk": file_of(t).pk}),
     # No perimeter change is proposed in the matrix's campaign: 404 for all (tests/campaigns/test_perimeter.py).
     "campaigns:file_perimeter_geojson": only(frozenset(), lambda t: {"pk": file_of(t).pk}, denied=404),
+    # Nothing to print on the matrix's draft files: 404 for all (who sees a submitted or validated file gets the PDF,
+    # outsiders 404: tests/campaigns/test_pdfs.py).
+    "campaigns:file_receipt_pdf": only(frozenset(), FILE, denied=404),
+    "campaigns:file_record_pdf": only(frozenset(), FILE, denied=404),
     "campaigns:file_reopen": post_only(FILE, may=NATIONAL, answer=400),  # empty form: re-displayed, nothing written
     "campaigns:opinion_ask": post_only(FILE),  # nobody asks an opinion on a draft, ANCT included
     "campaigns:file_transition": post_only(

@@ -17,12 +17,14 @@ from pilote.core.breadcrumbs import crumbs
 from pilote.core.exports import append_rows, csv_response, xlsx_response
 from pilote.core.history import everything
 from pilote.core.models import AuditEvent
+from pilote.core.pdf import pdf_response
 from pilote.core.versioning import conflict_status
 from pilote.territories.figures import place_names
 from pilote.territories.svg import perimeter_svg
 
 from . import perms
 from .dashboard import EXPORT_HEADER, dashboard, export_rows, files_of
+from .enums import FileState
 from .forms import (
     AskOpinionForm,
     CampaignForm,
@@ -35,6 +37,7 @@ from .forms import (
     TransitionForm,
     ValidateForm,
 )
+from .history import commune_names, epci_names
 from .models import (
     ApprovedRecord,
     Campaign,
@@ -319,6 +322,61 @@ def _decide(request, pk: int, name: str):
         ),
     }
     return render(request, "campaigns/decide.html", context, status=400 if form.errors or refusal else 200)
+
+
+@login_required
+@require_GET
+def file_receipt_pdf(request, pk: int):
+    """The receipt of the last submission: what the team sent (the snapshots taken then), when, by whom."""
+    file = _file_or_404(request.user, pk)
+    event = FileEvent.objects.filter(file=file, target=FileState.SUBMITTED).select_related("actor").last()
+    if not file.submitted_at or event is None:
+        raise Http404("Ce dossier n'a pas encore été déposé.")
+    perimeter = PerimeterChangeRequest.objects.filter(file=file).first()
+    context = {
+        "file": file,
+        "territory": file.territory,
+        "event": event,
+        "fiches": sorted(file.proposed_plan.get("fiches", {}).values(), key=lambda f: f["title"]),
+        "governance": file.proposed_governance,
+        "perimeter": perimeter if perimeter is not None and perimeter.has_changes else None,
+        "names": _perimeter_names(perimeter) if perimeter is not None else {},
+    }
+    name = f"recepisse-{file.territory.code}-{file.submitted_at:%Y%m%d}.pdf"
+    return pdf_response("campaigns/receipt_pdf.html", context, filename=name, request=request)
+
+
+def _perimeter_names(perimeter: PerimeterChangeRequest) -> dict:
+    """The request's EPCI and communes by name and code, for print."""
+    sirens = set(perimeter.add_epcis) | set(perimeter.remove_epcis)
+    codes = set(perimeter.add_communes) | set(perimeter.remove_communes)
+    epcis, communes = epci_names(sirens), commune_names(codes)
+    return {
+        "add_epcis": [epcis.get(s, s) for s in perimeter.add_epcis],
+        "remove_epcis": [epcis.get(s, s) for s in perimeter.remove_epcis],
+        "add_communes": [communes.get(c, c) for c in perimeter.add_communes],
+        "remove_communes": [communes.get(c, c) for c in perimeter.remove_communes],
+    }
+
+
+@login_required
+@require_GET
+def file_record_pdf(request, pk: int):
+    """What ANCT approved, as frozen at validation (`ApprovedRecord`)."""
+    file = _file_or_404(request.user, pk)
+    record = ApprovedRecord.objects.filter(file=file).select_related("approved_by").first()
+    if record is None:
+        raise Http404("Ce dossier n'a pas été validé.")
+    context = {
+        "file": file,
+        "territory": file.territory,
+        "record": record,
+        "fiches": sorted(record.plan.get("fiches", {}).values(), key=lambda f: f["title"]),
+        "changes": record.changes(),
+        **_record_context(record),
+    }
+    name = f"version-validee-{file.territory.code}-{record.approved_at:%Y%m%d}.pdf"
+    return pdf_response("campaigns/record_pdf.html", context, filename=name, request=request)
 
 
 @login_required

@@ -1,24 +1,16 @@
 """The « Fiche territoire » PDF: one public page per territory with its map drawn on the server, key figures, the
 governance's public part, the plan's summary and the money received, contributed through `sheet_sections`."""
 
-import io
 import re
 
 from django.urls import reverse
-from pypdf import PdfReader
 
 from pilote.territories.models import Territory
 
+from ..pdftext import pdf_text
 from ..plans.factories import FicheFactory, governance
 
 URL = reverse("territories:sheet", args=["2023-2027", "ti-8401"])
-
-
-def pdf_text(content: bytes) -> tuple[int, str]:
-    """Pages and text of a PDF, spaces collapsed (French numbers are grouped with narrow no-break spaces)."""
-    reader = PdfReader(io.BytesIO(content))
-    text = " ".join(page.extract_text() for page in reader.pages)
-    return len(reader.pages), " ".join(text.replace("\u202f", " ").replace("\xa0", " ").split())
 
 
 def test_the_sheet_is_a_one_page_pdf_with_name_figures_governance_and_plan(client, people):
