@@ -37,3 +37,11 @@ def test_the_drawing_has_an_accessible_name_escaped():
     assert (
         'role="img" aria-label="Périmètre de &lt;Ain&gt;"' in svg and "<title>Périmètre de &lt;Ain&gt;</title>" in svg
     )
+
+
+def test_points_a_drawing_cannot_show_are_left_out():
+    import math
+
+    circle = [[5 + math.cos(i / 5000 * 2 * math.pi), 46 + math.sin(i / 5000 * 2 * math.pi)] for i in range(5000)]
+    path = svg_path({"type": "Polygon", "coordinates": [circle + [circle[0]]]})
+    assert 50 < len(_points(path)) < 500
