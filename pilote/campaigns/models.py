@@ -530,13 +530,13 @@ class ApprovedRecord(models.Model):
         old, new = before.get("communes", {}), after.get("communes", {})
         old_epcis = {e["siren"]: e["name"] for e in before.get("epcis", [])}
         new_epcis = {e["siren"]: e["name"] for e in after.get("epcis", [])}
-        return {
+        return {  # sorted by name: PostgreSQL's jsonb does not keep the order of keys
             "before": before,
             "after": after,
-            "communes_added": [f"{new[c]} ({c})" for c in new if c not in old],
-            "communes_removed": [f"{old[c]} ({c})" for c in old if c not in new],
-            "epcis_added": [f"{n} ({s})" for s, n in new_epcis.items() if s not in old_epcis],
-            "epcis_removed": [f"{n} ({s})" for s, n in old_epcis.items() if s not in new_epcis],
+            "communes_added": sorted(f"{new[c]} ({c})" for c in new if c not in old),
+            "communes_removed": sorted(f"{old[c]} ({c})" for c in old if c not in new),
+            "epcis_added": sorted(f"{n} ({s})" for s, n in new_epcis.items() if s not in old_epcis),
+            "epcis_removed": sorted(f"{n} ({s})" for s, n in old_epcis.items() if s not in new_epcis),
         }
 
 

@@ -95,3 +95,15 @@ def test_the_validated_file_page_takes_a_constant_number_of_queries(
     client.force_login(people["anct"])
     with django_assert_max_num_queries(40):
         assert client.get(reverse("campaigns:file", args=[validated.pk])).status_code == 200
+
+
+def test_an_epci_leaving_is_named_in_the_record(client, file, people):
+    PerimeterChangeRequest.objects.create(file=file, remove_epcis=["200000002"], reason="CA Beta part.")
+    fresh(file).run("submit", by=people["team"])
+    fresh(file).run("start_review", by=people["anct"])
+    fresh(file).run("validate", by=people["anct"], acknowledged_missing=True)
+    changes = ApprovedRecord.objects.get(file=file).perimeter_changes()
+    assert (changes["epcis_removed"], changes["epcis_added"]) == (["CA Beta (200000002)"], [])
+    client.force_login(people["team"])
+    page = _text(client.get(reverse("campaigns:file", args=[file.pk])))
+    assert "<dt>EPCI retirés</dt> <dd> CA Beta (200000002) </dd>" in page
