@@ -1,10 +1,11 @@
 """ANCT validates knowingly, in Chromium: the file of « Ain industriel » is under review with an unfavourable opinion
 of the préfecture of the Ain, a favourable one of the région, and two opinions still awaited (one late). ANCT opens
 « Valider le dossier », is warned, is refused without a motivation and the acknowledgement, then validates; the file
-page shows the frozen record of what was approved, and its PDF says the same. axe-core on every page state; the
-screenshots of the steps go to docs/screenshots/ for the README."""
+page shows the frozen record of what was approved, and its PDF says the same. axe-core on every page state; with
+PILOTE_SCREENSHOTS=1 the screenshots of the steps go to docs/screenshots/ for the README."""
 
 import datetime
+import os
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,13 @@ from ..plans.factories import FicheFactory, governance
 from .support import PHASE, Visit, person
 
 pytestmark = pytest.mark.browser
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# The screenshots of the README are refreshed on purpose (PILOTE_SCREENSHOTS=1), not by every run of the suite.
+DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+@pytest.fixture
+def screenshots(tmp_path) -> Path:
+    return DOCS_SCREENSHOTS if os.environ.get("PILOTE_SCREENSHOTS") else tmp_path
 
 
 @pytest.fixture
@@ -61,7 +68,7 @@ def in_review(mini_world, transactional_db):
     return file
 
 
-def test_anct_is_warned_validates_with_a_motivation_and_the_record_shows(browser, live_server, in_review):
+def test_anct_is_warned_validates_with_a_motivation_and_the_record_shows(browser, live_server, in_review, screenshots):
     audited: dict[str, list[str]] = {}
     anct = Visit(browser, live_server.url, audited)
     anct.sign_in("anct.national")
@@ -74,7 +81,7 @@ def test_anct_is_warned_validates_with_a_motivation_and_the_record_shows(browser
     assert "Région (27)" in awaited
     assert "Défavorable — Préfecture de département (01)" in anct.text("#opinions-against")
     anct.check("confirmation de la validation")
-    anct.page.screenshot(path=str(SCREENSHOTS / "validation-1-confirmation.png"), full_page=True)
+    anct.page.screenshot(path=str(screenshots / "validation-1-confirmation.png"), full_page=True)
 
     anct.page.get_by_role("button", name="Valider le dossier").click()
     errors = anct.text("#decision")
@@ -92,7 +99,7 @@ def test_anct_is_warned_validates_with_a_motivation_and_the_record_shows(browser
     assert "3 (avant : 4)" in record and "Epsilon (39001)" in record
     assert anct.page.locator("#approved-record svg[role=img]").count() == 1
     anct.check("dossier validé avec sa version figée")
-    anct.page.locator("#approved-record").screenshot(path=str(SCREENSHOTS / "validation-2-record.png"))
+    anct.page.locator("#approved-record").screenshot(path=str(screenshots / "validation-2-record.png"))
 
     href = anct.page.get_by_role("link", name="Version validée (PDF)").get_attribute("href")
     pdf = anct.page.request.get(live_server.url + href)
@@ -100,6 +107,7 @@ def test_anct_is_warned_validates_with_a_motivation_and_the_record_shows(browser
     _, text = pdf_text(pdf.body())
     assert "Ain industriel" in text and "Le porteur de la fiche est désigné depuis le comité." in text
     assert "Communes 4 3" in text
+    assert (screenshots / "validation-2-record.png").stat().st_size > 10_000
     anct.close()
 
     failures = [line for lines in audited.values() for line in lines]
