@@ -8,7 +8,6 @@ import logging
 
 from django.http import HttpResponse
 from django.template.loader import render_to_string
-from weasyprint import HTML
 
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # one INFO line per layout step otherwise
 
@@ -18,6 +17,8 @@ def _refuse(url: str, *args, **kwargs):
 
 
 def render_pdf(template: str, context: dict, request=None) -> bytes:
+    from weasyprint import HTML  # imported when first used: it takes a second, which no other page should wait for
+
     html = render_to_string(template, context, request=request)
     return HTML(string=html, url_fetcher=_refuse, base_url="/").write_pdf()
 
