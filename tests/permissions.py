@@ -264,6 +264,10 @@ def _names_unseen(role: str, code) -> list[str]:
     return [f"{name} ({c})" for c, name in NAMES.items() if role not in SEES[c]]
 
 
+def _in_scope_403(role: str, code: str):
+    return _signed(role) or (403 if role in SEES[code] else 404)
+
+
 API_EDITION = {"edition": "2026"}
 EXPECTATIONS: dict[str, Rule] = {
     # --- people (core) ---
@@ -281,6 +285,7 @@ EXPECTATIONS: dict[str, Rule] = {
     "territories:search": public(),
     "territories:list": public(contains="Ain industriel"),
     "territories:detail": public(TERRITORY),
+    "territories:sheet": public(TERRITORY),  # the « Fiche territoire » PDF (tests/territories/test_sheet.py)
     "territories:epci": public({"siren": "200000001"}, contains="CC Alpha"),
     "territories:commune": public({"code": "01001"}, contains="Alpha-sur-Ain"),
     "territories:compare": public(),
@@ -336,6 +341,10 @@ EXPECTATIONS: dict[str, Rule] = {
     "campaigns:file_perimeter_communes": scoped(FILE),
     # No perimeter change is proposed in the matrix's campaign: 404 for all (tests/campaigns/test_perimeter.py).
     "campaigns:file_perimeter_geojson": only(frozenset(), lambda t: {"pk": file_of(t).pk}, denied=404),
+    # Nothing to print on the matrix's draft files: 404 for all (who sees a submitted or validated file gets the PDF,
+    # outsiders 404: tests/campaigns/test_pdfs.py).
+    "campaigns:file_receipt_pdf": only(frozenset(), FILE, denied=404),
+    "campaigns:file_record_pdf": only(frozenset(), FILE, denied=404),
     "campaigns:file_reopen": post_only(FILE, may=NATIONAL, answer=400),  # empty form: re-displayed, nothing written
     "campaigns:opinion_ask": post_only(FILE),  # nobody asks an opinion on a draft, ANCT included
     "campaigns:file_transition": post_only(
@@ -359,6 +368,10 @@ EXPECTATIONS: dict[str, Rule] = {
     "campaigns:file_attachment_add": action(FILE, lambda code: EDITS[code] - NATIONAL, answer=400),
     "campaigns:file_attachment": scoped(file_attachment_of),
     "campaigns:file_attachment_remove": action(file_attachment_of, lambda code: EDITS[code] - NATIONAL),
+    # ANCT's decisions, each behind its confirmation page: only during the review, so 403 to the whole scope on the
+    # matrix's draft files, ANCT included (tests/campaigns/test_decide.py); 404 outside.
+    "campaigns:file_validate": Rule(_in_scope_403, FILE, post=_in_scope_403),
+    "campaigns:file_send_back": Rule(_in_scope_403, FILE, post=_in_scope_403),
     "campaigns:opinion_give": post_only(),  # no opinion is asked in this world: see tests/campaigns/test_opinions.py
     "campaigns:opinion_extend": post_only(),  # the same: ANCT only, see tests/campaigns/test_opinions.py
     # --- Django's admin: staff only ---

@@ -458,3 +458,8 @@ def territory_money(territory) -> TerritoryMoney:
 def territory_money_section(territory) -> dict:
     """« Financements du programme » on the territory's public page (declared in BudgetConfig.page_sections)."""
     return {"template": "budget/_territory_money.html", "money": territory_money(territory)}
+
+
+def territory_sheet_money_section(territory) -> dict:
+    """The same money on the territory's « Fiche territoire » PDF (declared in BudgetConfig.sheet_sections)."""
+    return {"template": "budget/_sheet_money.html", "money": territory_money(territory)}

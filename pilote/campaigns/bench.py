@@ -201,7 +201,8 @@ class CampaignBench(BenchSection):
                     if timed is None and target == FileState.IN_REVIEW:
                         timed = file
             for step in STEPS[target]:
-                getattr(file, step)(by=anct, comment="Banc d'essai")
+                options = {"acknowledged_missing": True} if step == "validate" else {}  # opinions come after
+                getattr(file, step)(by=anct, comment="Banc d'essai", **options)
                 file.save()
         kinds = cycle(OpinionKind.values)
         Opinion.objects.bulk_create(

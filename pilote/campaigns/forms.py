@@ -16,7 +16,7 @@ from pilote.territories.figures import place_names
 from pilote.territories.models import Phase, Territory
 
 from .enums import OpinionKind
-from .models import FileMessage, Opinion, PerimeterChangeRequest
+from .models import FileMessage, Opinion, PerimeterChangeRequest, TerritoryFile
 from .perimeter import PlaceRefused, resolve_place
 
 CODES = re.compile(r"[\s,;]+")
@@ -210,6 +210,43 @@ class SubmitForm(TransitionForm):
     confirm = forms.BooleanField(
         label="J'ai relu ce récapitulatif et je dépose le dossier ; il ne sera plus modifiable pendant l'instruction.",
         error_messages={"required": "Cochez la case pour confirmer le dépôt."},
+    )
+
+
+class ValidateForm(TransitionForm):
+    """ANCT's validation, knowingly: the rule is the file's (`TerritoryFile.validation_refusals`), shown here as the
+    fields' errors; the acknowledgement is asked only when opinions are still awaited."""
+
+    comment = forms.CharField(
+        label="Motivation de la décision", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    acknowledge_missing = forms.BooleanField(
+        label="Je valide le dossier sans les avis non rendus listés ci-dessus.", required=False
+    )
+
+    def __init__(self, *args, standing, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.standing = standing
+        if not standing.awaited:
+            del self.fields["acknowledge_missing"]
+
+    def clean(self):
+        data = super().clean()
+        refusals = TerritoryFile.validation_refusals(
+            self.standing,
+            comment=data.get("comment", ""),
+            acknowledged_missing=bool(data.get("acknowledge_missing")),
+        )
+        for name, message in refusals.items():
+            self.add_error(name, message)
+        return data
+
+
+class SendBackForm(TransitionForm):
+    comment = forms.CharField(
+        label="Ce que l'équipe du territoire doit compléter",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Indiquez aux porteurs du territoire ce qu'il faut compléter."},
     )
 
 

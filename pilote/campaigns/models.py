@@ -2,6 +2,7 @@
 State services and regions give opinions (avis), ANCT validates or sends it back. A validated file's perimeter
 change becomes a new perimeter version of the territory (`pilote.territories.services`)."""
 
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
@@ -17,7 +18,8 @@ from pilote.core.audit import record
 from pilote.core.enums import Role
 from pilote.core.models import Organisation
 from pilote.core.versioning import Revised
-from pilote.plans.snapshot import governance_snapshot, plan_snapshot
+from pilote.plans.snapshot import diff_snapshots, governance_snapshot, plan_snapshot
+from pilote.territories.figures import perimeter_snapshot
 from pilote.territories.importers import PerimeterFileError
 from pilote.territories.models import PerimeterVersion, Phase, Territory
 from pilote.territories.perms import is_team_member
@@ -35,6 +37,32 @@ class TransitionRefused(Exception):
     def __init__(self, message: str, *, forbidden: bool = False):
         super().__init__(message)
         self.forbidden = forbidden
+
+
+def addressee_name(request) -> str:
+    """Who an opinion is asked of, as text: the one way the campaigns read `OpinionRequest.addressee` (a property
+    here, a method once opinions are asked of organisations)."""
+    value = request.addressee
+    return str(value() if callable(value) else value)
+
+
+@dataclass
+class OpinionStanding:
+    """Where the opinions of a file stand, request by request: awaited (on time or late) or given, by kind."""
+
+    waiting: list = field(default_factory=list)
+    late: list = field(default_factory=list)
+    favourable: list = field(default_factory=list)
+    reserved: list = field(default_factory=list)
+    unfavourable: list = field(default_factory=list)
+
+    @property
+    def awaited(self) -> list:
+        return self.late + self.waiting
+
+    @staticmethod
+    def names(requests) -> str:
+        return ", ".join(addressee_name(r) for r in requests)
 
 
 class Campaign(models.Model):
@@ -160,13 +188,51 @@ class TerritoryFile(models.Model):
         self._history(by, FileState.TO_COMPLETE, comment)
 
     @transition(field=state, source=FileState.IN_REVIEW, target=FileState.VALIDATED, permission=_is_anct)
-    def validate(self, *, by, comment=""):
+    def validate(self, *, by, comment="", acknowledged_missing=False):
+        standing = self.opinion_standing()
+        refusals = self.validation_refusals(standing, comment=comment, acknowledged_missing=acknowledged_missing)
+        if refusals:
+            raise TransitionRefused(" ".join(refusals.values()))
+        previous = {"plan": self.baseline_plan, "governance": self.baseline_governance}
+        previous["perimeter"] = perimeter_snapshot(self.territory)
         request = getattr(self, "perimeter_request", None)
         if request is not None and request.has_changes:
             request.apply(by=by)
         self.baseline_plan, self.baseline_governance = self.proposed_plan, self.proposed_governance
         self.validated_at = timezone.now()
         self._history(by, FileState.VALIDATED, comment)
+        ApprovedRecord.freeze(self, by=by, previous=previous, standing=standing, motivation=comment)
+
+    def opinion_standing(self, today: date | None = None) -> OpinionStanding:
+        """The file's opinion requests sorted by where they stand (reads `opinion_requests`, prefetch-friendly)."""
+        standing, today = OpinionStanding(), today or timezone.localdate()
+        kinds = {
+            OpinionKind.FAVORABLE: standing.favourable,
+            OpinionKind.RESERVED: standing.reserved,
+            OpinionKind.UNFAVORABLE: standing.unfavourable,
+        }
+        for request in self.opinion_requests.all():
+            if hasattr(request, "opinion"):
+                kinds[request.opinion.kind].append(request)
+            else:
+                (standing.late if request.is_late(today) else standing.waiting).append(request)
+        return standing
+
+    @staticmethod
+    def validation_refusals(standing: OpinionStanding, *, comment: str, acknowledged_missing: bool) -> dict[str, str]:
+        """Why ANCT may not validate yet, by form field (French; {} when it may): validating against an unfavourable
+        opinion needs a motivation, validating with opinions still awaited needs them acknowledged."""
+        refusals = {}
+        if standing.unfavourable and not comment.strip():
+            refusals["comment"] = (
+                f"Avis défavorable de : {standing.names(standing.unfavourable)}. Motivez la validation malgré cet avis."
+            )
+        if standing.awaited and not acknowledged_missing:
+            refusals["acknowledge_missing"] = (
+                f"Avis non rendus : {standing.names(standing.awaited)}. "
+                "Cochez la case pour valider le dossier sans ces avis."
+            )
+        return refusals
 
     TRANSITIONS = {
         "submit": "Déposer le dossier",
@@ -175,8 +241,9 @@ class TerritoryFile(models.Model):
         "validate": "Valider le dossier",
     }
 
-    def run(self, name: str, *, by, comment: str = "") -> None:
-        """Make transition `name` for `by`, or raise TransitionRefused with the reason in French."""
+    def run(self, name: str, *, by, comment: str = "", **options) -> None:
+        """Make transition `name` for `by`, or raise TransitionRefused with the reason in French; `options` go to the
+        transition (`acknowledged_missing` for `validate`)."""
         method = getattr(self, name) if name in self.TRANSITIONS else None
         if method is None:
             raise TransitionRefused("Action inconnue.")
@@ -185,7 +252,7 @@ class TerritoryFile(models.Model):
             if locked.first() != self.state:
                 raise TransitionRefused("Le dossier a changé entre-temps ; rechargez la page.")
             self._check(name, method, by)
-            method(by=by, comment=comment)
+            method(by=by, comment=comment, **options)
             self.save()
 
     def _check(self, name: str, method, by) -> None:
@@ -498,3 +565,91 @@ class FileAttachment(Attachment):
 
     def removal_url(self) -> str:
         return reverse("campaigns:file_attachment_remove", args=[self.file_id, self.pk])
+
+
+class FrozenRecordError(Exception):
+    """An approved record is written once, at validation, and never rewritten."""
+
+
+class ApprovedRecord(models.Model):
+    """What ANCT approved when it validated a file, frozen at that moment and never rewritten: the plan, the
+    governance and the perimeter (figures, EPCI, communes, contour) as validated, the opinions as they stood, the
+    motivation, and the previous validated version as it stood then (`previous`: plan, governance, perimeter) to
+    show what changed. A row of its own rather than a field of the file: its contour weighs up to a few hundred KB
+    that no list of files should load, and being written once it is easy to keep unchanged."""
+
+    file = models.OneToOneField(TerritoryFile, on_delete=models.CASCADE, related_name="approved_record")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField("validé le")
+    plan = models.JSONField("plan d'action validé", default=dict)
+    governance = models.JSONField("gouvernance validée", default=dict)
+    perimeter = models.JSONField("périmètre validé (chiffres, EPCI, communes)", default=dict)
+    perimeter_geojson = models.JSONField("contour du périmètre validé (GeoJSON)", null=True, blank=True)
+    opinions = models.JSONField("avis au moment de la validation", default=list)
+    motivation = models.TextField("motivation de la décision", blank=True)
+    acknowledged_missing = models.BooleanField("validé sans certains avis", default=False)
+    previous = models.JSONField("version validée précédente", default=dict)
+
+    class Meta:
+        verbose_name = "version validée (figée)"
+
+    def __str__(self):
+        return f"Version validée du {self.file}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise FrozenRecordError("Une version validée ne se modifie pas.")
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def freeze(cls, file: TerritoryFile, *, by, previous: dict, standing: OpinionStanding, motivation: str):
+        perimeter = perimeter_snapshot(file.territory)
+        geometry = perimeter.pop("geometry", None)
+        previous = {**previous, "perimeter": {k: v for k, v in previous["perimeter"].items() if k != "geometry"}}
+        return cls.objects.create(
+            file=file,
+            approved_by=by,
+            approved_at=file.validated_at,
+            plan=file.proposed_plan,
+            governance=file.proposed_governance,
+            perimeter=perimeter,
+            perimeter_geojson=geometry,
+            opinions=[_frozen_opinion(r) for r in file.opinion_requests.all()],
+            motivation=motivation,
+            acknowledged_missing=bool(standing.awaited),
+            previous=previous,
+        )
+
+    def changes(self) -> dict:
+        """plans.snapshot.diff_snapshots of the previous validated plan and governance and the approved ones."""
+        before = {**self.previous.get("plan", {}), **self.previous.get("governance", {})}
+        return diff_snapshots(before, {**self.plan, **self.governance})
+
+    def perimeter_changes(self) -> dict:
+        """Figures before and after, communes and EPCI added and removed, by name."""
+        before, after = self.previous.get("perimeter", {}), self.perimeter
+        old, new = before.get("communes", {}), after.get("communes", {})
+        old_epcis = {e["siren"]: e["name"] for e in before.get("epcis", [])}
+        new_epcis = {e["siren"]: e["name"] for e in after.get("epcis", [])}
+        return {  # sorted by name: PostgreSQL's jsonb does not keep the order of keys
+            "before": before,
+            "after": after,
+            "communes_added": sorted(f"{new[c]} ({c})" for c in new if c not in old),
+            "communes_removed": sorted(f"{old[c]} ({c})" for c in old if c not in new),
+            "epcis_added": sorted(f"{n} ({s})" for s, n in new_epcis.items() if s not in old_epcis),
+            "epcis_removed": sorted(f"{n} ({s})" for s, n in old_epcis.items() if s not in new_epcis),
+        }
+
+
+def _frozen_opinion(request: OpinionRequest) -> dict:
+    opinion = getattr(request, "opinion", None)
+    return {
+        "addressee": addressee_name(request),
+        "deadline": request.deadline.isoformat(),
+        "late": request.is_late(),
+        "kind": opinion.kind if opinion else None,
+        "kind_label": opinion.get_kind_display() if opinion else "non rendu",
+        "text": opinion.text if opinion else "",
+        "author": str(opinion.author) if opinion else "",
+        "given_at": opinion.given_at.date().isoformat() if opinion else None,
+    }

@@ -18,13 +18,16 @@ from pilote.core.breadcrumbs import crumbs
 from pilote.core.exports import append_rows, csv_response, xlsx_response
 from pilote.core.history import everything
 from pilote.core.models import AuditEvent
+from pilote.core.pdf import pdf_response
 from pilote.core.versioning import conflict_status
 from pilote.geography.projection import edition_index
 from pilote.territories.figures import place_names
 from pilote.territories.perms import can_review
+from pilote.territories.svg import perimeter_svg
 
 from . import notifications, perms
 from .dashboard import EXPORT_HEADER, dashboard, export_rows, files_of
+from .enums import FileState
 from .forms import (
     AskOpinionForm,
     CampaignForm,
@@ -33,10 +36,14 @@ from .forms import (
     OpinionForm,
     PerimeterRequestForm,
     ReopenForm,
+    SendBackForm,
     SubmitForm,
     TransitionForm,
+    ValidateForm,
 )
+from .history import commune_names, epci_names
 from .models import (
+    ApprovedRecord,
     Campaign,
     FileAttachment,
     FileEvent,
@@ -155,7 +162,10 @@ def _file_context(request, file: TerritoryFile) -> dict:
     perimeter = getattr(file, "perimeter_request", None)
     transitions = file.available_transitions(user)
     thread = _thread(file, user)
+    record = ApprovedRecord.objects.filter(file=file).first()
     return {
+        "record": record,
+        **(_record_context(record) if record else {}),
         "file": file,
         "campaign": file.campaign,
         "territory": file.territory,
@@ -172,7 +182,7 @@ def _file_context(request, file: TerritoryFile) -> dict:
         "opinion_form": OpinionForm(),
         "perimeter": perimeter,
         "check": perimeter.checks() if perimeter else None,
-        "diff": file_diff(file) if perms.can_see_review(user, file) else None,
+        "diff": (record.changes() if record else file_diff(file)) if perms.can_see_review(user, file) else None,
         "can_edit": perms.can_edit_file(user, file),
         "can_ask": perms.can_ask_opinion(user, file),
         "ask_form": AskOpinionForm() if perms.can_ask_opinion(user, file) else None,
@@ -198,6 +208,16 @@ def _thread(file: TerritoryFile, user) -> list[dict]:
     if posted and posted[-1].pk > read_up_to:
         FileReadMark.move(file, user, posted[-1].pk)
     return [{"message": m, "unread": m.pk > read_up_to and m.author_id != user.pk} for m in posted]
+
+
+def _record_context(record: ApprovedRecord) -> dict:
+    """What ANCT approved, as frozen at validation: the perimeter's figures and changes, its contour drawn."""
+    return {
+        "approved": record.perimeter_changes(),
+        "approved_map": perimeter_svg(
+            record.perimeter_geojson, label=f"Périmètre validé de {record.file.territory.name}"
+        ),
+    }
 
 
 def _submit_blocked(user, file: TerritoryFile, transitions, perimeter) -> list[str]:
@@ -235,6 +255,8 @@ def file_transition(request, pk: int, name: str):
     try:
         if name == "submit" and perms.can_edit_file(request.user, file):  # only through the recap (file_submit)
             raise TransitionRefused("Confirmez le dépôt sur la page récapitulative « Déposer le dossier ».")
+        if name in DECISIONS and name in dict(file.available_transitions(request.user)):  # through file_decide
+            raise TransitionRefused(f"Confirmez la décision sur sa page « {file.TRANSITIONS[name]} ».")
         file.run(name, by=request.user, comment=form.cleaned_data.get("comment", ""))
     except TransitionRefused as refusal:
         context = _file_context(request, file)
@@ -275,6 +297,117 @@ def file_submit(request, pk: int):
         ),
     }
     return render(request, "campaigns/submit.html", context, status=400 if form.errors or refusal else 200)
+
+
+# ANCT's decisions, each through a confirmation page that says where the opinions stand: url name → form.
+DECISIONS = {"validate": ValidateForm, "send_back": SendBackForm}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def file_validate(request, pk: int):
+    return _decide(request, pk, "validate")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def file_send_back(request, pk: int):
+    return _decide(request, pk, "send_back")
+
+
+def _decide(request, pk: int, name: str):
+    """The confirmation page of a decision: opinions missing, late, reserved or unfavourable, what changes; the
+    decision itself once its form is valid (the file's own rule refuses what the form would have refused)."""
+    file = _file_or_404(request.user, pk)
+    if name not in dict(file.available_transitions(request.user)):
+        raise PermissionDenied("Seule l'ANCT valide ou renvoie un dossier, et seulement pendant son instruction.")
+    standing = file.opinion_standing()
+    bound = request.POST if request.method == "POST" else None
+    form = ValidateForm(bound, standing=standing) if name == "validate" else SendBackForm(bound)
+    refusal = None
+    if request.method == "POST" and form.is_valid():
+        options = (
+            {"acknowledged_missing": form.cleaned_data.get("acknowledge_missing", False)} if name == "validate" else {}
+        )
+        try:
+            file.run(name, by=request.user, comment=form.cleaned_data["comment"], **options)
+        except TransitionRefused as refused:
+            refusal = str(refused)
+        else:
+            messages.success(request, f"Dossier « {file.get_state_display()} ».")
+            return redirect("campaigns:file", pk=file.pk)
+    perimeter = getattr(file, "perimeter_request", None)
+    context = {
+        "file": file,
+        "territory": file.territory,
+        "name": name,
+        "label": file.TRANSITIONS[name],
+        "standing": standing,
+        "form": form,
+        "refusal": refusal,
+        "diff": file_diff(file),
+        "perimeter": perimeter if perimeter is not None and perimeter.has_changes else None,
+        "check": perimeter.checks() if perimeter is not None and perimeter.has_changes else None,
+        "breadcrumb_data": crumbs(
+            file.TRANSITIONS[name], _campaigns_crumb(), (reverse("campaigns:file", args=[file.pk]), str(file.territory))
+        ),
+    }
+    return render(request, "campaigns/decide.html", context, status=400 if form.errors or refusal else 200)
+
+
+@login_required
+@require_GET
+def file_receipt_pdf(request, pk: int):
+    """The receipt of the last submission: what the team sent (the snapshots taken then), when, by whom."""
+    file = _file_or_404(request.user, pk)
+    event = FileEvent.objects.filter(file=file, target=FileState.SUBMITTED).select_related("actor").last()
+    if not file.submitted_at or event is None:
+        raise Http404("Ce dossier n'a pas encore été déposé.")
+    perimeter = PerimeterChangeRequest.objects.filter(file=file).first()
+    context = {
+        "file": file,
+        "territory": file.territory,
+        "event": event,
+        "fiches": sorted(file.proposed_plan.get("fiches", {}).values(), key=lambda f: f["title"]),
+        "governance": file.proposed_governance,
+        "perimeter": perimeter if perimeter is not None and perimeter.has_changes else None,
+        "names": _perimeter_names(perimeter) if perimeter is not None else {},
+    }
+    name = f"recepisse-{file.territory.code}-{file.submitted_at:%Y%m%d}.pdf"
+    return pdf_response("campaigns/receipt_pdf.html", context, filename=name, request=request)
+
+
+def _perimeter_names(perimeter: PerimeterChangeRequest) -> dict:
+    """The request's EPCI and communes by name and code, for print."""
+    sirens = set(perimeter.add_epcis) | set(perimeter.remove_epcis)
+    codes = set(perimeter.add_communes) | set(perimeter.remove_communes)
+    epcis, communes = epci_names(sirens), commune_names(codes)
+    return {
+        "add_epcis": [epcis.get(s, s) for s in perimeter.add_epcis],
+        "remove_epcis": [epcis.get(s, s) for s in perimeter.remove_epcis],
+        "add_communes": [communes.get(c, c) for c in perimeter.add_communes],
+        "remove_communes": [communes.get(c, c) for c in perimeter.remove_communes],
+    }
+
+
+@login_required
+@require_GET
+def file_record_pdf(request, pk: int):
+    """What ANCT approved, as frozen at validation (`ApprovedRecord`)."""
+    file = _file_or_404(request.user, pk)
+    record = ApprovedRecord.objects.filter(file=file).select_related("approved_by").first()
+    if record is None:
+        raise Http404("Ce dossier n'a pas été validé.")
+    context = {
+        "file": file,
+        "territory": file.territory,
+        "record": record,
+        "fiches": sorted(record.plan.get("fiches", {}).values(), key=lambda f: f["title"]),
+        "changes": record.changes(),
+        **_record_context(record),
+    }
+    name = f"version-validee-{file.territory.code}-{record.approved_at:%Y%m%d}.pdf"
+    return pdf_response("campaigns/record_pdf.html", context, filename=name, request=request)
 
 
 @login_required

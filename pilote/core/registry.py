@@ -4,6 +4,8 @@ Each app declares what it contributes as class attributes of its `AppConfig` (do
 that declaring imports nothing):
 
 - `page_sections`: callables `(territory) -> {"template": …, **context}` shown on a territory's public page;
+- `sheet_sections`: callables `(territory) -> {"template": …, **context}` printed on the territory's « Fiche
+  territoire » PDF (public data only: never a person's contact details);
 - `demo_seeds`: callables `(*, log) -> …`, idempotent, run by `seed_demo` after the demo accounts exist;
 - `bench_sections`: `{letter: BenchSection subclass}` run by `manage.py bench` (`pilote.core.benchtools`);
 - `menu_items`: `MenuItem`s of the main menu, each shown to the people its permission function lets in;
@@ -44,6 +46,10 @@ def _declared(attribute: str) -> list:
 
 def page_sections() -> list[Callable]:
     return [import_string(path) for path in _declared("page_sections")]
+
+
+def sheet_sections() -> list[Callable]:
+    return [import_string(path) for path in _declared("sheet_sections")]
 
 
 def demo_seeds() -> list[Callable]:

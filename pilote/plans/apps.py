@@ -9,4 +9,5 @@ class PlansConfig(AppConfig):
     demo_seeds = ("pilote.plans.demo.seed",)
     bench_sections = {"h": "pilote.plans.bench.PlanBench"}
     page_sections = ("pilote.plans.views.territory_contact_section",)
+    sheet_sections = ("pilote.plans.views.territory_sheet_section",)
     history_vocabularies = ("pilote.plans.history.VOCABULARY",)

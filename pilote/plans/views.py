@@ -3,6 +3,7 @@
 Every territory is fetched through `Territory.objects.in_scope_of(user)` (outside the scope: 404); changes need
 `perms.edit_refusal` to be None (in scope without it, or while the territory's file is under review: 403)."""
 
+from decimal import Decimal
 from functools import wraps
 
 from django.contrib import messages
@@ -17,6 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pilote.core.attachments import AttachmentForm
+from pilote.core.formats import euros
 from pilote.core.models import AuditEvent
 from pilote.core.uploads import MB
 from pilote.core.versioning import conflict_status
@@ -24,11 +26,13 @@ from pilote.territories.models import Binome, ProjectLead, Territory
 from pilote.territories.perms import can_edit_territory_work
 
 from . import spreadsheet
+from .enums import FicheStatus
 from .forms import FicheActionForm, PlanFilterForm, PlanImportForm
 from .governance_forms import GovernanceForm, ProjectLeadChangeForm, ProjectLeadForm
 from .history import history as history_rows
 from .models import FicheAction, FicheAttachment
 from .perms import edit_refusal
+from .snapshot import governance_snapshot
 
 PAGE_SIZE = 100  # fiches a page of the plan: a plan may hold 2,000 (spreadsheet.MAX_FICHES)
 ZERO = Value(0, output_field=DecimalField(max_digits=14, decimal_places=2))
@@ -265,3 +269,21 @@ def project_lead_edit(request, phase, code):
 @_shows_refusal
 def project_lead_change(request, phase, code):
     return _governance_form(request, phase, code, ProjectLeadChangeForm, "plans/project_lead_form.html")
+
+
+def territory_sheet_section(territory) -> dict:
+    """The plan and the governance on the territory's « Fiche territoire » PDF (declared in PlansConfig.sheet_sections):
+    fiches by status and their total cost, the binôme, the chef de projet, the committee and the partners, from the
+    governance snapshot, which holds no contact details."""
+    fiches = list(
+        FicheAction.objects.of(territory).order_by("priority", "title").values("title", "status", "total_cost")
+    )
+    statuses = dict(FicheStatus.choices)
+    by_status = {label: sum(1 for f in fiches if f["status"] == code) for code, label in statuses.items()}
+    return {
+        "template": "plans/_sheet_plan.html",
+        "fiches": [{**f, "status": statuses.get(f["status"], f["status"])} for f in fiches],
+        "by_status": {label: n for label, n in by_status.items() if n},
+        "total_cost": euros(sum((f["total_cost"] for f in fiches if f["total_cost"] is not None), Decimal(0))),
+        "governance": governance_snapshot(territory),
+    }

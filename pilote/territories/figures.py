@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import orjson
+from django.conf import settings
 from django.db.models import Count, OuterRef, Subquery, Sum
 
 from pilote.geography.enums import CommuneKind
-from pilote.geography.models import Commune, Departement, Region
+from pilote.geography.models import Commune, Departement, Epci, Region
 
 from .models import PerimeterVersion, Resolution, ResolvedCommune, ResolvedEpci
 
@@ -99,3 +100,35 @@ class PlaceNames(NamedTuple):
 def place_names(edition: int) -> PlaceNames:
     """Names of régions and départements of an edition, by code. Two queries."""
     return PlaceNames(region_names(edition), dict(Departement.objects.of(edition).values_list("code", "name")))
+
+
+def perimeter_snapshot(territory, edition: int | None = None) -> dict:
+    """A frozen, JSON-serialisable picture of the territory's current perimeter on `edition` (default: the
+    platform's): its version, figures, EPCI and communes by name, and its detailed contour (`geometry`, GeoJSON or
+    None). Campaigns keep it in what ANCT approved; `{}` when the territory has no resolved perimeter. Five queries."""
+    edition = edition or settings.DEFAULT_EDITION
+    resolution = (
+        Resolution.objects.current(edition).filter(version__territory=territory).select_related("version").first()
+    )
+    if resolution is None:
+        return {}
+    covered = list(resolution.epcis.order_by("siren"))
+    sirens = [c.siren for c in covered]
+    names = dict(Epci.objects.filter(edition_id=edition, siren__in=sirens).values_list("siren", "name"))
+    codes = resolution.communes.values("code")
+    communes = Commune.objects.filter(edition_id=edition, kind=CommuneKind.CURRENT, code__in=codes)
+    return {
+        "version": resolution.version.number,
+        "edition": edition,
+        "communes_count": resolution.communes_count,
+        "population": resolution.population,
+        "epcis_count": sum(1 for c in covered if c.covered == c.total),
+        "departements": list(resolution.departements),
+        "regions": list(resolution.regions),
+        "epcis": [
+            {"siren": c.siren, "name": names.get(c.siren, c.siren), "covered": c.covered, "total": c.total}
+            for c in covered
+        ],
+        "communes": dict(communes.order_by("name", "code").values_list("code", "name")),
+        "geometry": orjson.loads(resolution.geometry) if resolution.geometry else None,
+    }

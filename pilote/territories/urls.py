@@ -10,6 +10,7 @@ urlpatterns = [
     path("recherche/", views.search, name="search"),
     path("territoires/", views.territory_list, name="list"),
     re_path(rf"^territoires/{PHASE}/(?P<code>[\w-]+)/$", views.territory_detail, name="detail"),
+    re_path(rf"^territoires/{PHASE}/(?P<code>[\w-]+)/fiche\.pdf$", views.territory_sheet, name="sheet"),
     path("epci/<str:siren>/", views.epci_detail, name="epci"),
     path("communes/<str:code>/", views.commune_detail, name="commune"),
     path("evolution/", views.compare, name="compare"),

@@ -15,15 +15,17 @@ from pilote.core import registry
 from pilote.core.breadcrumbs import crumbs
 from pilote.core.exports import csv_response
 from pilote.core.pagecache import public_cache
+from pilote.core.pdf import pdf_response
 from pilote.geography.enums import CommuneKind
 from pilote.geography.models import Commune, CommuneLineage, Edition, Epci, EpciMembership
 
 from .comparison import compare_phases_cached
 from .enums import MemberKind
-from .figures import current_versions, phase_figures, phase_geojson, place_names, resolutions_of
+from .figures import current_versions, perimeter_snapshot, phase_figures, phase_geojson, place_names, resolutions_of
 from .forms import PhaseCompareForm, TerritoryFilterForm, current_phase
 from .models import PerimeterVersion, Phase, ResolvedCommune, ResolvedEpci, Territory
 from .search import CANDIDATES, loose_filter, places
+from .svg import perimeter_svg
 
 SEARCH_LIMIT = 20
 METROPOLE = "[[41.3, -5.2], [51.1, 9.6]]"
@@ -202,6 +204,27 @@ def territory_detail(request, phase: str, code: str):
         "breadcrumb_data": crumbs(territory.name, (reverse("territories:list"), "Territoires")),
     }
     return render(request, "territories/detail.html", context)
+
+
+@require_GET
+def territory_sheet(request, phase: str, code: str):
+    """« Fiche territoire »: one A4 page of public data — map, key figures, and what the other apps print on it
+    (their `AppConfig.sheet_sections`: plan and governance, money received)."""
+    territory = get_object_or_404(Territory.objects.select_related("phase"), phase__slug=phase, code=code)
+    perimeter = perimeter_snapshot(territory)
+    if not perimeter:
+        raise Http404("Territoire sans périmètre résolu")
+    regions, departements = place_names(perimeter["edition"])
+    context = {
+        "territory": territory,
+        "perimeter": perimeter,
+        "map": perimeter_svg(perimeter["geometry"], label=f"Périmètre de {territory.name}", width=330, height=260),
+        "departements": [departements.get(c, c) for c in perimeter["departements"]],
+        "regions": [regions.get(c, c) for c in perimeter["regions"]],
+        "sections": [section(territory) for section in registry.sheet_sections()],
+        "url": request.build_absolute_uri(reverse("territories:detail", args=[phase, code])),
+    }
+    return pdf_response("territories/sheet.html", context, filename=f"fiche-{territory.code}.pdf", request=request)
 
 
 def _edition_or_404(value: str | None) -> int:

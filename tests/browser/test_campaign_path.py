@@ -174,9 +174,13 @@ def test_a_file_goes_from_the_team_to_validation_and_the_public_page_shows_the_n
     assert "Motif : CA Beta rejoint le territoire voisin." in perimeter
     assert "39001" in perimeter  # Epsilon leaves with CA Beta
     anct.check("dossier avec avis (ANCT)")
+    anct.page.get_by_role(
+        "link", name="Valider le dossier…"
+    ).click()  # the confirmation: tests/browser/test_validation_path.py
+    anct.page.get_by_text("Je valide le dossier sans les avis non rendus").click()
     anct.page.get_by_role("button", name="Valider le dossier").click()
     assert anct.text("#file-state") == "Validé"
-    assert "Appliquée : version 2 du périmètre." in anct.text("#applied-version")
+    assert "Version du périmètre\n2 (COG 2026)" in anct.text("#approved-figures")
     anct.check("dossier validé (ANCT)")
     anct.close()
 

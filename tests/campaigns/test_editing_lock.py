@@ -70,7 +70,7 @@ def test_in_review_is_locked_too_and_returned_unlocks(client, file, people):
 def test_a_validated_file_unlocks_the_plan_for_the_next_draft(client, file, people):
     file = _submit(file, people)
     file.run("start_review", by=people["anct"])
-    fresh(file).run("validate", by=people["anct"])
+    fresh(file).run("validate", by=people["anct"], acknowledged_missing=True)
     client.force_login(people["team"])
     assert client.get(_url("fiche_create", file)).status_code == 200
 

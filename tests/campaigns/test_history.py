@@ -66,7 +66,7 @@ def test_transitions_read_as_french_states_not_codes(client, file, people):
 
 def test_validation_reads_in_french_with_the_new_perimeter_version(client, file, people):
     file = _through_review(file, people, remove_communes=["39001"])
-    fresh(file).run("validate", by=people["anct"])
+    fresh(file).run("validate", by=people["anct"], acknowledged_missing=True)
     page = _history(client, people["anct"], file)
     assert "Dossier validé" in page and "En instruction → Validé" in page
     assert "Nouvelle version du périmètre" in page and "<strong>Version n°</strong>" in page

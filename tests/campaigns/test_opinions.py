@@ -80,7 +80,7 @@ def test_an_opinion_without_text_is_refused_in_french(client, in_review, people)
 
 def test_no_opinion_outside_the_review(client, file, people, in_review):
     request = _request(in_review, region_code="84")
-    in_review.run("validate", by=people["anct"])
+    in_review.run("validate", by=people["anct"], acknowledged_missing=True)
     client.force_login(people["region84"])
     response = client.post(reverse("campaigns:opinion_give", args=[request.pk]), {"kind": "favorable", "text": "ok"})
     assert response.status_code == 403

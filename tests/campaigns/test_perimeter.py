@@ -107,7 +107,7 @@ def test_validation_makes_a_new_version_that_the_public_page_shows(client, file,
     file = fresh(file)
     file.run("submit", by=people["team"])
     file.run("start_review", by=people["anct"])
-    file.run("validate", by=people["anct"])
+    file.run("validate", by=people["anct"], acknowledged_missing=True)
     version = territory("ti-8401").versions.order_by("-number").first()
     assert version.number == 2 and version.reason == "Epsilon part"
     assert Resolution.objects.get(version=version, edition_id=2026).communes_count == 3
@@ -136,7 +136,7 @@ def _through(file, people, team):
     file = fresh(file)
     file.run("submit", by=people[team])
     file.run("start_review", by=people["anct"])
-    file.run("validate", by=people["anct"])
+    file.run("validate", by=people["anct"], acknowledged_missing=True)
 
 
 def test_a_commune_left_by_one_territory_can_join_another_but_not_twice(file, other_file, people):
@@ -157,6 +157,6 @@ def test_a_commune_left_by_one_territory_can_join_another_but_not_twice(file, ot
         actor=people["anct"],
     )
     with pytest.raises(TransitionRefused, match="commune 39001 déjà dans le territoire ti-8401"):
-        fresh(other_file).run("validate", by=people["anct"])
+        fresh(other_file).run("validate", by=people["anct"], acknowledged_missing=True)
     assert fresh(other_file).state == "en_instruction"
     assert territory("ti-2701").versions.count() == 1

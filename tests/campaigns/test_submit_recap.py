@@ -109,3 +109,20 @@ def test_a_passed_deadline_says_to_ask_anct(client, file, people):
     page = _text(client.get(reverse("campaigns:file", args=[file.pk])))
     blocked = page.split('id="submit-blocked"')[1].split("</div>")[0]
     assert "est passée : demandez à l'ANCT de rouvrir le dépôt" in blocked
+
+
+def test_the_recap_shows_the_changes_against_the_last_validated_version(client, file, people):
+    """Before submitting, not only after: fiches added, governance changed, the perimeter's figures."""
+    FicheFactory(territory=file.territory, title="Campus des métiers")
+    governance(file.territory)
+    PerimeterChangeRequest.objects.create(file=file, remove_communes=["39001"])
+    page = _text(_recap(client, people["team"], file))
+    assert "Campus des métiers" in page.split('id="fiches-added"')[1].split("</ul>")[0]
+    assert "Binôme (élu·e : nom) : — → Anne Durand" in page.split('id="governance-changes"')[1].split("</ul>")[0]
+    assert "4 → 3" in page.split('id="perimeter-figures"')[1].split("</dl>")[0]
+
+
+def test_the_recap_says_when_nothing_changed(client, file, people):
+    page = _text(_recap(client, people["team"], file))
+    assert "Aucun changement du plan d'action ni de la gouvernance." in page
+    assert "Aucune modification du périmètre demandée." in page
