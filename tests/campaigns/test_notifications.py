@@ -98,7 +98,7 @@ def test_a_file_sent_back_tells_the_team_what_to_complete(in_review, people, com
 
 def test_a_validation_tells_the_team_and_those_asked_for_an_opinion(in_review, people, committed):
     with committed():
-        in_review.run("validate", by=people["anct"])
+        in_review.run("validate", by=people["anct"], acknowledged_missing=True)
     expected = emails(people, "team", "dep01", "dep39", "region27", "region84")
     assert sent() == {SUBJECT.format("Dossier validé"): expected}
 
