@@ -4,6 +4,7 @@ Called by the core `seed_demo` command in demo mode, after the demo accounts exi
 labelled (`is_demo`, "[Démo]" in its name) and idempotent: a second run finds the campaign and writes nothing.
 """
 
+from collections import Counter
 from datetime import timedelta
 from itertools import cycle
 
@@ -87,17 +88,20 @@ def _move_files(campaign: Campaign, anct: User) -> None:
 
 
 def _give_opinions(campaign: Campaign) -> None:
-    """Answer every other request addressed to a demo reviewer, and leave a few late ones for the dashboard."""
-    reviewers = {
-        Role.DEPARTEMENT_REVIEWER: User.objects.filter(username="demo-prefecture").first(),
-        Role.REGION_REVIEWER: User.objects.filter(username="demo-sgar").first(),
+    """The DREETS of the demo is asked too where it serves; one in two requests addressed to the organisation of a
+    demo account (préfecture, SGAR, conseil régional, DREETS) is answered by it, and a few are left late for the
+    dashboard. The demo accounts' own requests that stay pending fill their « À traiter »."""
+    _ask_demo_dreets(campaign)
+    authors = {
+        u.organisation_id: u for u in User.objects.filter(username__startswith="demo-").exclude(organisation=None)
     }
     requests = OpinionRequest.objects.filter(file__campaign=campaign).order_by("file__territory__code", "id")
     kinds = cycle([OpinionKind.FAVORABLE, OpinionKind.RESERVED, OpinionKind.FAVORABLE, OpinionKind.UNFAVORABLE])
-    opinions, late = [], []
+    opinions, late, seen = [], [], Counter()
     for i, request in enumerate(requests):
-        author = reviewers.get(request.role)
-        if i % 2 == 0 and author is not None:
+        author = authors.get(request.organisation_id)
+        seen[request.organisation_id] += 1
+        if author is not None and seen[request.organisation_id] % 2 == 1:  # each account answers one in two
             kind = next(kinds)
             opinions.append(Opinion(request=request, kind=kind, text=_text(kind), author=author))
         elif i % 5 == 1:
@@ -105,6 +109,18 @@ def _give_opinions(campaign: Campaign) -> None:
     Opinion.objects.bulk_create(opinions)
     yesterday = timezone.localdate() - timedelta(days=1)
     OpinionRequest.objects.filter(pk__in=late).update(deadline=yesterday)
+
+
+def _ask_demo_dreets(campaign: Campaign) -> None:
+    dreets = User.objects.filter(username="demo-dreets").select_related("organisation").first()
+    if dreets is None or dreets.organisation is None:
+        return
+    anct = campaign.opened_by
+    files = campaign.files.filter(state=FileState.IN_REVIEW, territory__region_code=dreets.organisation.region_code)
+    for file in files.select_related("territory__phase", "campaign"):
+        OpinionRequest.ask_organisation(
+            file, organisation=dreets.organisation, deadline=campaign.opinion_deadline, by=anct
+        )
 
 
 def _text(kind: str) -> str:

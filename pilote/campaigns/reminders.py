@@ -7,7 +7,6 @@ from django.core.mail import send_mail
 from django.db.models import Q
 from django.urls import reverse
 
-from pilote.core.enums import Role
 from pilote.core.models import User
 
 from .enums import FileState
@@ -25,14 +24,8 @@ def due_requests(today: date, days: int):
 
 
 def recipients(request: OpinionRequest) -> list[str]:
-    if request.organisation_id:
-        users = User.objects.filter(organisation_id=request.organisation_id)
-    elif request.role == Role.DEPARTEMENT_REVIEWER:
-        users = User.objects.filter(
-            roles__role=Role.DEPARTEMENT_REVIEWER, roles__departement_code=request.departement_code
-        )
-    else:
-        users = User.objects.filter(roles__role=Role.REGION_REVIEWER, roles__region_code=request.region_code)
+    """The members of the organisation asked."""
+    users = User.objects.filter(organisation_id=request.organisation_id)
     return sorted(set(users.filter(is_active=True).exclude(email="").values_list("email", flat=True)))
 
 

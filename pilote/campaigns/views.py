@@ -129,7 +129,6 @@ def campaign_export_xlsx(request, pk: int):
 def _file_context(request, file: TerritoryFile) -> dict:
     user = request.user
     requests = list(file.opinion_requests.select_related("organisation", "opinion__author"))
-    answerable = set(OpinionRequest.objects.filter(file=file).addressed_to(user).values_list("pk", flat=True))
     # The instance the workflow's conditions read too: its checks are computed once (they project the perimeter).
     perimeter = getattr(file, "perimeter_request", None)
     transitions = file.available_transitions(user)
@@ -142,7 +141,7 @@ def _file_context(request, file: TerritoryFile) -> dict:
         "requests": [
             {
                 "request": r,
-                "can_answer": r.pk in answerable and perms.can_give_opinion(user, r),
+                "can_answer": perms.can_give_opinion(user, r),
                 "extend_form": ExtendOpinionForm(request=r) if perms.can_extend_opinion(user, r) else None,
             }
             for r in requests
@@ -302,13 +301,20 @@ def file_perimeter_geojson(request, pk: int):
 def opinion_ask(request, pk: int):
     file = _file_or_404(request.user, pk)
     if not perms.can_ask_opinion(request.user, file):
-        raise PermissionDenied("Seule l'ANCT demande l'avis d'un opérateur, pendant l'instruction.")
+        raise PermissionDenied("Seule l'ANCT demande un avis, pendant l'instruction.")
     form = AskOpinionForm(request.POST)
     if not form.is_valid():
         return render(request, "campaigns/file.html", _file_context(request, file) | {"ask_form": form}, status=400)
-    OpinionRequest.ask_organisation(
-        file, organisation=form.cleaned_data["organisation"], deadline=form.cleaned_data["deadline"], by=request.user
-    )
+    try:
+        OpinionRequest.ask_organisation(
+            file,
+            organisation=form.cleaned_data["organisation"],
+            deadline=form.cleaned_data["deadline"],
+            by=request.user,
+        )
+    except TransitionRefused as refusal:
+        form.add_error("organisation", str(refusal))
+        return render(request, "campaigns/file.html", _file_context(request, file) | {"ask_form": form}, status=400)
     messages.success(request, "Avis demandé.")
     return redirect("campaigns:file", pk=file.pk)
 

@@ -38,3 +38,10 @@ def other_file(campaign):
 
 def fresh(file):
     return type(file).objects.select_related("campaign", "territory__phase").get(pk=file.pk)
+
+
+def asked_of(file, person):
+    """The opinion request of `file` addressed to `person`'s organisation."""
+    from pilote.campaigns.models import OpinionRequest
+
+    return OpinionRequest.objects.get(file=file, organisation=person.organisation)
