@@ -5,10 +5,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from openpyxl import Workbook
 
@@ -32,6 +34,8 @@ from .forms import (
     SubmitForm,
     TransitionForm,
 )
+from .inbox import PAGE_SIZE as INBOX_PAGE_SIZE
+from .inbox import InboxFilterForm, inbox, todo_items
 from .models import Campaign, FileEvent, OpinionRequest, PerimeterChangeRequest, TerritoryFile, TransitionRefused
 from .perimeter import before_after_geojson
 from .review import file_diff, submission_recap
@@ -57,18 +61,31 @@ def _campaign_or_404(user, pk: int) -> Campaign:
 @login_required
 @require_GET
 def campaign_list(request):
-    files = TerritoryFile.objects.visible_to(request.user).select_related("campaign", "territory")
+    """The inbox: what waits for the person first (`inbox.inbox`), filtered and paginated, then the campaigns."""
+    user = request.user
     campaigns = Campaign.objects.select_related("phase")
-    if not perms.can_open_campaign(request.user):
-        campaigns = campaigns.filter(files__in=files).distinct()
+    if not perms.can_open_campaign(user):
+        campaigns = campaigns.filter(files__in=TerritoryFile.objects.visible_to(user)).distinct()
+    campaigns = list(campaigns)
+    regions, departements = place_names(settings.DEFAULT_EDITION)
+    form = InboxFilterForm(request.GET, campaigns=campaigns, regions=regions, departements=departements)
+    page = Paginator(form.filter(inbox(user)), INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    for file in page.object_list:
+        file.region_name = regions.get(file.territory.region_code, file.territory.region_code)
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
-        "campaigns": list(campaigns),
-        "my_files": list(files.order_by("-campaign__opened_at", "territory__code")[:50]),
-        "can_open": perms.can_open_campaign(request.user),
-        "can_dashboard": perms.can_view_dashboard(request.user),
+        "campaigns": campaigns,
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "today": timezone.localdate(),
+        "todo": [item for item in todo_items(user) if item.count],
+        "can_open": perms.can_open_campaign(user),
+        "can_dashboard": perms.can_view_dashboard(user),
         "breadcrumb_data": crumbs("Campagnes"),
     }
-    return render(request, "campaigns/list.html", context)
+    return render(request, "campaigns/list.html", context, status=400 if form.errors else 200)
 
 
 @login_required
