@@ -2,7 +2,9 @@
 to the préfecture de département of 01, one made to « région 84 » to the organisation of whoever answered it (the
 SGAR, the conseil régional or the DREETS of that région), else to the SGAR — the State's regional opinion that
 `ask_state_services` meant. Missing organisations are created, named from the default edition when it is imported.
-An organisation asked twice on one file keeps one request (the answered one), as the new constraint wants."""
+An organisation asked twice on one file keeps one request (the answered one), as the new constraint wants. On a file
+still under review, the other side of a shared « Région (NN) » request (SGAR or conseil régional) is asked too, with
+the same deadline."""
 
 from django.conf import settings
 from django.db import migrations
@@ -12,6 +14,7 @@ from pilote.campaigns.addressees import organisation_name
 
 DEPARTEMENT_REVIEWER, REGION_REVIEWER = "departement_reviewer", "region_reviewer"
 PREFECTURE_DEPARTEMENT, PREFECTURE_REGION = "prefecture_departement", "prefecture_region"
+CONSEIL_REGIONAL = "conseil_regional"
 REGIONAL = ("prefecture_region", "dreets", "conseil_regional")
 
 
@@ -23,7 +26,9 @@ def _names(apps, model: str) -> dict[str, str]:
 def to_organisations(apps, schema_editor):
     OpinionRequest = apps.get_model("campaigns", "OpinionRequest")
     Organisation = apps.get_model("core", "Organisation")
-    requests = OpinionRequest.objects.filter(organisation__isnull=True).select_related("opinion__author__organisation")
+    requests = OpinionRequest.objects.filter(organisation__isnull=True).select_related(
+        "file", "opinion__author__organisation"
+    )
     if not requests.exists():
         return
     names = {"departement_code": _names(apps, "Departement"), "region_code": _names(apps, "Region")}
@@ -34,7 +39,10 @@ def to_organisations(apps, schema_editor):
             kind=kind, name=organisation_name(kind, code, names[key].get(code, "")), **{key: code}
         )
 
+    shared = []  # the « Région (NN) » requests of files still under review: both sides of the région get their own
     for request in requests:
+        if request.role == REGION_REVIEWER and request.file.state == "en_instruction":
+            shared.append(request)
         if request.role == DEPARTEMENT_REVIEWER:
             request.organisation = service(PREFECTURE_DEPARTEMENT, "departement_code", request.departement_code)
         else:
@@ -46,6 +54,16 @@ def to_organisations(apps, schema_editor):
                 request.organisation = service(PREFECTURE_REGION, "region_code", request.region_code)
         request.save(update_fields=["organisation"])
     _drop_unanswered_duplicates(OpinionRequest)
+    for request in shared:
+        for kind in (PREFECTURE_REGION, CONSEIL_REGIONAL):
+            organisation = service(kind, "region_code", request.region_code)
+            if not OpinionRequest.objects.filter(file_id=request.file_id, organisation=organisation).exists():
+                OpinionRequest.objects.create(
+                    file_id=request.file_id,
+                    organisation=organisation,
+                    deadline=request.deadline,
+                    asked_by_id=request.asked_by_id,
+                )
 
 
 def _drop_unanswered_duplicates(OpinionRequest):
