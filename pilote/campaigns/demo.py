@@ -19,6 +19,7 @@ from .enums import FileState, OpinionKind
 from .models import Campaign, Opinion, OpinionRequest
 from .services import campaign_open
 
+OPERATOR_FILES = 6  # files under review on which the demo operator is asked
 NAME = "[Démo] Mise à jour 2025 des plans d'action, de la gouvernance et des périmètres"
 PHASE = "2023-2027"
 # Files move along the workflow in this rotation; the demo team's own file stays a draft it can fill and submit.
@@ -88,10 +89,10 @@ def _move_files(campaign: Campaign, anct: User) -> None:
 
 
 def _give_opinions(campaign: Campaign) -> None:
-    """The DREETS of the demo is asked too where it serves; one in two requests addressed to the organisation of a
-    demo account (préfecture, SGAR, conseil régional, DREETS) is answered by it, and a few are left late for the
-    dashboard. The demo accounts' own requests that stay pending fill their « À traiter »."""
-    _ask_demo_dreets(campaign)
+    """The DREETS and the operator of the demo are asked too (`_ask_demo_services`); one in two requests addressed to
+    the organisation of a demo account (préfecture, SGAR, conseil régional, DREETS, operator) is answered by it, and a
+    few are left late for the dashboard. The demo accounts' own requests left pending fill their « À traiter »."""
+    _ask_demo_services(campaign)
     authors = {
         u.organisation_id: u for u in User.objects.filter(username__startswith="demo-").exclude(organisation=None)
     }
@@ -111,16 +112,21 @@ def _give_opinions(campaign: Campaign) -> None:
     OpinionRequest.objects.filter(pk__in=late).update(deadline=yesterday)
 
 
-def _ask_demo_dreets(campaign: Campaign) -> None:
-    dreets = User.objects.filter(username="demo-dreets").select_related("organisation").first()
-    if dreets is None or dreets.organisation is None:
-        return
-    anct = campaign.opened_by
-    files = campaign.files.filter(state=FileState.IN_REVIEW, territory__region_code=dreets.organisation.region_code)
-    for file in files.select_related("territory__phase", "campaign"):
-        OpinionRequest.ask_organisation(
-            file, organisation=dreets.organisation, deadline=campaign.opinion_deadline, by=anct
-        )
+def _ask_demo_services(campaign: Campaign) -> None:
+    """ANCT asks, as it may during a review, the demo DREETS on the files of its région and the demo operator
+    (Banque des Territoires) on the first few files under review."""
+    accounts = User.objects.filter(username__in=["demo-dreets", "demo-operateur"]).select_related("organisation")
+    accounts = {u.username: u.organisation for u in accounts if u.organisation is not None}
+    in_review = campaign.files.filter(state=FileState.IN_REVIEW).select_related("territory__phase", "campaign")
+    asked = []
+    if "demo-dreets" in accounts:
+        dreets = accounts["demo-dreets"]
+        asked += [(f, dreets) for f in in_review.filter(territory__region_code=dreets.region_code)]
+    if "demo-operateur" in accounts:
+        asked += [(f, accounts["demo-operateur"]) for f in in_review.order_by("territory__code")[:OPERATOR_FILES]]
+    for file, organisation in asked:
+        deadline = campaign.opinion_deadline
+        OpinionRequest.ask_organisation(file, organisation=organisation, deadline=deadline, by=campaign.opened_by)
 
 
 def _text(kind: str) -> str:
