@@ -65,6 +65,10 @@ def todo_counts(user) -> dict[str, int]:
     return TerritoryFile.objects.aggregate(**counts) if counts else {}
 
 
+def _s(count: int) -> str:
+    return "s" if count > 1 else ""
+
+
 def todo_items(user) -> list[Todo]:
     """The registry's `inbox_counts` of campaigns: what « Mon espace » and the header show, with a link each."""
     counts = todo_counts(user)
@@ -72,12 +76,14 @@ def todo_items(user) -> list[Todo]:
     items = []
     if "opinions" in counts:
         late = f", dont {counts['late']} en retard" if counts["late"] else ""
-        label = f"avis attendu{'s' if counts['opinions'] > 1 else ''} de votre organisme{late}"
+        label = f"avis attendu{_s(counts['opinions'])} de votre organisme{late}"
         items.append(Todo(label, counts["opinions"], url))
     if "to_instruct" in counts:
-        items.append(Todo("dossier(s) déposé(s) ou en instruction, à instruire", counts["to_instruct"], url))
+        n = counts["to_instruct"]
+        items.append(Todo(f"dossier{_s(n)} déposé{_s(n)} ou en instruction, à instruire", n, url))
     if "to_complete" in counts:
-        items.append(Todo("dossier(s) renvoyé(s) à compléter", counts["to_complete"], url))
+        n = counts["to_complete"]
+        items.append(Todo(f"dossier{_s(n)} renvoyé{_s(n)} à compléter", n, url))
     return items
 
 

@@ -66,7 +66,9 @@ def test_anct_finds_the_files_to_instruct_first(client, file, other_file, people
     other_file.run("submit", by=people["other_team"])
     response = _rows(client, people["anct"])
     assert _codes(response) == [("ti-2701", 1), ("ti-8401", 0)]
-    assert "À instruire : commencer l'instruction" in unescape(response.content.decode())
+    page = unescape(response.content.decode())
+    assert "À instruire : commencer l'instruction" in page
+    assert "<strong>1</strong> dossier déposé ou en instruction, à instruire" in page
 
 
 def test_the_team_finds_its_file_returned_to_complete(client, in_review, people):
@@ -75,7 +77,7 @@ def test_the_team_finds_its_file_returned_to_complete(client, in_review, people)
     assert _codes(response) == [("ti-8401", 1)]
     page = unescape(response.content.decode())
     assert "À compléter et déposer de nouveau" in page
-    assert "<strong>1</strong> dossier(s) renvoyé(s) à compléter" in page
+    assert "<strong>1</strong> dossier renvoyé à compléter" in page
 
 
 @pytest.mark.parametrize(
