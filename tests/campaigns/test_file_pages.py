@@ -188,7 +188,7 @@ def test_only_anct_opens_a_campaign(client, people, who):
 def test_the_campaign_list_is_scoped(client, campaign, people):
     client.force_login(people["other_team"])
     response = client.get(reverse("campaigns:list"))
-    assert [f.territory.code for f in response.context["my_files"]] == ["ti-2701"]
+    assert [f.territory.code for f in response.context["page"].object_list] == ["ti-2701"]
     client.force_login(people["nobody"])
     assert client.get(reverse("campaigns:list")).context["campaigns"] == []
 
