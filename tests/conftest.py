@@ -167,22 +167,36 @@ def saved_person(role: Role | None = None, **scope):
     return user
 
 
+def member(organisation_kind: OrganisationKind, name: str, role: Role, **scope):
+    """A person of an organisation serving the place of their role (a préfecture for a département, the SGAR or the
+    conseil régional for a région): the organisation answers the opinions asked of it."""
+    person = saved_person(role, **scope)
+    person.organisation = OrganisationFactory(kind=organisation_kind, name=name, **scope)
+    person.save()
+    return person
+
+
 @pytest.fixture
 def people(mini_world):
     """One person per role on the tiny France. ti-8401 (phase 2) touches départements 01 and 39, régions 84 and 27;
-    ti-2701 is in 39/27. The operator belongs to Bpifrance."""
+    ti-2701 is in 39/27. The operator belongs to Bpifrance; each départemental reviewer to the préfecture of their
+    département, each regional one to the SGAR of their région, `council84` to the conseil régional of 84."""
     phase = "2023-2027"
     operator = saved_person(Role.OPERATOR)
     operator.organisation = OrganisationFactory(kind=OrganisationKind.OPERATOR, operator="bpifrance", name="Bpifrance")
     operator.save()
+    prefecture, sgar = OrganisationKind.PREFECTURE_DEPARTEMENT, OrganisationKind.PREFECTURE_REGION
     return {
         "anct": saved_person(Role.NATIONAL),
         "team": saved_person(Role.TERRITORY_TEAM, phase_slug=phase, territory_code="ti-8401"),
         "other_team": saved_person(Role.TERRITORY_TEAM, phase_slug=phase, territory_code="ti-2701"),
-        "dep01": saved_person(Role.DEPARTEMENT_REVIEWER, departement_code="01"),
-        "dep39": saved_person(Role.DEPARTEMENT_REVIEWER, departement_code="39"),
-        "region84": saved_person(Role.REGION_REVIEWER, region_code="84"),
-        "region27": saved_person(Role.REGION_REVIEWER, region_code="27"),
+        "dep01": member(prefecture, "Préfecture de l'Ain", Role.DEPARTEMENT_REVIEWER, departement_code="01"),
+        "dep39": member(prefecture, "Préfecture du Jura", Role.DEPARTEMENT_REVIEWER, departement_code="39"),
+        "region84": member(sgar, "SGAR Auvergne-Rhône-Alpes", Role.REGION_REVIEWER, region_code="84"),
+        "region27": member(sgar, "SGAR Bourgogne-Franche-Comté", Role.REGION_REVIEWER, region_code="27"),
+        "council84": member(
+            OrganisationKind.CONSEIL_REGIONAL, "Région Auvergne-Rhône-Alpes", Role.REGION_REVIEWER, region_code="84"
+        ),
         "operator": operator,
         "nobody": saved_person(),
     }

@@ -10,3 +10,4 @@ class CampaignsConfig(AppConfig):
     bench_sections = {"f": "pilote.campaigns.bench.CampaignBench"}
     history_vocabularies = ("pilote.campaigns.history.VOCABULARY",)
     editing_locks = ("pilote.campaigns.perms.review_lock",)
+    inbox_counts = ("pilote.campaigns.inbox.todo_items",)

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pilote.core.benchtools import BenchSection, Rollback, timer
-from pilote.core.enums import Role
-from pilote.core.models import RoleAssignment, User
+from pilote.core.enums import Operator, OrganisationKind, Role
+from pilote.core.models import Organisation, RoleAssignment, User
 from pilote.geography.projection import edition_index
 from pilote.plans.enums import FicheStatus, Priority
 from pilote.plans.models import FicheAction, Funder, Indicator
@@ -27,6 +27,7 @@ from .services import campaign_open
 
 CAMPAIGN_TARGET_MS = 150
 PERIMETER_CHECK_TARGET_MS = 1000
+OPINION_REQUESTS = 1_000  # in the campaign, for the operator's inbox
 FICHES_PER_TERRITORY = 25
 # files move along the workflow in this rotation (the timed file page is one in review)
 ROTATION = [FileState.DRAFT, FileState.SUBMITTED, FileState.IN_REVIEW, FileState.TO_COMPLETE, FileState.VALIDATED]
@@ -69,6 +70,7 @@ class CampaignBench(BenchSection):
                 ):
                     self.time_page(client, label, url, runs, CAMPAIGN_TARGET_MS)
                 self.bench_perimeter_check(campaign, runs)
+                self.bench_inbox(campaign, runs)
                 raise Rollback
         except Rollback:
             pass
@@ -115,6 +117,39 @@ class CampaignBench(BenchSection):
             f"target ≤ {PERIMETER_CHECK_TARGET_MS} ms",
             median <= PERIMETER_CHECK_TARGET_MS and response.status_code == 200,
         )
+
+    def bench_inbox(self, campaign, runs: int) -> None:
+        """The inbox of an operator asked on every file, among ~1,000 opinion requests of every kind."""
+        operator = self.build_operator_requests(campaign)
+        requests = OpinionRequest.objects.filter(file__campaign=campaign).count()
+        awaited = OpinionRequest.objects.awaited_from(operator).count()
+        self.row(f"built: {requests} opinion requests, {awaited} awaited from the operator", "")
+        client = self.client()
+        client.force_login(operator)
+        url = reverse("campaigns:list")
+        self.time_page(client, "inbox of an operator, page 1", url, runs, CAMPAIGN_TARGET_MS)
+        self.time_page(
+            client, "inbox of an operator, à traiter, région 84", url + "?todo=1&region=84", runs, CAMPAIGN_TARGET_MS
+        )
+
+    def build_operator_requests(self, campaign) -> User:
+        """An operator (Banque des Territoires) asked on every file; other operators asked until there are
+        `OPINION_REQUESTS` requests in all (the State services' ones included)."""
+        kinds = [Operator.BANQUE_DES_TERRITOIRES, *(o for o in Operator.values if o != Operator.BANQUE_DES_TERRITOIRES)]
+        organisations = [
+            Organisation.objects.create(kind=OrganisationKind.OPERATOR, operator=kind, name=f"{kind} (banc d'essai)")
+            for kind in kinds
+        ]
+        user = User.objects.create(username="bench-operator", organisation=organisations[0])
+        RoleAssignment.objects.create(user=user, role=Role.OPERATOR)
+        files = list(campaign.files.order_by("territory__code").values_list("pk", flat=True))
+        missing = OPINION_REQUESTS - OpinionRequest.objects.filter(file__campaign=campaign).count()
+        deadline = campaign.opinion_deadline
+        wanted = [(f, o) for o in organisations for f in files][: max(missing, len(files))]
+        OpinionRequest.objects.bulk_create(
+            OpinionRequest(file_id=f, organisation=o, deadline=deadline, asked_by=campaign.opened_by) for f, o in wanted
+        )
+        return user
 
     def build_campaign(self) -> tuple[User, object, TerritoryFile]:
         """ANCT, fiches with funders and indicators, governance, a campaign over every phase-2 territory, files in

@@ -28,6 +28,11 @@ class RegionRow:
         return [self.counts.get(state, 0) for state in FileState.values]
 
     @property
+    def state_cells(self) -> list[tuple[str, int]]:
+        """(state, count) in the order of the columns: each count links to the inbox filtered on it."""
+        return [(state, self.counts.get(state, 0)) for state in FileState.values]
+
+    @property
     def total(self) -> int:
         return sum(self.counts.values())
 
@@ -75,6 +80,7 @@ def dashboard(campaign, user) -> dict:
     return {
         "files": files,
         "totals": Counter(f.state for f in files),
+        "state_totals": [(state, sum(1 for f in files if f.state == state)) for state in FileState.values],
         "states": FileState.choices,
         "regions": sorted(by_region.values(), key=lambda r: r.name),
         "late_opinions": list(late),

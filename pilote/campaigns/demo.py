@@ -4,6 +4,7 @@ Called by the core `seed_demo` command in demo mode, after the demo accounts exi
 labelled (`is_demo`, "[Démo]" in its name) and idempotent: a second run finds the campaign and writes nothing.
 """
 
+from collections import Counter
 from datetime import timedelta
 from itertools import cycle
 
@@ -18,6 +19,7 @@ from .enums import FileState, OpinionKind
 from .models import Campaign, Opinion, OpinionRequest
 from .services import campaign_open
 
+OPERATOR_FILES = 6  # files under review on which the demo operator is asked
 NAME = "[Démo] Mise à jour 2025 des plans d'action, de la gouvernance et des périmètres"
 PHASE = "2023-2027"
 # Files move along the workflow in this rotation; the demo team's own file stays a draft it can fill and submit.
@@ -89,17 +91,20 @@ def _move_files(campaign: Campaign, anct: User) -> None:
 
 
 def _give_opinions(campaign: Campaign) -> None:
-    """Answer every other request addressed to a demo reviewer, and leave a few late ones for the dashboard."""
-    reviewers = {
-        Role.DEPARTEMENT_REVIEWER: User.objects.filter(username="demo-prefecture").first(),
-        Role.REGION_REVIEWER: User.objects.filter(username="demo-sgar").first(),
+    """The DREETS and the operator of the demo are asked too (`_ask_demo_services`); one in two requests addressed to
+    the organisation of a demo account (préfecture, SGAR, conseil régional, DREETS, operator) is answered by it, and a
+    few are left late for the dashboard. The demo accounts' own requests left pending fill their « À traiter »."""
+    _ask_demo_services(campaign)
+    authors = {
+        u.organisation_id: u for u in User.objects.filter(username__startswith="demo-").exclude(organisation=None)
     }
     requests = OpinionRequest.objects.filter(file__campaign=campaign).order_by("file__territory__code", "id")
     kinds = cycle([OpinionKind.FAVORABLE, OpinionKind.RESERVED, OpinionKind.FAVORABLE, OpinionKind.UNFAVORABLE])
-    opinions, late = [], []
+    opinions, late, seen = [], [], Counter()
     for i, request in enumerate(requests):
-        author = reviewers.get(request.role)
-        if i % 2 == 0 and author is not None:
+        author = authors.get(request.organisation_id)
+        seen[request.organisation_id] += 1
+        if author is not None and seen[request.organisation_id] % 2 == 1:  # each account answers one in two
             kind = next(kinds)
             opinions.append(Opinion(request=request, kind=kind, text=_text(kind), author=author))
         elif i % 5 == 1:
@@ -107,6 +112,23 @@ def _give_opinions(campaign: Campaign) -> None:
     Opinion.objects.bulk_create(opinions)
     yesterday = timezone.localdate() - timedelta(days=1)
     OpinionRequest.objects.filter(pk__in=late).update(deadline=yesterday)
+
+
+def _ask_demo_services(campaign: Campaign) -> None:
+    """ANCT asks, as it may during a review, the demo DREETS on the files of its région and the demo operator
+    (Banque des Territoires) on the first few files under review."""
+    accounts = User.objects.filter(username__in=["demo-dreets", "demo-operateur"]).select_related("organisation")
+    accounts = {u.username: u.organisation for u in accounts if u.organisation is not None}
+    in_review = campaign.files.filter(state=FileState.IN_REVIEW).select_related("territory__phase", "campaign")
+    asked = []
+    if "demo-dreets" in accounts:
+        dreets = accounts["demo-dreets"]
+        asked += [(f, dreets) for f in in_review.filter(territory__region_code=dreets.region_code)]
+    if "demo-operateur" in accounts:
+        asked += [(f, accounts["demo-operateur"]) for f in in_review.order_by("territory__code")[:OPERATOR_FILES]]
+    for file, organisation in asked:
+        deadline = campaign.opinion_deadline
+        OpinionRequest.ask_organisation(file, organisation=organisation, deadline=deadline, by=campaign.opened_by)
 
 
 def _text(kind: str) -> str:

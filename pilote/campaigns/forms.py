@@ -261,8 +261,14 @@ class ReopenForm(DsfrForm):
 
 
 class AskOpinionForm(DsfrForm):
+    """ANCT asks one more organisation: an operator (Banque des Territoires…), a DREETS, a service of the State or a
+    région not asked at the start of the review. Never ANCT itself nor a territory's intercommunality."""
+
     organisation = forms.ModelChoiceField(
-        label="Opérateur", queryset=Organisation.objects.filter(kind=OrganisationKind.OPERATOR)
+        label="Organisme",
+        queryset=Organisation.objects.exclude(kind__in=[OrganisationKind.ANCT, OrganisationKind.EPCI]).order_by(
+            "kind", "name"
+        ),
     )
     deadline = forms.DateField(label="Avis attendu avant le", widget=forms.DateInput(attrs={"type": "date"}))
 

@@ -15,7 +15,6 @@ from django_fsm import FSMField, can_proceed, has_transition_perm, transition
 from pilote.core import perms
 from pilote.core.attachments import Attachment
 from pilote.core.audit import record
-from pilote.core.enums import Role
 from pilote.core.models import Organisation
 from pilote.core.versioning import Revised
 from pilote.plans.snapshot import diff_snapshots, governance_snapshot, plan_snapshot
@@ -26,6 +25,7 @@ from pilote.territories.perms import is_team_member
 from pilote.territories.services import perimeter_version_create
 
 from . import notifications
+from .addressees import state_services
 from .enums import FileState, OpinionKind
 from .perimeter import check_request
 
@@ -320,27 +320,25 @@ class OpinionRequestQuerySet(models.QuerySet):
         return self.pending().filter(deadline__lt=today or timezone.localdate())
 
     def addressed_to(self, user):
-        """Requests this person answers: by their organisation, or by their reviewer role on a département/région."""
-        if not user.is_authenticated:
+        """Requests this person answers: those of their organisation (the views add their role's scope: a file out
+        of it is not found)."""
+        if not user.is_authenticated or not user.organisation_id:
             return self.none()
-        q = models.Q(
-            role=Role.DEPARTEMENT_REVIEWER, departement_code__in=perms.departement_codes(user), organisation=None
-        )
-        q |= models.Q(role=Role.REGION_REVIEWER, region_code__in=perms.region_codes(user), organisation=None)
-        if user.organisation_id:
-            q |= models.Q(organisation_id=user.organisation_id)
-        return self.filter(q)
+        return self.filter(organisation_id=user.organisation_id)
+
+    def awaited_from(self, user):
+        """What this person's organisation still has to answer: pending, on a file under review."""
+        return self.addressed_to(user).pending().filter(file__state=FileState.IN_REVIEW)
 
 
 class OpinionRequest(models.Model):
-    """An opinion ANCT asks for on a file: from an organisation (an operator) or from the reviewers of a
-    département (préfecture) or a région; its deadline is fixed when it is asked."""
+    """An opinion ANCT asks of one organisation on a file — a préfecture de département, the SGAR, the conseil
+    régional, a DREETS, an operator —; its deadline is fixed when it is asked. Each organisation answers its own."""
 
     file = models.ForeignKey(TerritoryFile, on_delete=models.CASCADE, related_name="opinion_requests")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    role = models.CharField("rôle", max_length=30, choices=Role.choices, blank=True)
-    region_code = models.CharField("région", max_length=3, blank=True)
-    departement_code = models.CharField("département", max_length=3, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name="avis demandé à"
+    )
     asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     asked_at = models.DateTimeField("demandé le", default=timezone.now)
     deadline = models.DateField("à rendre avant le")
@@ -351,11 +349,10 @@ class OpinionRequest(models.Model):
     class Meta:
         ordering = ["deadline", "id"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(organisation__isnull=False)
-                | models.Q(role=Role.DEPARTEMENT_REVIEWER, departement_code__gt="")
-                | models.Q(role=Role.REGION_REVIEWER, region_code__gt=""),
-                name="opinion_request_names_who_answers",
+            models.UniqueConstraint(
+                fields=["file", "organisation"],
+                name="one_opinion_request_per_organisation",
+                violation_error_message="Un avis est déjà demandé à cet organisme sur ce dossier.",
             ),
         ]
 
@@ -364,11 +361,7 @@ class OpinionRequest(models.Model):
 
     @property
     def addressee(self) -> str:
-        if self.organisation_id:
-            return str(self.organisation)
-        if self.role == Role.DEPARTEMENT_REVIEWER:
-            return f"Préfecture de département ({self.departement_code})"
-        return f"Région ({self.region_code})"
+        return str(self.organisation)
 
     def is_late(self, today: date | None = None) -> bool:
         return not hasattr(self, "opinion") and self.deadline < (today or timezone.localdate())
@@ -398,31 +391,39 @@ class OpinionRequest(models.Model):
 
     @classmethod
     def ask_state_services(cls, file: TerritoryFile, *, by) -> list["OpinionRequest"]:
-        """The préfecture of each département and the région(s) the territory's current perimeter touches."""
+        """The préfecture of each département the territory's current perimeter touches, the SGAR and the conseil
+        régional of each of its régions: one request each (created with the organisation when missing), not twice."""
         resolution = file.territory.current_resolution()
         deps, regs = (resolution.departements, resolution.regions) if resolution else ([], [file.territory.region_code])
-        existing = {(r.role, r.departement_code, r.region_code) for r in file.opinion_requests.all()}
-        wanted = [(Role.DEPARTEMENT_REVIEWER, d, "") for d in deps] + [(Role.REGION_REVIEWER, "", r) for r in regs]
+        asked = set(file.opinion_requests.values_list("organisation_id", flat=True))
         deadline = file.campaign.opinion_deadline
-        asked = cls.objects.bulk_create(
-            cls(file=file, role=role, departement_code=d, region_code=r, asked_by=by, deadline=deadline)
-            for role, d, r in wanted
-            if (role, d, r) not in existing
+        created = []
+        for organisation in state_services(deps, regs):
+            if organisation.pk not in asked:
+                asked.add(organisation.pk)
+                created.append(cls._ask(file, organisation=organisation, deadline=deadline, by=by))
+        notifications.opinion_asked(created, by=by)
+        return created
+
+    @classmethod
+    def _ask(cls, file: TerritoryFile, *, organisation, deadline: date, by) -> "OpinionRequest":
+        request = cls.objects.create(file=file, organisation=organisation, deadline=deadline, asked_by=by)
+        record(
+            actor=by,
+            action="opinion.ask",
+            obj=request,
+            changes={"organisation": [None, str(organisation)], "deadline": [None, str(deadline)]},
+            **file.territory.audit_scope(),
         )
-        notifications.opinion_asked(asked, by=by)
-        return asked
+        return request
 
     @classmethod
     def ask_organisation(cls, file: TerritoryFile, *, organisation, deadline: date, by) -> "OpinionRequest":
+        """ANCT asks one more organisation (an operator, a DREETS…); refused in French if it was already asked."""
+        if cls.objects.filter(file=file, organisation=organisation).exists():
+            raise TransitionRefused(f"Un avis est déjà demandé à {organisation} sur ce dossier.")
         with transaction.atomic():
-            request = cls.objects.create(file=file, organisation=organisation, deadline=deadline, asked_by=by)
-            record(
-                actor=by,
-                action="opinion.ask",
-                obj=request,
-                changes={"organisation": [None, str(organisation)], "deadline": [None, str(deadline)]},
-                **file.territory.audit_scope(),
-            )
+            request = cls._ask(file, organisation=organisation, deadline=deadline, by=by)
             notifications.opinion_asked([request], by=by)
         return request
 

@@ -33,16 +33,11 @@ def instructors() -> QuerySet:
 
 
 def _addressed(request) -> Q:
-    if request.organisation_id:
-        return Q(organisation_id=request.organisation_id)
-    if request.role == Role.DEPARTEMENT_REVIEWER:
-        return Q(roles__role=Role.DEPARTEMENT_REVIEWER, roles__departement_code=request.departement_code)
-    return Q(roles__role=Role.REGION_REVIEWER, roles__region_code=request.region_code)
+    return Q(organisation_id=request.organisation_id)
 
 
 def opinion_recipients(request) -> QuerySet:
-    """The people who answer an opinion request (its addressee: an organisation's members, or the reviewers of a
-    département or a région)."""
+    """The people who answer an opinion request: the members of the organisation asked."""
     return _people(_addressed(request))
 
 

@@ -5,7 +5,7 @@ from pilote.core.perms import has_role, is_national
 from pilote.territories.perms import can_review, can_view_territory_work, is_team_member
 
 from .enums import FileState
-from .models import OpinionRequest, TerritoryFile
+from .models import TerritoryFile
 
 
 def can_open_campaign(user) -> bool:
@@ -43,12 +43,15 @@ def can_ask_opinion(user, file) -> bool:
 
 
 def can_give_opinion(user, request) -> bool:
-    """The addressee answers once, during the review, until the deadline (its day included)."""
+    """A member of the organisation asked answers once, during the review, until the deadline (its day included);
+    the views look the request up among the files of the person's scope, so that it is also in their role's scope."""
     return (
         request.file.state == FileState.IN_REVIEW
         and not hasattr(request, "opinion")
         and not request.is_late()
-        and OpinionRequest.objects.filter(pk=request.pk).addressed_to(user).exists()
+        and user.is_authenticated
+        and user.organisation_id is not None
+        and request.organisation_id == user.organisation_id
     )
 
 

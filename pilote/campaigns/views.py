@@ -5,10 +5,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from openpyxl import Workbook
 
@@ -42,6 +44,8 @@ from .forms import (
     ValidateForm,
 )
 from .history import commune_names, epci_names
+from .inbox import PAGE_SIZE as INBOX_PAGE_SIZE
+from .inbox import InboxFilterForm, inbox, todo_items
 from .models import (
     ApprovedRecord,
     Campaign,
@@ -85,18 +89,38 @@ def _campaign_or_404(user, pk: int) -> Campaign:
 @login_required
 @require_GET
 def campaign_list(request):
-    files = TerritoryFile.objects.visible_to(request.user).select_related("campaign", "territory")
+    """The inbox: what waits for the person first (`inbox.inbox`), filtered and paginated, then the campaigns."""
+    user = request.user
     campaigns = Campaign.objects.select_related("phase")
-    if not perms.can_open_campaign(request.user):
-        campaigns = campaigns.filter(files__in=files).distinct()
+    if not perms.can_open_campaign(user):
+        campaigns = campaigns.filter(files__in=TerritoryFile.objects.visible_to(user)).distinct()
+    campaigns = list(campaigns)
+    regions, departements = place_names(settings.DEFAULT_EDITION)
+    form = InboxFilterForm(request.GET, campaigns=campaigns, regions=regions, departements=departements)
+    page = Paginator(form.filter(inbox(user)), INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Unread messages of the files of this page: one query, whatever the page.
+    unread = dict(
+        TerritoryFile.objects.filter(pk__in=[file.pk for file in page.object_list])
+        .with_unread(user)
+        .values_list("pk", "unread")
+    )
+    for file in page.object_list:
+        file.region_name = regions.get(file.territory.region_code, file.territory.region_code)
+        file.unread = unread.get(file.pk, 0)
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
-        "campaigns": list(campaigns),
-        "my_files": list(files.with_unread(request.user).order_by("-campaign__opened_at", "territory__code")[:50]),
-        "can_open": perms.can_open_campaign(request.user),
-        "can_dashboard": perms.can_view_dashboard(request.user),
+        "campaigns": campaigns,
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "today": timezone.localdate(),
+        "todo": [item for item in todo_items(user) if item.count],
+        "can_open": perms.can_open_campaign(user),
+        "can_dashboard": perms.can_view_dashboard(user),
         "breadcrumb_data": crumbs("Campagnes"),
     }
-    return render(request, "campaigns/list.html", context)
+    return render(request, "campaigns/list.html", context, status=400 if form.errors else 200)
 
 
 @login_required
@@ -157,7 +181,6 @@ def campaign_export_xlsx(request, pk: int):
 def _file_context(request, file: TerritoryFile) -> dict:
     user = request.user
     requests = list(file.opinion_requests.select_related("organisation", "opinion__author"))
-    answerable = set(OpinionRequest.objects.filter(file=file).addressed_to(user).values_list("pk", flat=True))
     # The instance the workflow's conditions read too: its checks are computed once (they project the perimeter).
     perimeter = getattr(file, "perimeter_request", None)
     transitions = file.available_transitions(user)
@@ -174,7 +197,7 @@ def _file_context(request, file: TerritoryFile) -> dict:
         "requests": [
             {
                 "request": r,
-                "can_answer": r.pk in answerable and perms.can_give_opinion(user, r),
+                "can_answer": perms.can_give_opinion(user, r),
                 "extend_form": ExtendOpinionForm(request=r) if perms.can_extend_opinion(user, r) else None,
             }
             for r in requests
@@ -542,13 +565,20 @@ def file_perimeter_geojson(request, pk: int):
 def opinion_ask(request, pk: int):
     file = _file_or_404(request.user, pk)
     if not perms.can_ask_opinion(request.user, file):
-        raise PermissionDenied("Seule l'ANCT demande l'avis d'un opérateur, pendant l'instruction.")
+        raise PermissionDenied("Seule l'ANCT demande un avis, pendant l'instruction.")
     form = AskOpinionForm(request.POST)
     if not form.is_valid():
         return render(request, "campaigns/file.html", _file_context(request, file) | {"ask_form": form}, status=400)
-    OpinionRequest.ask_organisation(
-        file, organisation=form.cleaned_data["organisation"], deadline=form.cleaned_data["deadline"], by=request.user
-    )
+    try:
+        OpinionRequest.ask_organisation(
+            file,
+            organisation=form.cleaned_data["organisation"],
+            deadline=form.cleaned_data["deadline"],
+            by=request.user,
+        )
+    except TransitionRefused as refusal:
+        form.add_error("organisation", str(refusal))
+        return render(request, "campaigns/file.html", _file_context(request, file) | {"ask_form": form}, status=400)
     messages.success(request, "Avis demandé.")
     return redirect("campaigns:file", pk=file.pk)
 

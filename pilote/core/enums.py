@@ -11,6 +11,12 @@ class OrganisationKind(models.TextChoices):
     OPERATOR = "operator", "Opérateur"
 
 
+# Services known by the place they serve: one organisation of each such kind per département or per région (the
+# database holds it), so that an opinion asked of « the préfecture of the Ain » always reaches the same people.
+DEPARTEMENTAL_KINDS = (OrganisationKind.PREFECTURE_DEPARTEMENT,)
+REGIONAL_KINDS = (OrganisationKind.PREFECTURE_REGION, OrganisationKind.DREETS, OrganisationKind.CONSEIL_REGIONAL)
+
+
 class Operator(models.TextChoices):
     BANQUE_DES_TERRITOIRES = "bdt", "Banque des Territoires"
     BPIFRANCE = "bpifrance", "Bpifrance"

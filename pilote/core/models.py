@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from .enums import Operator, OrganisationKind, Role
+from .enums import DEPARTEMENTAL_KINDS, REGIONAL_KINDS, Operator, OrganisationKind, Role
 
 
 class Organisation(models.Model):
@@ -30,6 +30,18 @@ class Organisation(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(kind=OrganisationKind.OPERATOR) | ~models.Q(operator=""),
                 name="operator_organisation_names_its_operator",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "departement_code"],
+                condition=models.Q(kind__in=DEPARTEMENTAL_KINDS),
+                name="one_departemental_service_per_departement",
+                violation_error_message="Cette préfecture de département existe déjà.",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "region_code"],
+                condition=models.Q(kind__in=REGIONAL_KINDS),
+                name="one_regional_service_per_region",
+                violation_error_message="Ce service régional existe déjà pour cette région.",
             ),
         ]
 

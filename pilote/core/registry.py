@@ -14,6 +14,8 @@ that declaring imports nothing):
   projet's yearly funding (the budget's ceiling on the State's share), applied by the governance form of `plans`.
 - `editing_locks`: callables `(territory) -> str | None`, why the team may not change the territory's plan,
   governance and perimeter proposals right now (in French), read by `plans.perms` (campaigns: a file under review).
+- `inbox_counts`: callables `(user) -> list[Todo]`, what waits for the person (« À traiter »), shown on « Mon espace »
+  and counted in the header; each a cheap query (campaigns: one), none for someone with nothing to do.
 
 The kernel reads them in the order of INSTALLED_APPS and imports no app itself; the shell and the territories' page
 read them here. See docs/adr/0007-kernel-shell-and-registry.md.
@@ -38,6 +40,15 @@ class MenuItem:
 
     def is_visible_to(self, user) -> bool:
         return bool(import_string(self.visible_to)(user))
+
+
+@dataclass(frozen=True)
+class Todo:
+    """One line of « À traiter »: « 3 avis attendus de votre organisme », linking to the list of them."""
+
+    label: str
+    count: int
+    url: str
 
 
 def _declared(attribute: str) -> list:
@@ -82,3 +93,7 @@ def project_lead_checks() -> list[Callable]:
 
 def editing_locks() -> list[Callable]:
     return [import_string(path) for path in _declared("editing_locks")]
+
+
+def inbox_counts() -> list[Callable]:
+    return [import_string(path) for path in _declared("inbox_counts")]

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import transaction
 
 from pilote.core import registry
-from pilote.core.enums import Operator, OrganisationKind, Role
+from pilote.core.enums import DEPARTEMENTAL_KINDS, REGIONAL_KINDS, Operator, OrganisationKind, Role
 from pilote.core.models import Organisation, RoleAssignment, User
 from pilote.geography.models import Epci
 from pilote.territories.enums import MemberKind
@@ -34,11 +34,18 @@ class Org:
 
     @property
     def lookup(self) -> dict:
+        """A service known by its place (a préfecture, the SGAR, the conseil régional, a DREETS) is the one of that
+        place, whoever created it (a review that asked for its opinion may have); any other by its name."""
+        if self.kind in DEPARTEMENTAL_KINDS:
+            return {"kind": self.kind, "departement_code": self.departement_code}
+        if self.kind in REGIONAL_KINDS:
+            return {"kind": self.kind, "region_code": self.region_code}
         return {"kind": self.kind, "name": self.name}
 
     @property
     def defaults(self) -> dict:
-        return {"region_code": self.region_code, "departement_code": self.departement_code, "operator": self.operator}
+        values = {"name": self.name, "operator": self.operator}
+        return values | {"region_code": self.region_code, "departement_code": self.departement_code}
 
 
 ORGANISATIONS = {

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pilote.core.enums import Role
-from pilote.core.models import RoleAssignment
+from pilote.core.models import Organisation, RoleAssignment
 
 from ..core.factories import UserFactory
 
@@ -79,7 +79,13 @@ class Visit:
         assert not self.errors, f"JavaScript errors: {self.errors}"
 
 
-def person(username: str, role: Role, **scope):
+def person(username: str, role: Role, *, organisation: tuple[str, str] | None = None, **scope):
+    """`organisation`: (kind, name) of the organisation the person belongs to, serving the place of their scope (a
+    préfecture, the SGAR, the conseil régional): opinions are asked of organisations."""
     user = UserFactory(username=username, password=PASSWORD, first_name="Camille", last_name=username)
     RoleAssignment.objects.create(user=user, role=role, **scope)
+    if organisation is not None:
+        kind, name = organisation
+        user.organisation = Organisation.objects.create(kind=kind, name=name, **scope)
+        user.save(update_fields=["organisation"])
     return user

@@ -16,7 +16,7 @@ import pytest
 from django.utils import timezone
 
 from pilote.campaigns.services import campaign_open
-from pilote.core.enums import Role
+from pilote.core.enums import OrganisationKind, Role
 from pilote.territories.models import Phase, Territory
 
 from ..plans.factories import FicheFactory, FunderFactory, IndicatorFactory, governance
@@ -36,8 +36,18 @@ def world(mini_world, transactional_db):
     people = {
         "team": person("equipe.ain", Role.TERRITORY_TEAM, phase_slug=PHASE, territory_code="ti-8401"),
         "anct": person("anct.national", Role.NATIONAL),
-        "prefecture": person("prefecture.ain", Role.DEPARTEMENT_REVIEWER, departement_code="01"),
-        "region": person("region.aura", Role.REGION_REVIEWER, region_code="84"),
+        "prefecture": person(
+            "prefecture.ain",
+            Role.DEPARTEMENT_REVIEWER,
+            organisation=(OrganisationKind.PREFECTURE_DEPARTEMENT, "Préfecture de l'Ain"),
+            departement_code="01",
+        ),
+        "region": person(
+            "region.aura",
+            Role.REGION_REVIEWER,
+            organisation=(OrganisationKind.PREFECTURE_REGION, "SGAR Auvergne-Rhône-Alpes"),
+            region_code="84",
+        ),
     }
     today = timezone.localdate()
     campaign = campaign_open(

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from pilote.campaigns.models import TerritoryFile
 from pilote.campaigns.services import campaign_open
-from pilote.core.enums import Role
+from pilote.core.enums import OrganisationKind, Role
 from pilote.territories.models import Phase, Territory
 
 from .support import PHASE, Visit, person
@@ -26,7 +26,8 @@ FOCUS_RING = "el => { const s = getComputedStyle(el, '::before'); return [s.outl
 def file_in_review(mini_world, transactional_db):
     team = person("equipe.ain", Role.TERRITORY_TEAM, phase_slug=PHASE, territory_code="ti-8401")
     anct = person("anct.national", Role.NATIONAL)
-    person("region.aura", Role.REGION_REVIEWER, region_code="84")
+    sgar = (OrganisationKind.PREFECTURE_REGION, "SGAR Auvergne-Rhône-Alpes")
+    person("region.aura", Role.REGION_REVIEWER, organisation=sgar, region_code="84")
     today = timezone.localdate()
     campaign = campaign_open(
         name="Mise à jour 2026",

@@ -45,3 +45,10 @@ def committed(django_capture_on_commit_callbacks):
     """`with committed(): …` runs the code as if its transaction committed: the on_commit callbacks run, so the
     e-mail tasks (immediate backend in tests) fill `mail.outbox`. Outside it, nothing is sent."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def asked_of(file, person):
+    """The opinion request of `file` addressed to `person`'s organisation."""
+    from pilote.campaigns.models import OpinionRequest
+
+    return OpinionRequest.objects.get(file=file, organisation=person.organisation)

@@ -22,7 +22,9 @@ def started(file, people):
     file = fresh(file)
     file.run("start_review", by=people["anct"])
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
-    OpinionRequest.objects.filter(file=file, region_code="84").update(deadline=yesterday)
+    OpinionRequest.objects.filter(
+        file=file, organisation__kind="prefecture_region", organisation__region_code="84"
+    ).update(deadline=yesterday)
     return file
 
 
@@ -38,7 +40,7 @@ def test_anct_sees_files_by_state_and_region_late_opinions_and_territories_not_s
     assert response.status_code == 200
     context = response.context
     assert {r.code: r.counts for r in context["regions"]} == {"84": {"en_instruction": 1}, "27": {"brouillon": 1}}
-    assert [r.region_code for r in context["late_opinions"]] == ["84"]
+    assert [r.organisation.region_code for r in context["late_opinions"]] == ["84"]
     assert [f.territory.code for f in context["not_started"]] == ["ti-2701"]
 
 
@@ -66,7 +68,7 @@ def test_csv_export(client, campaign, started, people):
     assert rows[0][:4] == ["code", "territoire", "région", "état"]
     by_code = {r[0]: r for r in rows[1:]}
     assert by_code["ti-8401"][3] == "En instruction"
-    assert by_code["ti-8401"][6:9] == ["4", "0", "1"]
+    assert by_code["ti-8401"][6:9] == ["6", "0", "1"]  # 2 préfectures, 2 SGAR, 2 conseils régionaux
     assert by_code["ti-2701"][3] == "Brouillon" and by_code["ti-2701"][9] == "non"
 
 

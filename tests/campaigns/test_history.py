@@ -79,10 +79,14 @@ def test_opinions_asked_given_and_extended_read_in_french(client, file, people):
     OpinionRequest.ask_organisation(
         file, organisation=organisation, deadline=datetime.date(2030, 1, 15), by=people["anct"]
     )
-    request = OpinionRequest.objects.get(file=file, region_code="84")
+    request = OpinionRequest.objects.get(
+        file=file, organisation__kind="prefecture_region", organisation__region_code="84"
+    )
     request.extend_deadline(deadline=datetime.date(2030, 2, 28), by=people["anct"])
     client.force_login(people["dep01"])
-    given = OpinionRequest.objects.get(file=file, departement_code="01")
+    given = OpinionRequest.objects.get(
+        file=file, organisation__kind="prefecture_departement", organisation__departement_code="01"
+    )
     data = {"kind": OpinionKind.UNFAVORABLE, "text": "Financements absents."}
     assert client.post(reverse("campaigns:opinion_give", args=[given.pk]), data).status_code == 302
     page = _history(client, people["anct"], file)

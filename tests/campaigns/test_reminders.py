@@ -27,7 +27,7 @@ def _due(file, days: int, **kw):
 
 
 def test_a_late_opinion_is_reminded_to_its_reviewers(in_review, people, committed):
-    _due(in_review, -2, departement_code="01")
+    _due(in_review, -2, organisation__kind="prefecture_departement", organisation__departement_code="01")
     with committed():
         call_command("send_opinion_reminders", stdout=open("/dev/null", "w"))
     assert len(mail.outbox) == 1
@@ -40,7 +40,7 @@ def test_a_late_opinion_is_reminded_to_its_reviewers(in_review, people, committe
 
 
 def test_an_opinion_near_its_deadline_is_reminded_too(in_review, people, committed):
-    _due(in_review, 2, region_code="84")
+    _due(in_review, 2, organisation__kind="prefecture_region", organisation__region_code="84")
     with committed():
         send_reminders(today=timezone.localdate(), days=3)
     assert [m.to for m in mail.outbox] == [[people["region84"].email]]
@@ -48,7 +48,7 @@ def test_an_opinion_near_its_deadline_is_reminded_too(in_review, people, committ
 
 
 def test_reminders_are_sent_once_a_day(in_review, committed):
-    _due(in_review, -1, departement_code="01")
+    _due(in_review, -1, organisation__kind="prefecture_departement", organisation__departement_code="01")
     today = timezone.localdate()
     with committed():
         send_reminders(today=today)
@@ -60,9 +60,11 @@ def test_reminders_are_sent_once_a_day(in_review, committed):
 
 
 def test_answered_far_or_closed_requests_are_not_reminded(in_review, people, committed):
-    _due(in_review, -1, departement_code="01")
+    _due(in_review, -1, organisation__kind="prefecture_departement", organisation__departement_code="01")
     Opinion.objects.create(
-        request=OpinionRequest.objects.get(file=in_review, departement_code="01"),
+        request=OpinionRequest.objects.get(
+            file=in_review, organisation__kind="prefecture_departement", organisation__departement_code="01"
+        ),
         kind=OpinionKind.FAVORABLE,
         text="ok",
         author=people["dep01"],
@@ -74,7 +76,7 @@ def test_answered_far_or_closed_requests_are_not_reminded(in_review, people, com
 
 
 def test_dry_run_sends_nothing(in_review, capsys):
-    _due(in_review, -1, departement_code="01")
+    _due(in_review, -1, organisation__kind="prefecture_departement", organisation__departement_code="01")
     call_command("send_opinion_reminders", "--dry-run")
     assert mail.outbox == []
     assert "1 relance(s) à faire." in capsys.readouterr().out

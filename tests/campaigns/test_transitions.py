@@ -80,13 +80,19 @@ def test_anct_starts_the_review_and_asks_prefectures_and_regions(file, people):
     file = _move(file, "submit", by=people["team"])
     file = _move(file, "start_review", by=people["anct"])
     assert file.state == FileState.IN_REVIEW
-    asked = sorted((r.role, r.departement_code, r.region_code, r.deadline) for r in file.opinion_requests.all())
+    requests = file.opinion_requests.select_related("organisation")
+    asked = sorted(
+        (r.organisation.kind, r.organisation.departement_code or r.organisation.region_code, r.deadline)
+        for r in requests
+    )
     deadline = file.campaign.opinion_deadline
     assert asked == [
-        ("departement_reviewer", "01", "", deadline),
-        ("departement_reviewer", "39", "", deadline),
-        ("region_reviewer", "", "27", deadline),
-        ("region_reviewer", "", "84", deadline),
+        ("conseil_regional", "27", deadline),
+        ("conseil_regional", "84", deadline),
+        ("prefecture_departement", "01", deadline),
+        ("prefecture_departement", "39", deadline),
+        ("prefecture_region", "27", deadline),
+        ("prefecture_region", "84", deadline),
     ]
 
 
@@ -108,7 +114,7 @@ def test_sent_back_with_comments_then_submitted_again_then_validated(file, peopl
         (FileState.SUBMITTED, FileState.IN_REVIEW),
         (FileState.IN_REVIEW, FileState.VALIDATED),
     ]
-    assert file.opinion_requests.count() == 4  # asked once, not again on the second review
+    assert file.opinion_requests.count() == 6  # asked once, not again on the second review
 
 
 def test_sending_back_needs_a_comment(file, people):

@@ -88,7 +88,7 @@ def test_fiche_of_another_territory_is_not_reachable_through_mine(team_client, a
 def test_plan_page_query_count_does_not_grow_with_fiches(team_client, ain, django_assert_max_num_queries):
     for _ in range(25):
         FunderFactory(fiche=FicheFactory(territory=ain))
-    with django_assert_max_num_queries(10):  # 8, the count of the paginator, the editing lock
+    with django_assert_max_num_queries(11):  # 8, the count of the paginator, the editing lock, « À traiter »
         response = team_client.get(url("plan", ain))
     assert response.content.decode().count("/fiches/") >= 25
 
@@ -97,7 +97,7 @@ def test_fiche_detail_query_count_is_constant(team_client, ain, django_assert_ma
     fiche = FicheFactory(territory=ain)
     for _ in range(10):
         FunderFactory(fiche=fiche)
-    with django_assert_max_num_queries(13):  # 12, and the fiche's attachments (tests/plans/test_fiche_attachments.py)
+    with django_assert_max_num_queries(14):  # 12, the fiche's attachments, « À traiter » of the header
         assert team_client.get(url("fiche", ain, pk=fiche.pk)).status_code == 200
 
 
@@ -105,7 +105,7 @@ def test_a_plan_of_two_thousand_fiches_is_shown_a_hundred_at_a_time(team_client,
     fiches = FicheAction.objects.bulk_create(
         FicheAction(territory=ain, title=f"Fiche {n:04d}", priority=Priority.SKILLS) for n in range(MAX_FICHES)
     )
-    with django_assert_max_num_queries(10):  # and the editing lock
+    with django_assert_max_num_queries(11):  # and the editing lock, « À traiter » of the header
         response = team_client.get(url("plan", ain), {"priority": Priority.SKILLS, "page": 2})
     page = response.content.decode()
     assert "2 000 fiches actions — page 2 sur 20" in re.sub(r"[\s\u202f\xa0]+", " ", page)

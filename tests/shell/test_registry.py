@@ -95,3 +95,16 @@ def test_the_bench_runs_the_sections_of_the_registry(monkeypatch, tmp_path, sett
     call_command("bench", only="z", runs=3, stdout=out)
     assert ran == [3]  # only the letter asked for, with the runs asked for
     assert "section de test" in out.getvalue()
+
+
+def test_the_registry_collects_the_inbox_counts():
+    assert [f.__module__ + "." + f.__name__ for f in registry.inbox_counts()] == ["pilote.campaigns.inbox.todo_items"]
+
+
+def test_mon_espace_and_the_header_read_the_inbox_counts_of_the_registry(client, mini_world, monkeypatch):
+    todo = registry.Todo("choses de test à faire", 4, "/espace/campagnes/?todo=1")
+    monkeypatch.setattr(registry, "inbox_counts", lambda: [lambda user: [todo, registry.Todo("rien", 0, "/")]])
+    client.force_login(user_with_role(Role.NATIONAL))
+    page = client.get("/espace/").content.decode()
+    assert "<strong>4</strong> choses de test à faire" in page and ">À traiter (4)</a>" in page
+    assert "rien</a>" not in page  # a count of 0 is left out

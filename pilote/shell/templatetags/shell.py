@@ -13,3 +13,16 @@ def menu_items(context) -> list[registry.MenuItem]:
     if request is None:
         return []
     return [item for item in registry.menu_items() if item.is_visible_to(request.user)]
+
+
+@register.simple_tag(takes_context=True)
+def todo_items(context) -> dict:
+    """`{% todo_items as todo %}`: what the apps say waits for the signed-in person (registry `inbox_counts`), as
+    `{"items": [Todo…] (non-zero ones), "total": n}`; computed once per request (header and « Mon espace »)."""
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return {"items": [], "total": 0}
+    if not hasattr(request, "_todo_items"):
+        items = [item for count in registry.inbox_counts() for item in count(request.user) if item.count]
+        request._todo_items = {"items": items, "total": sum(item.count for item in items)}
+    return request._todo_items

@@ -47,6 +47,11 @@ class Area(NamedTuple):
         return cls(set(regions) | {region_code}, set(departements))
 
 
+def _touching(regions: set[str], departements: set[str]) -> set[int]:
+    rows = Resolution.objects.current().values_list("version__territory_id", "regions", "departements")
+    return {pk for pk, regs, deps in rows if regions & set(regs) or departements & set(deps)}
+
+
 class TerritoryQuerySet(models.QuerySet):
     def in_scope_of(self, user):
         """The territories a person works on: every one for ANCT and operators; for a regional or départemental
@@ -56,14 +61,16 @@ class TerritoryQuerySet(models.QuerySet):
         if perms.is_national(user) or perms.has_role(user, Role.OPERATOR):
             return self
         regions, departements = perms.region_codes(user), perms.departement_codes(user)
-        ids = set()
-        if regions or departements:
-            rows = Resolution.objects.current().values_list("version__territory_id", "regions", "departements")
-            ids = {pk for pk, regs, deps in rows if regions & set(regs) or departements & set(deps)}
+        ids = _touching(regions, departements) if regions or departements else set()
         team = models.Q()
         for phase_slug, code in perms.team_territories(user):
             team |= models.Q(phase__slug=phase_slug, code=code)
         return self.filter(models.Q(pk__in=ids) | team) if team else self.filter(pk__in=ids)
+
+    def touching(self, *, regions=(), departements=()):
+        """Territories whose current perimeter touches one of `regions` or `departements` (codes, on the platform's
+        default edition), as the scopes of reviewers read it. One query, run at once."""
+        return self.filter(pk__in=_touching(set(regions), set(departements)))
 
     def active_in(self, *years: int):
         """Territories in the programme in at least one of `years` (see `Territory.is_active_in`, the one rule)."""
