@@ -1,0 +1,661 @@
+"""Every indicator carried onto one edition of the geography and aggregated on every unit, with its coverage.
+
+The path of a value, vectorised with numpy (one array per indicator × vintage over the edition's communes):
+  SourceValue on the source's geography (communes of COG `dataset.geography_year`, or zones d'emploi)
+  → zones d'emploi reach their communes through `ZoneCommune` (the latest composition)
+  → communes of the source's COG reach the edition's communes through the lineage (`geography.projection.map_commune`):
+    fusions are summed (counts) or averaged weighted by the source population (rates); a défusion (one old commune
+    now held by several) is never split: it is left out and reported, like a commune whose parts lay in two zones
+    (then averaged, weighted by the parts' population, and reported)
+  → units: EPCI (memberships of the edition), the territories of each phase (stored resolutions on the edition),
+    zones d'emploi, départements, régions, France, with the indicator's rule (sum, population-weighted mean, share
+    recomputed from its parts) and the share of the unit's population the value rests on (coverage)
+  → derived indicators (population change, unemployment mean and gaps to France, brownfield densities, employment
+    change), computed on the aggregated values of each unit (a ratio of sums, never a mean of ratios).
+
+Weights are the municipal population of the edition's communes (COG 2026 carries the 2023 population).
+"""
+
+import hashlib
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.db import transaction
+from django.db.models import Max
+
+from pilote.geography.models import Edition
+from pilote.geography.projection import EditionIndex, UnknownEdition, edition_index, map_commune
+from pilote.territories.models import Resolution
+
+from .enums import Aggregation, Direction, Level
+from .models import Computation, Dataset, Indicator, SourceValue, UnitValue, ZoneCommune
+
+FRANCE = "FR"
+# Quarterly series kept in a computation (sparklines, alerts); the 5-year gap reads 24 quarters in memory.
+STORED_QUARTERS = 12
+READ_QUARTERS = 24
+STORED_YEARS = 6
+
+# Base indicators (tdata's catalogue owns their rows; the codes are the agreed ones).
+POPULATION = "population"
+UNEMPLOYMENT = "chomage"
+POVERTY = "pauvrete"
+BROWNFIELDS = "friches_sites"
+BROWNFIELD_HA = "friches_ha"
+SALARIED_JOBS = "emploi_salarie"
+INDUSTRIAL_JOBS = "emploi_industriel"
+
+# Derived indicators: defined here until the catalogue's DERIVED list holds them (see `ensure_derived_indicators`).
+POPULATION_CHANGE_5Y = "population_evol_5a"
+UNEMPLOYMENT_MEAN = "chomage_moyen_4t"
+UNEMPLOYMENT_GAP_1Y = "chomage_ecart_france_1a"
+UNEMPLOYMENT_GAP_5Y = "chomage_ecart_france_5a"
+BROWNFIELD_DENSITY = "friches_densite"
+BROWNFIELD_HA_DENSITY = "friches_ha_densite"
+SALARIED_JOBS_CHANGE = "emploi_salarie_evol"
+INDUSTRIAL_JOBS_CHANGE = "emploi_industriel_evol"
+
+# Counts whose file lists only the communes that have some: a commune absent from it has none.
+ZERO_WHEN_ABSENT = {BROWNFIELDS, BROWNFIELD_HA}
+# Units that are scored and ranked (régions and France are there for comparison).
+SCORED_LEVELS = (Level.TERRITORY, Level.EPCI, Level.ZONE_EMPLOI, Level.DEPARTEMENT)
+
+DERIVED = {
+    POPULATION_CHANGE_5Y: (
+        "Évolution de la population sur 5 ans",
+        "%",
+        Direction.HIGHER_IS_BETTER,
+        "Population municipale de la dernière année connue rapportée à celle de cinq ans plus tôt.",
+    ),
+    UNEMPLOYMENT_MEAN: (
+        "Taux de chômage (moyenne des 4 derniers trimestres)",
+        "%",
+        Direction.HIGHER_IS_WORSE,
+        "Taux de chômage localisé de la zone d'emploi de chaque commune, moyenne pondérée par la population, "
+        "lissé sur les quatre derniers trimestres.",
+    ),
+    UNEMPLOYMENT_GAP_1Y: (
+        "Évolution du chômage sur 1 an, écart à la France",
+        "points",
+        Direction.HIGHER_IS_WORSE,
+        "Variation sur un an du taux moyen des 4 derniers trimestres, moins la même variation pour la France.",
+    ),
+    UNEMPLOYMENT_GAP_5Y: (
+        "Évolution du chômage sur 5 ans, écart à la France",
+        "points",
+        Direction.HIGHER_IS_WORSE,
+        "Variation sur cinq ans du taux moyen des 4 derniers trimestres, moins la même variation pour la France.",
+    ),
+    BROWNFIELD_DENSITY: (
+        "Friches pour 10 000 habitants",
+        "sites",
+        Direction.HIGHER_IS_WORSE,
+        "Sites de Cartofriches rapportés à la population.",
+    ),
+    BROWNFIELD_HA_DENSITY: (
+        "Surface de friches pour 10 000 habitants",
+        "ha",
+        Direction.HIGHER_IS_WORSE,
+        "Hectares de friches de Cartofriches rapportés à la population.",
+    ),
+    SALARIED_JOBS_CHANGE: (
+        "Évolution de l'emploi salarié privé",
+        "%",
+        Direction.HIGHER_IS_BETTER,
+        "Effectifs salariés (URSSAF) de la dernière année rapportés à ceux de cinq ans plus tôt (ou de la "
+        "première année disponible).",
+    ),
+    INDUSTRIAL_JOBS_CHANGE: (
+        "Évolution de l'emploi industriel",
+        "%",
+        Direction.HIGHER_IS_BETTER,
+        "Effectifs salariés de l'industrie (URSSAF) de la dernière année rapportés à ceux de cinq ans plus tôt (ou "
+        "de la première année disponible).",
+    ),
+}
+
+
+def ensure_derived_indicators() -> None:
+    """The derived indicators in the catalogue, created once (idempotent)."""
+    for order, (code, (label, unit, direction, description)) in enumerate(DERIVED.items(), start=100):
+        Indicator.objects.get_or_create(
+            code=code,
+            defaults={
+                "label": label,
+                "unit": unit,
+                "direction": direction,
+                "description": description,
+                "source": "Calcul Pilote TI à partir des indicateurs publiés",
+                "published_on": Level.COMMUNE,
+                "aggregation": Aggregation.NONE,
+                "is_derived": True,
+                "decimals": 1,
+                "order": order,
+            },
+        )
+
+
+# -- vintages -----------------------------------------------------------------------------------------------------
+
+QUARTER = re.compile(r"^(\d{4})-T([1-4])$")
+
+
+def quarter_number(vintage: str) -> int | None:
+    match = QUARTER.match(vintage)
+    return int(match[1]) * 4 + int(match[2]) - 1 if match else None
+
+
+def quarter_label(number: int) -> str:
+    return f"{number // 4}-T{number % 4 + 1}"
+
+
+def chosen_vintages(indicator_code: str, vintages: list[str]) -> list[str]:
+    """The vintages read for an indicator: the last 24 quarters of a quarterly series, the last years otherwise."""
+    if vintages and all(quarter_number(v) is not None for v in vintages):
+        last = max(quarter_number(v) for v in vintages)
+        return sorted((v for v in vintages if quarter_number(v) > last - READ_QUARTERS), key=quarter_number)
+    return sorted(vintages)[-STORED_YEARS:]
+
+
+def stored_vintages(vintages: list[str]) -> list[str]:
+    if vintages and quarter_number(vintages[0]) is not None:
+        return vintages[-STORED_QUARTERS:]
+    return vintages
+
+
+# -- the units ----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Units:
+    """Every unit of a computation and its communes, as index arrays over the edition's communes."""
+
+    keys: list[tuple[str, str, str]] = field(default_factory=list)  # (level, phase_slug, code)
+    regions: list[str] = field(default_factory=list)
+    pairs_unit: list[int] = field(default_factory=list)
+    pairs_commune: list[int] = field(default_factory=list)
+
+    def add(self, level: str, code: str, members, *, phase_slug: str = "", region: str = "") -> None:
+        unit = len(self.keys)
+        self.keys.append((level, phase_slug, code))
+        self.regions.append(region)
+        for commune in members:
+            self.pairs_unit.append(unit)
+            self.pairs_commune.append(commune)
+
+    def freeze(self) -> "Segments":
+        unit = np.asarray(self.pairs_unit, dtype=np.int64)
+        commune = np.asarray(self.pairs_commune, dtype=np.int64)
+        order = np.argsort(unit, kind="stable")
+        return Segments(len(self.keys), unit[order], commune[order])
+
+
+@dataclass
+class Segments:
+    """Sums over the communes of each unit, for a whole matrix at once (`np.add.reduceat` on the sorted pairs)."""
+
+    size: int
+    unit: np.ndarray
+    commune: np.ndarray
+
+    def __post_init__(self):
+        self.present, self.starts = np.unique(self.unit, return_index=True)
+
+    def sum(self, matrix: np.ndarray) -> np.ndarray:
+        """matrix: communes × vintages → units × vintages (0 for a unit without communes)."""
+        out = np.zeros((self.size, matrix.shape[1]))
+        if len(self.commune):
+            out[self.present] = np.add.reduceat(matrix[self.commune], self.starts, axis=0)
+        return out
+
+
+def majority_region(members: list[int], regions: np.ndarray, population: np.ndarray) -> str:
+    """The région holding most of the unit's population (its région for the regional rank)."""
+    if not members:
+        return ""
+    weights = defaultdict(float)
+    for commune in members:
+        weights[regions[commune]] += population[commune]
+    return max(sorted(weights), key=weights.get)
+
+
+def build_units(index: EditionIndex, codes: list[str], population: np.ndarray, zone_of: dict[str, str]) -> Units:
+    position = {code: i for i, code in enumerate(codes)}
+    regions = np.asarray([index.communes[c].region for c in codes], dtype=object)
+    units = Units()
+
+    def add(level, code, members, phase_slug="", region=None):
+        members = sorted(position[c] for c in members if c in position)
+        units.add(
+            level,
+            code,
+            members,
+            phase_slug=phase_slug,
+            region=region if region is not None else majority_region(members, regions, population),
+        )
+
+    units.add(Level.FRANCE, FRANCE, range(len(codes)))
+    by_region, by_departement, by_zone = defaultdict(list), defaultdict(list), defaultdict(list)
+    for code in codes:
+        facts = index.communes[code]
+        by_region[facts.region].append(code)
+        by_departement[facts.departement].append(code)
+        if code in zone_of:
+            by_zone[zone_of[code]].append(code)
+    for region, members in sorted(by_region.items()):
+        add(Level.REGION, region, members, region=region)
+    for departement, members in sorted(by_departement.items()):
+        add(Level.DEPARTEMENT, departement, members)
+    for zone, members in sorted(by_zone.items()):
+        add(Level.ZONE_EMPLOI, zone, members)
+    for siren, members in sorted(index.epci_members.items()):
+        add(Level.EPCI, siren, members)
+    for phase_slug, code, region, members in territory_members(index.year):
+        add(Level.TERRITORY, code, members, phase_slug=phase_slug, region=region)
+    return units
+
+
+def territory_members(edition: int) -> list[tuple[str, str, str, list[str]]]:
+    """(phase slug, code, région of attachment, communes) of each territory's current perimeter on the edition."""
+    resolutions = Resolution.objects.current(edition).values_list(
+        "id", "version__territory__phase__slug", "version__territory__code", "version__territory__region_code"
+    )
+    members = defaultdict(list)
+    from pilote.territories.models import ResolvedCommune
+
+    for resolution_id, code in ResolvedCommune.objects.filter(resolution__in=[r[0] for r in resolutions]).values_list(
+        "resolution_id", "code"
+    ):
+        members[resolution_id].append(code)
+    return sorted((slug, code, region, members[pk]) for pk, slug, code, region in resolutions)
+
+
+def unit_key(level: str, phase_slug: str, code: str) -> str:
+    return f"{level}|{phase_slug}|{code}"
+
+
+# -- carrying values onto the edition ------------------------------------------------------------------------------
+
+
+@dataclass
+class Carrier:
+    """Source codes of one COG year → index of the edition's commune holding them (−1: not carried)."""
+
+    target: np.ndarray
+    weight: np.ndarray  # source population, for rates
+    position: dict[str, int]
+
+
+class Carry:
+    """Lineage of every source geography onto the edition, built once per computation; what it could not carry
+    is written in `report`."""
+
+    def __init__(self, index: EditionIndex, codes: list[str], report: dict):
+        self.index, self.codes, self.report = index, codes, report
+        self.position = {code: i for i, code in enumerate(codes)}
+        self.carriers: dict[int | None, Carrier] = {}
+
+    def carrier(self, year: int | None, source_codes: list[str]) -> Carrier:
+        if year not in self.carriers:
+            self.carriers[year] = self._build(year, source_codes)
+        carrier = self.carriers[year]
+        missing = [c for c in source_codes if c not in carrier.position]
+        if missing:  # codes of a later file on the same COG year: extend the carrier
+            self.carriers[year] = carrier = self._build(year, sorted(set(carrier.position) | set(source_codes)))
+        return carrier
+
+    def _build(self, year: int | None, source_codes: list[str]) -> Carrier:
+        source = self._source_index(year)
+        targets, weights, position = [], [], {}
+        defusions, unmapped, fused = self.report["defusions"], self.report["unmapped"], self.report["fusions"]
+        for i, code in enumerate(sorted(set(source_codes))):
+            position[code] = i
+            found = self._images(code, source)
+            if len(found) == 1:
+                targets.append(self.position[next(iter(found))])
+            else:
+                targets.append(-1)
+                (defusions if found else unmapped).setdefault(str(year), []).append(code)
+            facts = source.communes.get(code) if source else None
+            weights.append(float(facts.population) if facts and facts.population else 1.0)
+            if len(found) == 1 and next(iter(found)) != code:
+                fused.setdefault(str(year), {})[code] = next(iter(found))
+        return Carrier(np.asarray(targets, dtype=np.int64), np.asarray(weights), position)
+
+    def _source_index(self, year: int | None) -> EditionIndex | None:
+        if year is None or year == self.index.year:
+            return None
+        try:
+            return edition_index(year)
+        except UnknownEdition:
+            self.report["missing_editions"] = sorted({*self.report.get("missing_editions", []), year})
+            return None
+
+    def _images(self, code: str, source: EditionIndex | None) -> set[str]:
+        if source is not None:
+            return {c for c in map_commune(code, source, self.index) if c in self.position}
+        if code in self.position:
+            return {code}
+        index = self.index
+        found = set(index.successors.get(code, ())) | ({index.parent_of[code]} if code in index.parent_of else set())
+        return {c for c in found if c in self.position}
+
+    def onto_communes(self, year, values: dict[str, float], rule: str) -> np.ndarray:
+        """One vintage's values by source code → values of the edition's communes (NaN: none)."""
+        carrier = self.carrier(year, list(values))
+        src = np.full(len(carrier.position), np.nan)
+        for code, value in values.items():
+            src[carrier.position[code]] = value
+        keep = (carrier.target >= 0) & ~np.isnan(src)
+        target, value, weight = carrier.target[keep], src[keep], carrier.weight[keep]
+        size = len(self.codes)
+        count = np.bincount(target, minlength=size)
+        if rule == Aggregation.SUM:
+            total = np.bincount(target, weights=value, minlength=size)
+        else:
+            total = np.bincount(target, weights=value * weight, minlength=size)
+            weights = np.bincount(target, weights=weight, minlength=size)
+            total = np.divide(total, weights, out=np.zeros(size), where=weights > 0)
+        return np.where(count > 0, total, np.nan)
+
+
+def zone_values_onto_communes(carry: Carry, composition, values: dict[str, float]) -> np.ndarray:
+    """Zone values → the communes of the composition's COG → the edition's communes (rates, weighted)."""
+    year, zone_of = composition
+    by_commune = {commune: values[zone] for commune, zone in zone_of.items() if zone in values}
+    return carry.onto_communes(year, by_commune, Aggregation.WEIGHTED_MEAN)
+
+
+def latest_composition() -> tuple[int | None, dict[str, str]]:
+    year = ZoneCommune.objects.aggregate(year=Max("geography_year"))["year"]
+    if year is None:
+        return None, {}
+    return year, dict(ZoneCommune.objects.filter(geography_year=year).values_list("commune_code", "zone_code"))
+
+
+def zones_of_edition(carry: Carry, composition) -> dict[str, str]:
+    """Zone of each edition commune; a commune whose parts lay in two zones is reported and gets no zone unit."""
+    year, zone_of = composition
+    if not zone_of:
+        return {}
+    carrier = carry.carrier(year, list(zone_of))
+    zones = defaultdict(set)
+    for code, zone in zone_of.items():
+        target = carrier.target[carrier.position[code]]
+        if target >= 0:
+            zones[carry.codes[target]].add(zone)
+    straddling = sorted(code for code, found in zones.items() if len(found) > 1)
+    carry.report["straddling"] = straddling
+    return {code: next(iter(found)) for code, found in zones.items() if len(found) == 1}
+
+
+# -- aggregation --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Series:
+    """One indicator on every unit: values and coverage, units × vintages."""
+
+    vintages: list[str]
+    values: np.ndarray
+    coverage: np.ndarray
+
+
+def aggregate(segments: Segments, communes: np.ndarray, population: np.ndarray, rule: str) -> tuple:
+    """communes: communes × vintages (NaN = unknown) → (values, coverage), units × vintages."""
+    known = ~np.isnan(communes)
+    weights = population[:, None]
+    total = segments.sum(np.broadcast_to(weights, communes.shape))
+    covered = segments.sum(weights * known)
+    counted = segments.sum(known.astype(float))
+    filled = np.where(known, communes, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        values = segments.sum(filled if rule == Aggregation.SUM else filled * weights)
+        if rule != Aggregation.SUM:
+            values = values / covered
+        coverage = np.where(total > 0, covered / total, np.where(counted > 0, 1.0, 0.0))
+    values = np.where(counted > 0, values, np.nan)
+    return values, np.where(counted > 0, coverage, np.nan)
+
+
+def ratio(a: Series, b: Series, scale: float = 1.0) -> Series:
+    """a / b × scale on common vintages (b's last vintage when b has only one: a population, say)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        values = np.where(b.values[:, -1:] > 0, a.values / b.values[:, -1:] * scale, np.nan)
+    return Series(a.vintages, values, np.fmin(a.coverage, b.coverage[:, -1:]))
+
+
+# -- derived indicators -------------------------------------------------------------------------------------------
+
+
+def change(series: Series, years: int = 5) -> Series | None:
+    """Relative change in % between the last year and `years` earlier (or the first year read)."""
+    if len(series.vintages) < 2:
+        return None
+    last = len(series.vintages) - 1
+    wanted = str(int(series.vintages[last]) - years)
+    first = series.vintages.index(wanted) if wanted in series.vintages else 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        values = np.where(
+            series.values[:, first] > 0, (series.values[:, last] / series.values[:, first] - 1) * 100, np.nan
+        )
+    coverage = np.fmin(series.coverage[:, first], series.coverage[:, last])
+    label = f"{series.vintages[first]}-{series.vintages[last]}"
+    return Series([label], values[:, None], coverage[:, None])
+
+
+def rolling_mean(series: Series, width: int = 4) -> Series | None:
+    """Mean of the last `width` quarters, for every quarter that has them (consecutive quarters only)."""
+    numbers = [quarter_number(v) for v in series.vintages]
+    keep = [i for i in range(width - 1, len(numbers)) if numbers[i] - numbers[i - width + 1] == width - 1]
+    if not keep:
+        return None
+    values = np.stack([series.values[:, i - width + 1 : i + 1].mean(axis=1) for i in keep], axis=1)
+    coverage = np.stack([series.coverage[:, i - width + 1 : i + 1].min(axis=1) for i in keep], axis=1)
+    return Series([series.vintages[i] for i in keep], values, coverage)
+
+
+def gap_to_france(mean: Series, quarters: int, france_row: int) -> Series | None:
+    """Change of the 4-quarter mean over `quarters`, minus France's change, at the last quarter."""
+    numbers = [quarter_number(v) for v in mean.vintages]
+    last = len(numbers) - 1
+    if numbers[last] - quarters not in numbers:
+        return None
+    before = numbers.index(numbers[last] - quarters)
+    delta = mean.values[:, last] - mean.values[:, before]
+    values = delta - delta[france_row]
+    coverage = np.fmin(mean.coverage[:, last], mean.coverage[:, before])
+    return Series([mean.vintages[last]], values[:, None], coverage[:, None])
+
+
+def derive(series: dict[str, Series], france_row: int) -> dict[str, Series]:
+    derived = {}
+    if POPULATION in series:
+        derived[POPULATION_CHANGE_5Y] = change(series[POPULATION])
+    if UNEMPLOYMENT in series:
+        mean = rolling_mean(series[UNEMPLOYMENT])
+        if mean is not None:
+            derived[UNEMPLOYMENT_MEAN] = Series(mean.vintages[-1:], mean.values[:, -1:], mean.coverage[:, -1:])
+            derived[UNEMPLOYMENT_GAP_1Y] = gap_to_france(mean, 4, france_row)
+            derived[UNEMPLOYMENT_GAP_5Y] = gap_to_france(mean, 20, france_row)
+    if POPULATION in series:
+        for counted, density in ((BROWNFIELDS, BROWNFIELD_DENSITY), (BROWNFIELD_HA, BROWNFIELD_HA_DENSITY)):
+            if counted in series:
+                last = series[counted]
+                last = Series(last.vintages[-1:], last.values[:, -1:], last.coverage[:, -1:])
+                derived[density] = ratio(last, series[POPULATION], 10_000)
+    for jobs, evolution in ((SALARIED_JOBS, SALARIED_JOBS_CHANGE), (INDUSTRIAL_JOBS, INDUSTRIAL_JOBS_CHANGE)):
+        if jobs in series:
+            derived[evolution] = change(series[jobs])
+    return {code: s for code, s in derived.items() if s is not None}
+
+
+# -- the computation ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Inputs:
+    """What a computation reads, and its fingerprint: same fingerprint, same results."""
+
+    edition: Edition
+    vintages: dict[str, list[str]]  # indicator code → vintages read
+    datasets: list[int]
+    fingerprint: str
+
+
+def inputs_of(edition: Edition) -> Inputs:
+    pairs = defaultdict(list)
+    for code, vintage in SourceValue.objects.values_list("indicator__code", "vintage").distinct():
+        pairs[code].append(vintage)
+    vintages = {code: chosen_vintages(code, found) for code, found in sorted(pairs.items())}
+    datasets = sorted(Dataset.objects.values_list("id", "sha256"))
+    resolutions = sorted(Resolution.objects.current(edition.year).values_list("id", "computed_at"))
+    text = repr((edition.year, edition.checksum, vintages, datasets, [(i, str(t)) for i, t in resolutions]))
+    return Inputs(edition, vintages, [pk for pk, _ in datasets], hashlib.sha256(text.encode()).hexdigest())
+
+
+def latest_edition() -> Edition:
+    return Edition.objects.order_by("-year").first()
+
+
+def read_values(inputs: Inputs) -> dict[tuple[str, str], list[tuple]]:
+    """(indicator code, vintage) → [(level, code, value, geography year)], the chosen vintages only."""
+    found = defaultdict(list)
+    for code, vintages in inputs.vintages.items():
+        rows = SourceValue.objects.filter(indicator__code=code, vintage__in=vintages).values_list(
+            "vintage", "level", "code", "value", "dataset__geography_year"
+        )
+        for vintage, level, unit, value, year in rows:
+            found[code, vintage].append((level, unit, value, year))
+    return found
+
+
+def commune_matrix(carry, composition, indicator: Indicator, vintages, values) -> np.ndarray:
+    """The indicator on the edition's communes, one column per vintage."""
+    columns = []
+    for vintage in vintages:
+        by_level = defaultdict(lambda: defaultdict(dict))
+        for level, code, value, year in values[indicator.code, vintage]:
+            by_level[level][year][code] = value
+        column = np.full(len(carry.codes), np.nan)
+        for year, found in by_level[Level.COMMUNE].items():
+            carried = carry.onto_communes(year, found, indicator.aggregation)
+            column = np.where(np.isnan(column), carried, column)
+        for found in by_level[Level.ZONE_EMPLOI].values():
+            carried = zone_values_onto_communes(carry, composition, found)
+            column = np.where(np.isnan(column), carried, column)
+        if indicator.code in ZERO_WHEN_ABSENT:
+            column = np.nan_to_num(column, nan=0.0)
+        columns.append(column)
+    return np.stack(columns, axis=1)
+
+
+@dataclass
+class Result:
+    """A computation held in memory before it is written (the bench times both apart)."""
+
+    inputs: Inputs
+    keys: list[tuple[str, str, str]]
+    regions: list[str]
+    series: dict[str, Series]
+    report: dict
+
+
+def calculate(inputs: Inputs) -> Result:
+    index = edition_index(inputs.edition.year)
+    codes = sorted(index.communes)
+    population = np.asarray([float(index.communes[c].population or 0) for c in codes])
+    report = {"fusions": {}, "defusions": {}, "unmapped": {}, "straddling": [], "fingerprint": inputs.fingerprint}
+    carry = Carry(index, codes, report)
+    composition = latest_composition()
+    units = build_units(index, codes, population, zones_of_edition(carry, composition))
+    segments = units.freeze()
+    values = read_values(inputs)
+    indicators = {i.code: i for i in Indicator.objects.filter(code__in=inputs.vintages).select_related()}
+    series = {}
+    for code, vintages in inputs.vintages.items():
+        indicator = indicators[code]
+        if indicator.aggregation in (Aggregation.NONE, Aggregation.RATIO):
+            continue
+        matrix = commune_matrix(carry, composition, indicator, vintages, values)
+        series[code] = Series(vintages, *aggregate(segments, matrix, population, indicator.aggregation))
+    series.update(ratios(indicators, series))
+    series.update(derive(series, france_row=0))
+    report["regions"] = {
+        unit_key(*key): region for key, region in zip(units.keys, units.regions, strict=True) if key[0] in SCORED_LEVELS
+    }
+    report["fusions_count"] = sum(len(v) for v in report["fusions"].values())
+    report["fusions"] = {year: dict(sorted(found.items())[:50]) for year, found in report["fusions"].items()}
+    return Result(inputs, units.keys, units.regions, series, report)
+
+
+def ratios(indicators: dict[str, Indicator], series: dict[str, Series]) -> dict[str, Series]:
+    """Shares recomputed from their parts' aggregated values (Aggregation.RATIO)."""
+    found = {}
+    for indicator in Indicator.objects.filter(aggregation=Aggregation.RATIO).select_related("numerator", "denominator"):
+        top, bottom = series.get(indicator.numerator.code), series.get(indicator.denominator.code)
+        if top is None or bottom is None:
+            continue
+        common = [v for v in top.vintages if v in bottom.vintages]
+        if common:
+            pick_top = [top.vintages.index(v) for v in common]
+            pick_bottom = [bottom.vintages.index(v) for v in common]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                values = top.values[:, pick_top] / bottom.values[:, pick_bottom] * indicator.scale
+            values = np.where(np.isfinite(values), values, np.nan)
+            coverage = np.fmin(top.coverage[:, pick_top], bottom.coverage[:, pick_bottom])
+            found[indicator.code] = Series(common, values, coverage)
+    return found
+
+
+def write(result: Result, *, by=None) -> Computation:
+    indicators = dict(Indicator.objects.filter(code__in=result.series).values_list("code", "id"))
+    computation = Computation.objects.create(
+        edition=result.inputs.edition,
+        computed_by=by if by is not None and by.is_authenticated else None,
+        vintages={code: s.vintages for code, s in result.series.items()},
+        report=result.report,
+    )
+    computation.datasets.set(result.inputs.datasets)
+    rows = []
+    for code, series in result.series.items():
+        kept = stored_vintages(series.vintages)
+        offset = len(series.vintages) - len(kept)
+        for j, vintage in enumerate(kept, start=offset):
+            column, coverage = series.values[:, j], series.coverage[:, j]
+            for u, (level, phase_slug, unit) in enumerate(result.keys):
+                value = column[u]
+                rows.append(
+                    UnitValue(
+                        computation=computation,
+                        indicator_id=indicators[code],
+                        vintage=vintage,
+                        level=level,
+                        phase_slug=phase_slug,
+                        code=unit,
+                        value=None if np.isnan(value) else float(value),
+                        coverage=None if np.isnan(coverage[u]) else round(float(coverage[u]), 4),
+                    )
+                )
+    UnitValue.objects.bulk_create(rows, batch_size=5000)
+    return computation
+
+
+def compute(edition: Edition | None = None, *, by=None) -> Computation:
+    """Carry and aggregate every indicator on `edition` (default: the latest) and store it as a new computation."""
+    ensure_derived_indicators()
+    edition = edition or latest_edition()
+    result = calculate(inputs_of(edition))
+    with transaction.atomic():
+        return write(result, by=by)
+
+
+def unchanged(edition: Edition | None = None) -> Computation | None:
+    """The latest computation of the edition when its inputs have not changed since (nothing to compute)."""
+    edition = edition or latest_edition()
+    latest = Computation.objects.filter(edition=edition).first()
+    if latest is not None and latest.report.get("fingerprint") == inputs_of(edition).fingerprint:
+        return latest
+    return None
