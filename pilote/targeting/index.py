@@ -79,6 +79,9 @@ def ensure_default_method() -> MethodVersion:
     if version is not None:
         return version
     indicators = dict(Indicator.objects.filter(code__in=DEFAULT_WEIGHTS).values_list("code", "id"))
+    missing = sorted(set(DEFAULT_WEIGHTS) - set(indicators))
+    if missing:  # a published version never changes: it is created with every indicator or not at all
+        raise LookupError(f"Catalogue des indicateurs incomplet (manque : {', '.join(missing)}) : importez-le d'abord.")
     with transaction.atomic():
         version = MethodVersion.objects.create(
             method=method,
@@ -91,7 +94,6 @@ def ensure_default_method() -> MethodVersion:
         MethodWeight.objects.bulk_create(
             MethodWeight(version=version, indicator_id=indicators[code], weight=weight)
             for code, weight in DEFAULT_WEIGHTS.items()
-            if code in indicators
         )
         publish(version)
     return version

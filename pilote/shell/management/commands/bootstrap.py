@@ -16,5 +16,7 @@ class Command(BaseCommand):
         call_command("import_contours", verbosity=verbosity)
         call_command("import_territories", verbosity=verbosity)
         call_command("resolve_perimeters", verbosity=verbosity)
+        # -- targeting (issue 10): the importers (tdata) come here, then the computation below (tindex) --
+        call_command("compute_targeting", verbosity=verbosity)
         if settings.DEMO_MODE:
             call_command("seed_demo", verbosity=verbosity)
