@@ -156,7 +156,11 @@ def chosen_vintages(indicator_code: str, vintages: list[str]) -> list[str]:
     if vintages and all(quarter_number(v) is not None for v in vintages):
         last = max(quarter_number(v) for v in vintages)
         return sorted((v for v in vintages if quarter_number(v) > last - READ_QUARTERS), key=quarter_number)
-    return sorted(vintages)[-STORED_YEARS:]
+    vintages = sorted(vintages)
+    if indicator_code == POPULATION and len(vintages) > 2:  # 35,000 values a year: only what the change reads
+        earlier = str(int(vintages[-1]) - 5)
+        return [earlier if earlier in vintages else vintages[0], vintages[-1]]
+    return vintages[-STORED_YEARS:]
 
 
 def stored_vintages(vintages: list[str]) -> list[str]:
@@ -173,23 +177,45 @@ class Units:
     """Every unit of a computation and its communes, as index arrays over the edition's communes."""
 
     keys: list[tuple[str, str, str]] = field(default_factory=list)  # (level, phase_slug, code)
-    regions: list[str] = field(default_factory=list)
-    pairs_unit: list[int] = field(default_factory=list)
-    pairs_commune: list[int] = field(default_factory=list)
+    regions: list[str] = field(default_factory=list)  # "" until `assign_regions`
+    pairs_unit: list[np.ndarray] = field(default_factory=list)
+    pairs_commune: list[np.ndarray] = field(default_factory=list)
 
-    def add(self, level: str, code: str, members, *, phase_slug: str = "", region: str = "") -> None:
+    def add_grouped(self, level: str, labels: np.ndarray, *, keep: np.ndarray | None = None) -> None:
+        """One unit per distinct label of the communes (their région, département, zone), in code order."""
+        keep = np.ones(len(labels), dtype=bool) if keep is None else keep
+        names, inverse = np.unique(labels[keep], return_inverse=True)
+        offset = len(self.keys)
+        self.keys.extend((level, "", str(name)) for name in names)
+        self.regions.extend("" for _ in names)
+        self.pairs_unit.append(inverse + offset)
+        self.pairs_commune.append(np.flatnonzero(keep))
+
+    def add(self, level: str, code: str, members: list[int], *, phase_slug: str = "", region: str = "") -> None:
         unit = len(self.keys)
         self.keys.append((level, phase_slug, code))
         self.regions.append(region)
-        for commune in members:
-            self.pairs_unit.append(unit)
-            self.pairs_commune.append(commune)
+        self.pairs_unit.append(np.full(len(members), unit, dtype=np.int64))
+        self.pairs_commune.append(np.asarray(members, dtype=np.int64))
 
     def freeze(self) -> "Segments":
-        unit = np.asarray(self.pairs_unit, dtype=np.int64)
-        commune = np.asarray(self.pairs_commune, dtype=np.int64)
+        unit = np.concatenate(self.pairs_unit).astype(np.int64)
+        commune = np.concatenate(self.pairs_commune).astype(np.int64)
         order = np.argsort(unit, kind="stable")
         return Segments(len(self.keys), unit[order], commune[order])
+
+    def assign_regions(self, segments: "Segments", regions: np.ndarray, population: np.ndarray) -> None:
+        """A unit without a région of its own gets the one holding most of its population (for regional ranks)."""
+        names, region_of = np.unique(regions, return_inverse=True)
+        weights = np.zeros((self.size, len(names)))
+        np.add.at(weights, (segments.unit, region_of[segments.commune]), population[segments.commune] + 1e-9)
+        best = weights.argmax(axis=1)
+        has = weights.sum(axis=1) > 0
+        self.regions = [r or (str(names[best[u]]) if has[u] else "") for u, r in enumerate(self.regions)]
+
+    @property
+    def size(self) -> int:
+        return len(self.keys)
 
 
 @dataclass
@@ -211,50 +237,26 @@ class Segments:
         return out
 
 
-def majority_region(members: list[int], regions: np.ndarray, population: np.ndarray) -> str:
-    """The région holding most of the unit's population (its région for the regional rank)."""
-    if not members:
-        return ""
-    weights = defaultdict(float)
-    for commune in members:
-        weights[regions[commune]] += population[commune]
-    return max(sorted(weights), key=weights.get)
-
-
-def build_units(index: EditionIndex, codes: list[str], population: np.ndarray, zone_of: dict[str, str]) -> Units:
+def build_units(index: EditionIndex, codes: list[str], population: np.ndarray, zone_of: dict[str, str]):
+    """(units, segments): France, régions, départements, zones, EPCI, territories of each phase."""
     position = {code: i for i, code in enumerate(codes)}
-    regions = np.asarray([index.communes[c].region for c in codes], dtype=object)
+    regions = np.asarray([index.communes[c].region for c in codes])
     units = Units()
-
-    def add(level, code, members, phase_slug="", region=None):
-        members = sorted(position[c] for c in members if c in position)
-        units.add(
-            level,
-            code,
-            members,
-            phase_slug=phase_slug,
-            region=region if region is not None else majority_region(members, regions, population),
-        )
-
-    units.add(Level.FRANCE, FRANCE, range(len(codes)))
-    by_region, by_departement, by_zone = defaultdict(list), defaultdict(list), defaultdict(list)
-    for code in codes:
-        facts = index.communes[code]
-        by_region[facts.region].append(code)
-        by_departement[facts.departement].append(code)
-        if code in zone_of:
-            by_zone[zone_of[code]].append(code)
-    for region, members in sorted(by_region.items()):
-        add(Level.REGION, region, members, region=region)
-    for departement, members in sorted(by_departement.items()):
-        add(Level.DEPARTEMENT, departement, members)
-    for zone, members in sorted(by_zone.items()):
-        add(Level.ZONE_EMPLOI, zone, members)
+    units.add(Level.FRANCE, FRANCE, list(range(len(codes))))
+    units.add_grouped(Level.REGION, regions)
+    units.add_grouped(Level.DEPARTEMENT, np.asarray([index.communes[c].departement for c in codes]))
+    zones = np.asarray([zone_of.get(c, "") for c in codes])
+    units.add_grouped(Level.ZONE_EMPLOI, zones, keep=zones != "")
     for siren, members in sorted(index.epci_members.items()):
-        add(Level.EPCI, siren, members)
+        units.add(Level.EPCI, siren, [position[c] for c in members if c in position])
     for phase_slug, code, region, members in territory_members(index.year):
-        add(Level.TERRITORY, code, members, phase_slug=phase_slug, region=region)
-    return units
+        units.add(
+            Level.TERRITORY, code, [position[c] for c in members if c in position], phase_slug=phase_slug, region=region
+        )
+    segments = units.freeze()
+    units.regions = [key[2] if key[0] == Level.REGION else r for key, r in zip(units.keys, units.regions, strict=True)]
+    units.assign_regions(segments, regions, population)
+    return units, segments
 
 
 def territory_members(edition: int) -> list[tuple[str, str, str, list[str]]]:
@@ -297,19 +299,22 @@ class Carry:
         self.position = {code: i for i, code in enumerate(codes)}
         self.carriers: dict[int | None, Carrier] = {}
 
-    def carrier(self, year: int | None, source_codes: list[str]) -> Carrier:
+    def prepare(self, year: int | None, source_codes) -> None:
+        """Build the carrier of a COG year for every code it will be asked about (once)."""
+        known = self.carriers.get(year)
+        wanted = set(source_codes)
+        if known is None or not wanted <= known.position.keys():
+            self.carriers[year] = self._build(year, sorted(wanted | set(known.position if known else ())))
+
+    def carrier(self, year: int | None, source_codes) -> Carrier:
         if year not in self.carriers:
-            self.carriers[year] = self._build(year, source_codes)
-        carrier = self.carriers[year]
-        missing = [c for c in source_codes if c not in carrier.position]
-        if missing:  # codes of a later file on the same COG year: extend the carrier
-            self.carriers[year] = carrier = self._build(year, sorted(set(carrier.position) | set(source_codes)))
-        return carrier
+            self.prepare(year, source_codes)
+        return self.carriers[year]
 
     def _build(self, year: int | None, source_codes: list[str]) -> Carrier:
         source = self._source_index(year)
         targets, weights, position = [], [], {}
-        defusions, unmapped, fused = self.report["defusions"], self.report["unmapped"], self.report["fusions"]
+        defusions, unmapped, fused = [], [], {}
         for i, code in enumerate(sorted(set(source_codes))):
             position[code] = i
             found = self._images(code, source)
@@ -317,11 +322,14 @@ class Carry:
                 targets.append(self.position[next(iter(found))])
             else:
                 targets.append(-1)
-                (defusions if found else unmapped).setdefault(str(year), []).append(code)
+                (defusions if found else unmapped).append(code)
             facts = source.communes.get(code) if source else None
             weights.append(float(facts.population) if facts and facts.population else 1.0)
             if len(found) == 1 and next(iter(found)) != code:
-                fused.setdefault(str(year), {})[code] = next(iter(found))
+                fused[code] = next(iter(found))
+        for name, found in (("defusions", defusions), ("unmapped", unmapped), ("fusions", fused)):
+            if found:  # a carrier rebuilt for more codes replaces its year's report
+                self.report[name][str(year)] = found
         return Carrier(np.asarray(targets, dtype=np.int64), np.asarray(weights), position)
 
     def _source_index(self, year: int | None) -> EditionIndex | None:
@@ -344,28 +352,56 @@ class Carry:
 
     def onto_communes(self, year, values: dict[str, float], rule: str) -> np.ndarray:
         """One vintage's values by source code → values of the edition's communes (NaN: none)."""
-        carrier = self.carrier(year, list(values))
+        self.prepare(year, values)
+        carrier = self.carriers[year]
         src = np.full(len(carrier.position), np.nan)
-        for code, value in values.items():
-            src[carrier.position[code]] = value
-        keep = (carrier.target >= 0) & ~np.isnan(src)
-        target, value, weight = carrier.target[keep], src[keep], carrier.weight[keep]
-        size = len(self.codes)
-        count = np.bincount(target, minlength=size)
-        if rule == Aggregation.SUM:
-            total = np.bincount(target, weights=value, minlength=size)
-        else:
-            total = np.bincount(target, weights=value * weight, minlength=size)
-            weights = np.bincount(target, weights=weight, minlength=size)
-            total = np.divide(total, weights, out=np.zeros(size), where=weights > 0)
-        return np.where(count > 0, total, np.nan)
+        src[[carrier.position[code] for code in values]] = list(values.values())
+        return spread(carrier.target, src, carrier.weight, len(self.codes), rule)
 
 
-def zone_values_onto_communes(carry: Carry, composition, values: dict[str, float]) -> np.ndarray:
-    """Zone values → the communes of the composition's COG → the edition's communes (rates, weighted)."""
-    year, zone_of = composition
-    by_commune = {commune: values[zone] for commune, zone in zone_of.items() if zone in values}
-    return carry.onto_communes(year, by_commune, Aggregation.WEIGHTED_MEAN)
+def spread(target: np.ndarray, values: np.ndarray, weight: np.ndarray, size: int, rule: str) -> np.ndarray:
+    """Values of source items → the edition's communes they reach (target −1: none): summed, or averaged weighted."""
+    keep = (target >= 0) & ~np.isnan(values)
+    target, values, weight = target[keep], values[keep], weight[keep]
+    count = np.bincount(target, minlength=size)
+    if rule == Aggregation.SUM:
+        total = np.bincount(target, weights=values, minlength=size)
+    else:
+        weights = np.bincount(target, weights=weight, minlength=size)
+        total = np.divide(
+            np.bincount(target, weights=values * weight, minlength=size), weights, out=np.zeros(size), where=weights > 0
+        )
+    return np.where(count > 0, total, np.nan)
+
+
+@dataclass
+class ZoneCarrier:
+    """The communes of a zoning's composition, each with its zone and the edition's commune holding it."""
+
+    zones: dict[str, int]
+    zone_of_item: np.ndarray
+    target: np.ndarray
+    weight: np.ndarray
+
+    @classmethod
+    def build(cls, carry: "Carry", composition) -> "ZoneCarrier":
+        year, zone_of = composition
+        carrier = carry.carrier(year, list(zone_of))
+        zones = {zone: i for i, zone in enumerate(sorted(set(zone_of.values())))}
+        items = sorted(zone_of)
+        rows = [carrier.position[code] for code in items]
+        return cls(
+            zones,
+            np.asarray([zones[zone_of[c]] for c in items], dtype=np.int64),
+            carrier.target[rows],
+            carrier.weight[rows],
+        )
+
+    def onto_communes(self, values: dict[str, float], size: int) -> np.ndarray:
+        by_zone = np.full(len(self.zones) + 1, np.nan)  # the last slot: a zone of the file absent from the composition
+        by_zone[[self.zones.get(zone, len(self.zones)) for zone in values]] = list(values.values())
+        by_zone[-1] = np.nan
+        return spread(self.target, by_zone[self.zone_of_item], self.weight, size, Aggregation.WEIGHTED_MEAN)
 
 
 def latest_composition() -> tuple[int | None, dict[str, str]]:
@@ -375,20 +411,17 @@ def latest_composition() -> tuple[int | None, dict[str, str]]:
     return year, dict(ZoneCommune.objects.filter(geography_year=year).values_list("commune_code", "zone_code"))
 
 
-def zones_of_edition(carry: Carry, composition) -> dict[str, str]:
+def zones_of_edition(carry: Carry, zones: "ZoneCarrier | None") -> dict[str, str]:
     """Zone of each edition commune; a commune whose parts lay in two zones is reported and gets no zone unit."""
-    year, zone_of = composition
-    if not zone_of:
+    if zones is None:
         return {}
-    carrier = carry.carrier(year, list(zone_of))
-    zones = defaultdict(set)
-    for code, zone in zone_of.items():
-        target = carrier.target[carrier.position[code]]
-        if target >= 0:
-            zones[carry.codes[target]].add(zone)
-    straddling = sorted(code for code, found in zones.items() if len(found) > 1)
-    carry.report["straddling"] = straddling
-    return {code: next(iter(found)) for code, found in zones.items() if len(found) == 1}
+    keep = zones.target >= 0
+    pairs = np.unique(np.stack([zones.target[keep], zones.zone_of_item[keep]], axis=1), axis=0)
+    targets, counts = np.unique(pairs[:, 0], return_counts=True)
+    carry.report["straddling"] = sorted(carry.codes[t] for t in targets[counts > 1])
+    single = np.isin(pairs[:, 0], targets[counts == 1])
+    names = sorted(zones.zones, key=zones.zones.get)
+    return {carry.codes[t]: names[z] for t, z in pairs[single]}
 
 
 # -- aggregation --------------------------------------------------------------------------------------------------
@@ -403,21 +436,20 @@ class Series:
     coverage: np.ndarray
 
 
-def aggregate(segments: Segments, communes: np.ndarray, population: np.ndarray, rule: str) -> tuple:
-    """communes: communes × vintages (NaN = unknown) → (values, coverage), units × vintages."""
+def aggregate(segments: Segments, communes: np.ndarray, population: np.ndarray, rule: str, total) -> tuple:
+    """communes: communes × vintages (NaN = unknown) → (values, coverage), units × vintages; `total`: the units'
+    population. One pass over the units' communes for the three sums."""
     known = ~np.isnan(communes)
     weights = population[:, None]
-    total = segments.sum(np.broadcast_to(weights, communes.shape))
-    covered = segments.sum(weights * known)
-    counted = segments.sum(known.astype(float))
     filled = np.where(known, communes, 0.0)
+    width = communes.shape[1]
+    sums = segments.sum(np.hstack([filled if rule == Aggregation.SUM else filled * weights, weights * known, known]))
+    values, covered, counted = sums[:, :width], sums[:, width : 2 * width], sums[:, 2 * width :]
     with np.errstate(invalid="ignore", divide="ignore"):
-        values = segments.sum(filled if rule == Aggregation.SUM else filled * weights)
         if rule != Aggregation.SUM:
             values = values / covered
-        coverage = np.where(total > 0, covered / total, np.where(counted > 0, 1.0, 0.0))
-    values = np.where(counted > 0, values, np.nan)
-    return values, np.where(counted > 0, coverage, np.nan)
+        coverage = np.where(total > 0, covered / total, 1.0)
+    return np.where(counted > 0, values, np.nan), np.where(counted > 0, coverage, np.nan)
 
 
 def ratio(a: Series, b: Series, scale: float = 1.0) -> Series:
@@ -532,7 +564,7 @@ def read_values(inputs: Inputs) -> dict[tuple[str, str], list[tuple]]:
     return found
 
 
-def commune_matrix(carry, composition, indicator: Indicator, vintages, values) -> np.ndarray:
+def commune_matrix(carry, zones, indicator: Indicator, vintages, values) -> np.ndarray:
     """The indicator on the edition's communes, one column per vintage."""
     columns = []
     for vintage in vintages:
@@ -544,7 +576,7 @@ def commune_matrix(carry, composition, indicator: Indicator, vintages, values) -
             carried = carry.onto_communes(year, found, indicator.aggregation)
             column = np.where(np.isnan(column), carried, column)
         for found in by_level[Level.ZONE_EMPLOI].values():
-            carried = zone_values_onto_communes(carry, composition, found)
+            carried = zones.onto_communes(found, len(carry.codes))
             column = np.where(np.isnan(column), carried, column)
         if indicator.code in ZERO_WHEN_ABSENT:
             column = np.nan_to_num(column, nan=0.0)
@@ -570,17 +602,27 @@ def calculate(inputs: Inputs) -> Result:
     report = {"fusions": {}, "defusions": {}, "unmapped": {}, "straddling": [], "fingerprint": inputs.fingerprint}
     carry = Carry(index, codes, report)
     composition = latest_composition()
-    units = build_units(index, codes, population, zones_of_edition(carry, composition))
-    segments = units.freeze()
     values = read_values(inputs)
+    by_year = defaultdict(set)
+    by_year[composition[0]] |= set(composition[1])
+    for rows in values.values():
+        for level, code, _, year in rows:
+            if level == Level.COMMUNE:
+                by_year[year].add(code)
+    for year, found in by_year.items():
+        if found:
+            carry.prepare(year, found)
+    zones = ZoneCarrier.build(carry, composition) if composition[1] else None
+    units, segments = build_units(index, codes, population, zones_of_edition(carry, zones))
+    total = segments.sum(population[:, None])
     indicators = {i.code: i for i in Indicator.objects.filter(code__in=inputs.vintages).select_related()}
     series = {}
     for code, vintages in inputs.vintages.items():
         indicator = indicators[code]
         if indicator.aggregation in (Aggregation.NONE, Aggregation.RATIO):
             continue
-        matrix = commune_matrix(carry, composition, indicator, vintages, values)
-        series[code] = Series(vintages, *aggregate(segments, matrix, population, indicator.aggregation))
+        matrix = commune_matrix(carry, zones, indicator, vintages, values)
+        series[code] = Series(vintages, *aggregate(segments, matrix, population, indicator.aggregation, total))
     series.update(ratios(indicators, series))
     series.update(derive(series, france_row=0))
     report["regions"] = {

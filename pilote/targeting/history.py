@@ -1,0 +1,22 @@
+"""The audit trail of the targeting capability, in French."""
+
+from pilote.core.history import Vocabulary
+
+from .enums import MissingValues, Transformation
+
+VOCABULARY = Vocabulary(
+    actions={"method_version.create": "Nouvelle version de la méthode publiée"},
+    labels={
+        "number": "Version n°",
+        "transformation": "Transformation",
+        "missing_values": "Valeurs manquantes",
+        "weights": "Poids des indicateurs",
+        "thresholds": "Seuils d'alerte",
+        "notes": "Ce qui change",
+    },
+    choices={"transformation": dict(Transformation.choices), "missing_values": dict(MissingValues.choices)},
+    formats={
+        "weights": lambda value: " ; ".join(f"{k} : {v:g}" for k, v in sorted(value.items())),
+        "thresholds": lambda value: " ; ".join(f"{k} : {v:g}" for k, v in sorted(value.items())),
+    },
+)
