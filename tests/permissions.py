@@ -265,6 +265,8 @@ EXPECTATIONS: dict[str, Rule] = {
     "plans:governance_edit": team(TERRITORY),
     "plans:project_lead": team(TERRITORY),
     "plans:project_lead_change": team(TERRITORY),
+    # --- targeting ---
+    "targeting:method_edit": only(NATIONAL, contains="Nouvelle version de l'indice de fragilité"),
     # --- campaigns ---
     "campaigns:list": signed_in(setup=campaign, contains=_names_seen, excludes=_names_unseen),
     "campaigns:create": only(NATIONAL),
