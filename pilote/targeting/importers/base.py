@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.files import File
-from django.db import transaction
+from django.db import connection, transaction
 
 from pilote.core.uploads import MB, UploadRefused, XlsxLimits, open_xlsx, sheet_rows
 from pilote.territories.importers import PerimeterFileError, read_text
@@ -124,15 +124,19 @@ def _replace_values(dataset: Dataset, values: dict) -> None:
     indicators = dict(Indicator.objects.values_list("code", "pk"))
     for code, vintage, level in {(code, vintage, level) for code, vintage, level, _ in values}:
         SourceValue.objects.filter(indicator_id=indicators[code], vintage=vintage, level=level).delete()
-    SourceValue.objects.bulk_create(
-        (
-            SourceValue(
-                dataset=dataset, indicator_id=indicators[code], vintage=vintage, level=level, code=unit, value=value
-            )
-            for (code, vintage, level, unit), value in values.items()
-        ),
-        batch_size=2000,
-    )
+    rows = [
+        (dataset.pk, indicators[code], vintage, level, unit, value)
+        for (code, vintage, level, unit), value in values.items()
+    ]
+    insert_rows(SourceValue, ["dataset_id", "indicator_id", "vintage", "level", "code", "value"], rows)
+
+
+def insert_rows(model, columns: list[str], rows: list[tuple]) -> None:
+    """Tens of thousands of plain rows: one executemany through Django's cursor (placeholders `%s`, so it runs on
+    SQLite and PostgreSQL), without building a model instance for each — as geography and territories write."""
+    placeholders = ", ".join(["%s"] * len(columns))
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) VALUES ({placeholders})", rows)
 
 
 # --- reading -----------------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from .base import (
     Parsed,
     Report,
     find_header,
+    insert_rows,
     number,
     open_workbook,
     refuse_if,
@@ -150,19 +151,10 @@ def _write_zones(dataset: Dataset, names: dict[str, str], members: dict[str, tup
         elif existing[code].name != name:
             Zone.objects.filter(pk=existing[code].pk).update(name=name)
     ZoneCommune.objects.filter(zoning=ZONING, geography_year=dataset.geography_year).delete()
-    ZoneCommune.objects.bulk_create(
-        (
-            ZoneCommune(
-                dataset=dataset,
-                zoning=ZONING,
-                geography_year=dataset.geography_year,
-                commune_code=commune,
-                zone_code=zone,
-                zone_part_code=part,
-            )
-            for commune, (zone, part) in sorted(members.items())
-        ),
-        batch_size=5000,
+    insert_rows(
+        ZoneCommune,
+        ["dataset_id", "zoning", "geography_year", "commune_code", "zone_code", "zone_part_code"],
+        [(dataset.pk, ZONING, dataset.geography_year, c, zone, part) for c, (zone, part) in sorted(members.items())],
     )
 
 
