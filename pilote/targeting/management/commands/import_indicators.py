@@ -4,8 +4,9 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.progress import Progress
 
 from pilote.core import audit
-from pilote.core.sources import SourceError, fetch_named, is_at_hand, load_manifest, local_source
+from pilote.core.sources import SourceError, fetch_named, is_at_hand, load_manifest, local_source, sha256_of
 from pilote.targeting.importers import FILE_KINDS, SOURCES, ImportFileError, Outcome, population, write
+from pilote.targeting.models import Dataset
 
 
 class Command(BaseCommand):
@@ -41,7 +42,10 @@ class Command(BaseCommand):
             task = progress.add_task("Import des indicateurs", total=len(names))
             for name in names:
                 progress.update(task, description=SOURCES[name].title)
-                self._import(name, lambda name=name: SOURCES[name].parse(self._path(name)), dry_run)
+                if self._known(name):
+                    self.stdout.write(f"{name}: déjà importé (même empreinte SHA-256), rien n'a été lu ni écrit")
+                else:
+                    self._import(name, lambda name=name: SOURCES[name].parse(self._path(name)), dry_run)
                 progress.advance(task)
 
     def _at_hand(self, names: list[str]) -> list[str]:
@@ -54,6 +58,17 @@ class Command(BaseCommand):
             elif self.verbosity > 1:
                 self.stdout.write(f"{name}: not at hand (mirror, cache or node_modules), skipped")
         return kept
+
+    def _known(self, name: str) -> bool:
+        """Already imported: the manifest's checksum (or the edition file's) is a dataset's; nothing to read."""
+        source = SOURCES[name]
+        if source.is_population:
+            digest = (
+                sha256_of(population.communes_file(source.vintage)) if population.is_available(source.vintage) else ""
+            )
+        else:
+            digest = load_manifest()[name].sha256
+        return bool(digest) and Dataset.objects.filter(source=name, sha256=digest).exists()
 
     def _path(self, name: str) -> Path | None:
         if SOURCES[name].is_population:
