@@ -9,6 +9,7 @@ Defaults are `index.DEFAULT_THRESHOLDS`; a method version may set its own.
 
 from collections import defaultdict
 
+from . import catalogue as k
 from . import compute as c
 from .enums import AlertKind, Level
 from .index import thresholds_of
@@ -59,7 +60,7 @@ def values_by_unit(scoring: Scoring, indicator_code: str) -> dict[tuple, dict[st
 
 
 def unemployment_rises(scoring: Scoring, thresholds: dict) -> list[tuple]:
-    series = values_by_unit(scoring, c.UNEMPLOYMENT)
+    series = values_by_unit(scoring, k.UNEMPLOYMENT)
     france = series.pop((Level.FRANCE, "", c.FRANCE), {})
     if not france:
         return []
@@ -76,7 +77,7 @@ def unemployment_rises(scoring: Scoring, thresholds: dict) -> list[tuple]:
             change = values[last] - values[before]
             if change - france_change >= limit:
                 evidence = {
-                    "indicateur": c.UNEMPLOYMENT,
+                    "indicateur": k.UNEMPLOYMENT,
                     "depuis": before,
                     "jusqu_a": last,
                     "taux_avant": round(values[before], 2),
@@ -92,8 +93,8 @@ def unemployment_rises(scoring: Scoring, thresholds: dict) -> list[tuple]:
 def employment_falls(scoring: Scoring, thresholds: dict) -> list[tuple]:
     found = []
     for code, kind, limit in (
-        (c.INDUSTRIAL_JOBS, AlertKind.INDUSTRIAL_EMPLOYMENT_FALL, thresholds["industrial_jobs_fall_percent"]),
-        (c.SALARIED_JOBS, AlertKind.SALARIED_EMPLOYMENT_FALL, thresholds["salaried_jobs_fall_percent"]),
+        (k.INDUSTRIAL_JOBS, AlertKind.INDUSTRIAL_EMPLOYMENT_FALL, thresholds["industrial_jobs_fall_percent"]),
+        (k.SALARIED_JOBS, AlertKind.SALARIED_EMPLOYMENT_FALL, thresholds["salaried_jobs_fall_percent"]),
     ):
         series = values_by_unit(scoring, code)
         series.pop((Level.FRANCE, "", c.FRANCE), None)

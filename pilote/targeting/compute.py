@@ -29,7 +29,24 @@ from pilote.geography.models import Edition
 from pilote.geography.projection import EditionIndex, UnknownEdition, edition_index, map_commune
 from pilote.territories.models import Resolution
 
-from .enums import Aggregation, Direction, Level
+from .catalogue import (
+    BROWNFIELD_DENSITY,
+    BROWNFIELD_HA,
+    BROWNFIELD_HA_DENSITY,
+    BROWNFIELDS,
+    INDUSTRIAL_JOBS,
+    INDUSTRIAL_JOBS_CHANGE,
+    POPULATION,
+    POPULATION_CHANGE_5Y,
+    SALARIED_JOBS,
+    SALARIED_JOBS_CHANGE,
+    UNEMPLOYMENT,
+    UNEMPLOYMENT_GAP_1Y,
+    UNEMPLOYMENT_GAP_5Y,
+    UNEMPLOYMENT_MEAN,
+    ensure_catalogue,
+)
+from .enums import Aggregation, Level
 from .models import Computation, Dataset, Indicator, SourceValue, UnitValue, ZoneCommune
 
 FRANCE = "FR"
@@ -38,103 +55,10 @@ STORED_QUARTERS = 12
 READ_QUARTERS = 24
 STORED_YEARS = 6
 
-# Base indicators (tdata's catalogue owns their rows; the codes are the agreed ones).
-POPULATION = "population"
-UNEMPLOYMENT = "chomage"
-POVERTY = "pauvrete"
-BROWNFIELDS = "friches_sites"
-BROWNFIELD_HA = "friches_ha"
-SALARIED_JOBS = "emploi_salarie"
-INDUSTRIAL_JOBS = "emploi_industriel"
-
-# Derived indicators: defined here until the catalogue's DERIVED list holds them (see `ensure_derived_indicators`).
-POPULATION_CHANGE_5Y = "population_evol_5a"
-UNEMPLOYMENT_MEAN = "chomage_moyen_4t"
-UNEMPLOYMENT_GAP_1Y = "chomage_ecart_france_1a"
-UNEMPLOYMENT_GAP_5Y = "chomage_ecart_france_5a"
-BROWNFIELD_DENSITY = "friches_densite"
-BROWNFIELD_HA_DENSITY = "friches_ha_densite"
-SALARIED_JOBS_CHANGE = "emploi_salarie_evol"
-INDUSTRIAL_JOBS_CHANGE = "emploi_industriel_evol"
-
 # Counts whose file lists only the communes that have some: a commune absent from it has none.
 ZERO_WHEN_ABSENT = {BROWNFIELDS, BROWNFIELD_HA}
 # Units that are scored and ranked (régions and France are there for comparison).
 SCORED_LEVELS = (Level.TERRITORY, Level.EPCI, Level.ZONE_EMPLOI, Level.DEPARTEMENT)
-
-DERIVED = {
-    POPULATION_CHANGE_5Y: (
-        "Évolution de la population sur 5 ans",
-        "%",
-        Direction.HIGHER_IS_BETTER,
-        "Population municipale de la dernière année connue rapportée à celle de cinq ans plus tôt.",
-    ),
-    UNEMPLOYMENT_MEAN: (
-        "Taux de chômage (moyenne des 4 derniers trimestres)",
-        "%",
-        Direction.HIGHER_IS_WORSE,
-        "Taux de chômage localisé de la zone d'emploi de chaque commune, moyenne pondérée par la population, "
-        "lissé sur les quatre derniers trimestres.",
-    ),
-    UNEMPLOYMENT_GAP_1Y: (
-        "Évolution du chômage sur 1 an, écart à la France",
-        "points",
-        Direction.HIGHER_IS_WORSE,
-        "Variation sur un an du taux moyen des 4 derniers trimestres, moins la même variation pour la France.",
-    ),
-    UNEMPLOYMENT_GAP_5Y: (
-        "Évolution du chômage sur 5 ans, écart à la France",
-        "points",
-        Direction.HIGHER_IS_WORSE,
-        "Variation sur cinq ans du taux moyen des 4 derniers trimestres, moins la même variation pour la France.",
-    ),
-    BROWNFIELD_DENSITY: (
-        "Friches pour 10 000 habitants",
-        "sites",
-        Direction.HIGHER_IS_WORSE,
-        "Sites de Cartofriches rapportés à la population.",
-    ),
-    BROWNFIELD_HA_DENSITY: (
-        "Surface de friches pour 10 000 habitants",
-        "ha",
-        Direction.HIGHER_IS_WORSE,
-        "Hectares de friches de Cartofriches rapportés à la population.",
-    ),
-    SALARIED_JOBS_CHANGE: (
-        "Évolution de l'emploi salarié privé",
-        "%",
-        Direction.HIGHER_IS_BETTER,
-        "Effectifs salariés (URSSAF) de la dernière année rapportés à ceux de cinq ans plus tôt (ou de la "
-        "première année disponible).",
-    ),
-    INDUSTRIAL_JOBS_CHANGE: (
-        "Évolution de l'emploi industriel",
-        "%",
-        Direction.HIGHER_IS_BETTER,
-        "Effectifs salariés de l'industrie (URSSAF) de la dernière année rapportés à ceux de cinq ans plus tôt (ou "
-        "de la première année disponible).",
-    ),
-}
-
-
-def ensure_derived_indicators() -> None:
-    """The derived indicators in the catalogue, created once (idempotent)."""
-    for order, (code, (label, unit, direction, description)) in enumerate(DERIVED.items(), start=100):
-        Indicator.objects.get_or_create(
-            code=code,
-            defaults={
-                "label": label,
-                "unit": unit,
-                "direction": direction,
-                "description": description,
-                "source": "Calcul Pilote TI à partir des indicateurs publiés",
-                "published_on": Level.COMMUNE,
-                "aggregation": Aggregation.NONE,
-                "is_derived": True,
-                "decimals": 1,
-                "order": order,
-            },
-        )
 
 
 # -- vintages -----------------------------------------------------------------------------------------------------
@@ -687,7 +611,7 @@ def write(result: Result, *, by=None) -> Computation:
 
 def compute(edition: Edition | None = None, *, by=None) -> Computation:
     """Carry and aggregate every indicator on `edition` (default: the latest) and store it as a new computation."""
-    ensure_derived_indicators()
+    ensure_catalogue()
     edition = edition or latest_edition()
     result = calculate(inputs_of(edition))
     with transaction.atomic():

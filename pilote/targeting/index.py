@@ -20,6 +20,7 @@ from pilote.geography.models import CommuneContour, Epci
 from pilote.geography.projection import edition_index
 from pilote.territories.models import Resolution, ResolvedCommune
 
+from . import catalogue as k
 from . import compute as c
 from .enums import Direction, Level, MethodStatus, MissingValues, Transformation
 from .models import (
@@ -45,13 +46,13 @@ ZSCORE_CLIP = 3.0
 # Default weights of version 1 (ADR 0008): unemployment first (level, then its recent and 5-year drift against
 # France), poverty, demographic decline, industrial employment when URSSAF data is there, brownfields last.
 DEFAULT_WEIGHTS = {
-    c.UNEMPLOYMENT_MEAN: 0.25,
-    c.UNEMPLOYMENT_GAP_5Y: 0.15,
-    c.UNEMPLOYMENT_GAP_1Y: 0.10,
-    c.POVERTY: 0.20,
-    c.POPULATION_CHANGE_5Y: 0.15,
-    c.INDUSTRIAL_JOBS_CHANGE: 0.10,
-    c.BROWNFIELD_DENSITY: 0.05,
+    k.UNEMPLOYMENT_MEAN: 0.25,
+    k.UNEMPLOYMENT_GAP_5Y: 0.15,
+    k.UNEMPLOYMENT_GAP_1Y: 0.10,
+    k.POVERTY: 0.20,
+    k.POPULATION_CHANGE_5Y: 0.15,
+    k.INDUSTRIAL_JOBS_CHANGE: 0.10,
+    k.BROWNFIELD_DENSITY: 0.05,
 }
 # Shock thresholds, documented defaults (read by alerts.detect; a method version may change them).
 DEFAULT_THRESHOLDS = {
@@ -66,7 +67,7 @@ DEFAULT_THRESHOLDS = {
 
 def ensure_default_method() -> MethodVersion:
     """The default published method, `indice-fragilite` version 1 (idempotent)."""
-    c.ensure_derived_indicators()
+    k.ensure_catalogue()
     method, _ = Method.objects.get_or_create(
         slug=DEFAULT_SLUG,
         defaults={
@@ -79,9 +80,6 @@ def ensure_default_method() -> MethodVersion:
     if version is not None:
         return version
     indicators = dict(Indicator.objects.filter(code__in=DEFAULT_WEIGHTS).values_list("code", "id"))
-    missing = sorted(set(DEFAULT_WEIGHTS) - set(indicators))
-    if missing:  # a published version never changes: it is created with every indicator or not at all
-        raise LookupError(f"Catalogue des indicateurs incomplet (manque : {', '.join(missing)}) : importez-le d'abord.")
     with transaction.atomic():
         version = MethodVersion.objects.create(
             method=method,
@@ -217,8 +215,8 @@ def groups_of(computation: Computation, indicators: list[Indicator]) -> list[Gro
         codes = sorted(units)
         matrix = np.full((len(codes), len(indicators)), np.nan)
         for i, code in enumerate(codes):
-            for k, value in units[code].items():
-                matrix[i, k] = value
+            for column, value in units[code].items():
+                matrix[i, column] = value
         region_of = [regions.get(c.unit_key(level, phase_slug, code), "") for code in codes]
         groups.append(Group(level, phase_slug, codes, region_of, matrix))
     return groups

@@ -4,19 +4,11 @@ into 01002 between COG 2023 and COG 2026; CC Alpha = 01001 + 01002, CA Beta = 01
 import pytest
 
 from pilote.geography.projection import edition_index
+from pilote.targeting import catalogue as k
 from pilote.targeting import compute as c
-from pilote.targeting.enums import Aggregation, Direction, Level
+from pilote.targeting.enums import Level
 from pilote.targeting.models import Dataset, Indicator, SourceValue, ZoneCommune
 
-BASE = {
-    c.POPULATION: (Aggregation.SUM, Direction.NEUTRAL, Level.COMMUNE),
-    c.UNEMPLOYMENT: (Aggregation.WEIGHTED_MEAN, Direction.HIGHER_IS_WORSE, Level.ZONE_EMPLOI),
-    c.POVERTY: (Aggregation.WEIGHTED_MEAN, Direction.HIGHER_IS_WORSE, Level.COMMUNE),
-    c.BROWNFIELDS: (Aggregation.SUM, Direction.NEUTRAL, Level.COMMUNE),
-    c.BROWNFIELD_HA: (Aggregation.SUM, Direction.NEUTRAL, Level.COMMUNE),
-    c.SALARIED_JOBS: (Aggregation.SUM, Direction.NEUTRAL, Level.COMMUNE),
-    c.INDUSTRIAL_JOBS: (Aggregation.SUM, Direction.NEUTRAL, Level.COMMUNE),
-}
 # 2023 composition of the zones d'emploi
 ZONES = {"01001": "0001", "01002": "0001", "01003": "0001", "01004": "0002", "39001": "0002", "39002": "0003"}
 
@@ -25,20 +17,8 @@ class Data:
     """Writes datasets and values the way the importers do."""
 
     def __init__(self):
-        c.ensure_derived_indicators()
-        self.indicators = {}
-        for code, (rule, direction, level) in BASE.items():
-            self.indicators[code], _ = Indicator.objects.get_or_create(
-                code=code,
-                defaults={
-                    "label": code,
-                    "unit": "u",
-                    "source": "test",
-                    "direction": direction,
-                    "published_on": level,
-                    "aggregation": rule,
-                },
-            )
+        k.ensure_catalogue()
+        self.indicators = {i.code: i for i in Indicator.objects.all()}
         self.count = 0
 
     def values(self, code: str, vintage: str, values: dict, *, level=Level.COMMUNE, year=2023):
@@ -68,7 +48,7 @@ class Data:
         n = len(next(iter(by_zone.values())))
         for i in range(n):
             vintage = c.quarter_label(end - n + 1 + i)
-            self.values(c.UNEMPLOYMENT, vintage, {z: s[i] for z, s in by_zone.items()}, level=Level.ZONE_EMPLOI)
+            self.values(k.UNEMPLOYMENT, vintage, {z: s[i] for z, s in by_zone.items()}, level=Level.ZONE_EMPLOI)
 
 
 @pytest.fixture

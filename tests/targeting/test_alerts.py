@@ -1,6 +1,7 @@
 import pytest
 
 from pilote.targeting import alerts, index
+from pilote.targeting import catalogue as k
 from pilote.targeting import compute as c
 from pilote.targeting.enums import AlertKind, Level
 from pilote.targeting.models import Alert
@@ -9,12 +10,12 @@ from .conftest import make_version
 
 
 def scoring_of(version=None):
-    return index.score(c.compute(), version or make_version({c.POVERTY: 1.0}))
+    return index.score(c.compute(), version or make_version({k.POVERTY: 1.0}))
 
 
 def test_unemployment_rising_faster_than_france_raises_an_alert(data):
     data.zones()
-    data.values(c.POVERTY, "2019", {"01001": 10.0, "39002": 20.0})
+    data.values(k.POVERTY, "2019", {"01001": 10.0, "39002": 20.0})
     # zone 0003 (CC Gamma, ti-2701) up 2 points in 4 quarters; the others flat
     data.unemployment({"0001": [7.0] * 5, "0002": [7.0] * 5, "0003": [6.0, 6.5, 7.0, 7.5, 8.0]})
     found = alerts.detect(scoring_of())
@@ -33,15 +34,15 @@ def test_unemployment_rising_faster_than_france_raises_an_alert(data):
 
 def test_the_threshold_comes_from_the_method_version(data):
     data.zones()
-    data.values(c.POVERTY, "2019", {"01001": 10.0})
+    data.values(k.POVERTY, "2019", {"01001": 10.0})
     data.unemployment({"0001": [7.0] * 5, "0002": [7.0] * 5, "0003": [6.0, 6.5, 7.0, 7.5, 8.0]})
-    version = make_version({c.POVERTY: 1.0}, thresholds={"unemployment_rise_points": 1.5})
+    version = make_version({k.POVERTY: 1.0}, thresholds={"unemployment_rise_points": 1.5})
     assert alerts.detect(scoring_of(version)) == []
 
 
 def test_industrial_jobs_falling_past_the_threshold(data):
-    data.values(c.INDUSTRIAL_JOBS, "2023", {"01001": 1000, "01004": 100, "39001": 1000, "39002": 150})
-    data.values(c.INDUSTRIAL_JOBS, "2024", {"01001": 900, "01004": 100, "39001": 1000, "39002": 50})
+    data.values(k.INDUSTRIAL_JOBS, "2023", {"01001": 1000, "01004": 100, "39001": 1000, "39002": 150})
+    data.values(k.INDUSTRIAL_JOBS, "2024", {"01001": 900, "01004": 100, "39001": 1000, "39002": 50})
     found = alerts.detect(scoring_of())
     alerted = {(a.level, a.phase_slug, a.code) for a in found if a.kind == AlertKind.INDUSTRIAL_EMPLOYMENT_FALL}
     # CC Alpha: 1000 → 900 (−10 %); CC Gamma falls by 67 % but had fewer than 200 jobs: noise
@@ -54,7 +55,7 @@ def test_industrial_jobs_falling_past_the_threshold(data):
 
 def test_detecting_twice_creates_nothing_new(data):
     data.zones()
-    data.values(c.POVERTY, "2019", {"01001": 10.0})
+    data.values(k.POVERTY, "2019", {"01001": 10.0})
     data.unemployment({"0001": [7.0] * 5, "0002": [7.0] * 5, "0003": [6.0, 6.5, 7.0, 7.5, 8.0]})
     scoring = scoring_of()
     first = alerts.detect(scoring)

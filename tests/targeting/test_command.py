@@ -2,7 +2,7 @@ from io import StringIO
 
 from django.core.management import call_command
 
-from pilote.targeting import compute as c
+from pilote.targeting import catalogue as k
 from pilote.targeting.models import Alert, Computation, Scoring, UnitValue
 
 
@@ -14,7 +14,7 @@ def run() -> str:
 
 def test_compute_targeting_writes_once_then_says_nothing_is_new(data):
     data.zones()
-    data.values(c.POVERTY, "2019", {"01001": 10.0, "39002": 20.0})
+    data.values(k.POVERTY, "2019", {"01001": 10.0, "39002": 20.0})
     data.unemployment({"0001": [7.0] * 5, "0002": [7.0] * 5, "0003": [6.0, 6.5, 7.0, 7.5, 8.0]})
     first = run()
     assert "Indicateurs calculés sur le COG 2026" in first
@@ -31,7 +31,8 @@ def test_compute_targeting_writes_once_then_says_nothing_is_new(data):
     )
 
 
-def test_compute_targeting_without_the_catalogue_computes_but_does_not_score(mini_world):
+def test_compute_targeting_before_any_import_scores_nothing(mini_world):
     output = run()
-    assert "Indice non calculé. Catalogue des indicateurs incomplet (manque : pauvrete)" in output
-    assert Scoring.objects.count() == 0
+    assert "0 indicateur(s), 0 valeurs stockées" in output
+    assert "0 unités classées, 0 alerte(s)" in output
+    assert Scoring.objects.count() == 1

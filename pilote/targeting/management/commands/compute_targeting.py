@@ -25,11 +25,7 @@ class Command(BaseCommand):
         else:
             computation = c.compute(edition)
             self.describe(computation)
-        try:
-            version = index.ensure_default_method()
-        except LookupError as error:  # before the importers have run: the indicators are there, not the index
-            self.stdout.write(f"Indice non calculé. {error}")
-            return
+        version = index.ensure_default_method()
         is_new = not Scoring.objects.filter(computation=computation, method_version=version).exists()
         scoring = index.score(computation, version)
         found = alerts.detect(scoring)
