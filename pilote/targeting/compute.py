@@ -20,6 +20,7 @@ import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 from django.db import transaction
@@ -300,39 +301,53 @@ def spread(target: np.ndarray, values: np.ndarray, weight: np.ndarray, size: int
 
 @dataclass
 class ZoneCarrier:
-    """The communes of a zoning's composition, each with its zone and the edition's commune holding it."""
+    """The communes of a zoning's composition, each with its zone (and the regional part of an interregional zone,
+    whose own rate is used when the file gives one) and the edition's commune holding it."""
 
-    zones: dict[str, int]
+    zones: dict[str, int]  # zone and part codes → slot
     zone_of_item: np.ndarray
+    part_of_item: np.ndarray  # the empty slot when the commune is in no regional part
     target: np.ndarray
     weight: np.ndarray
 
     @classmethod
     def build(cls, carry: "Carry", composition) -> "ZoneCarrier":
-        year, zone_of = composition
+        year, zone_of, part_of = composition
         carrier = carry.carrier(year, list(zone_of))
-        zones = {zone: i for i, zone in enumerate(sorted(set(zone_of.values())))}
+        zones = {code: i for i, code in enumerate(sorted(set(zone_of.values()) | set(part_of.values())))}
         items = sorted(zone_of)
         rows = [carrier.position[code] for code in items]
+        empty = len(zones)
         return cls(
             zones,
             np.asarray([zones[zone_of[c]] for c in items], dtype=np.int64),
+            np.asarray([zones[part_of[c]] if part_of.get(c) else empty for c in items], dtype=np.int64),
             carrier.target[rows],
             carrier.weight[rows],
         )
 
     def onto_communes(self, values: dict[str, float], size: int) -> np.ndarray:
-        by_zone = np.full(len(self.zones) + 1, np.nan)  # the last slot: a zone of the file absent from the composition
-        by_zone[[self.zones.get(zone, len(self.zones)) for zone in values]] = list(values.values())
-        by_zone[-1] = np.nan
-        return spread(self.target, by_zone[self.zone_of_item], self.weight, size, Aggregation.WEIGHTED_MEAN)
+        empty = len(self.zones)  # the last slot: no part, or a code of the file absent from the composition
+        by_code = np.full(empty + 1, np.nan)
+        by_code[[self.zones.get(code, empty) for code in values]] = list(values.values())
+        by_code[empty] = np.nan
+        item = by_code[self.part_of_item]
+        item = np.where(np.isnan(item), by_code[self.zone_of_item], item)
+        return spread(self.target, item, self.weight, size, Aggregation.WEIGHTED_MEAN)
 
 
-def latest_composition() -> tuple[int | None, dict[str, str]]:
+def latest_composition() -> tuple[int | None, dict[str, str], dict[str, str]]:
+    """(COG year, zone of each commune, regional part of each commune of an interregional zone)."""
     year = ZoneCommune.objects.aggregate(year=Max("geography_year"))["year"]
     if year is None:
-        return None, {}
-    return year, dict(ZoneCommune.objects.filter(geography_year=year).values_list("commune_code", "zone_code"))
+        return None, {}, {}
+    rows = ZoneCommune.objects.filter(geography_year=year).values_list("commune_code", "zone_code", "zone_part_code")
+    zone_of, part_of = {}, {}
+    for commune, zone, part in rows:
+        zone_of[commune] = zone
+        if part:
+            part_of[commune] = part
+    return year, zone_of, part_of
 
 
 def zones_of_edition(carry: Carry, zones: "ZoneCarrier | None") -> dict[str, str]:
@@ -468,7 +483,9 @@ def inputs_of(edition: Edition) -> Inputs:
     vintages = {code: chosen_vintages(code, found) for code, found in sorted(pairs.items())}
     datasets = sorted(Dataset.objects.values_list("id", "sha256"))
     resolutions = sorted(Resolution.objects.current(edition.year).values_list("id", "computed_at"))
-    text = repr((edition.year, edition.checksum, vintages, datasets, [(i, str(t)) for i, t in resolutions]))
+    # The code is an input too: a computation made by another version of this module is not the same result.
+    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    text = repr((code, edition.year, edition.checksum, vintages, datasets, [(i, str(t)) for i, t in resolutions]))
     return Inputs(edition, vintages, [pk for pk, _ in datasets], hashlib.sha256(text.encode()).hexdigest())
 
 

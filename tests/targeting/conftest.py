@@ -32,13 +32,19 @@ class Data:
         )
         return dataset
 
-    def zones(self, composition=None, *, year=2023):
+    def zones(self, composition=None, *, year=2023, parts=None):
         self.count += 1
         dataset = Dataset.objects.create(
             source=f"ze-{self.count}", file_name="ze", sha256=f"{self.count:064d}", geography_year=year
         )
         ZoneCommune.objects.bulk_create(
-            ZoneCommune(dataset=dataset, geography_year=year, commune_code=k, zone_code=v)
+            ZoneCommune(
+                dataset=dataset,
+                geography_year=year,
+                commune_code=k,
+                zone_code=v,
+                zone_part_code=(parts or {}).get(k, ""),
+            )
             for k, v in (composition or ZONES).items()
         )
 

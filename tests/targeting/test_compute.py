@@ -81,6 +81,15 @@ def test_zone_rates_reach_communes_and_units_weighted_by_population(data):
     assert computation.report["straddling"] == []
 
 
+def test_the_rate_of_a_regional_part_is_used_where_the_file_gives_one(data):
+    data.zones(parts={"39001": "2702"})  # zone 0002 crosses régions 84 and 27: 39001 lies in its part 2702
+    data.unemployment({"0001": [5.0] * 4, "0002": [10.0] * 4, "0003": [7.0] * 4, "2702": [12.0] * 4})
+    computation = c.compute()
+    rate, _ = value(computation, k.UNEMPLOYMENT, Level.EPCI, "200000002", vintage="2023-T3")
+    assert rate == pytest.approx((420 * 10 + 510 * 12) / 930)
+    assert value(computation, k.UNEMPLOYMENT, Level.EPCI, "200000003", vintage="2023-T3") == (7.0, 1.0)
+
+
 def test_a_commune_whose_parts_lay_in_two_zones_is_reported_and_weighted(data):
     data.zones({**__import__("tests.targeting.conftest", fromlist=["ZONES"]).ZONES, "01003": "0002"})
     data.unemployment({"0001": [5.0] * 4, "0002": [10.0] * 4, "0003": [7.0] * 4})
