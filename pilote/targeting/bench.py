@@ -1,5 +1,7 @@
 """Section (k) of `make bench`: importing the zones d'emploi and unemployment workbooks (target ≤ 3 s together)."""
 
+import time
+
 from django.db import transaction
 
 from pilote.core.benchtools import BenchSection, Rollback, timer
@@ -19,17 +21,20 @@ class ImportBench(BenchSection):
     def run(self, runs: int) -> None:
         self.section("(k) import of the ZE2020 composition and the local unemployment workbooks")
         paths = {name: fetch_named(name) for name in WORKBOOKS}
-        total = 0.0
+        total = cpu = 0.0
         try:
             with transaction.atomic():
                 Dataset.objects.filter(source__in=WORKBOOKS).delete()
                 for name in WORKBOOKS:
+                    started = time.process_time()
                     with timer() as elapsed:
                         outcome = write(SOURCES[name].parse(paths[name]))
-                    total += elapsed()
+                    total, cpu = total + elapsed(), cpu + time.process_time() - started
                     report = outcome.parsed.report
                     self.row(f"{name}: {report.read} rows read, {report.mapped} kept", f"{elapsed():.2f} s")
                 raise Rollback
         except Rollback:
             pass
+        # On a machine shared with other work the wall clock stretches; the CPU time of this process does not.
+        self.row("both workbooks: CPU time of this process", f"{cpu:.2f} s", f"target ≤ {TARGET_SECONDS} s", cpu <= 3)
         self.row("both workbooks, read and written", f"{total:.2f} s", f"target ≤ {TARGET_SECONDS} s", total <= 3)
