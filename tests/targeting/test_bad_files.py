@@ -133,3 +133,22 @@ def test_an_unemployment_zone_unknown_to_the_imported_zoning_is_refused(tmp_path
         call_command("import_indicators", file=path, kind="chomage")
 
     assert (Dataset.objects.count(), SourceValue.objects.count()) == (1, 0)  # only the zoning
+
+
+@pytest.mark.parametrize(
+    ("kind", "options", "message"),
+    [
+        ("friches", ["--edition", "2024"], "millésime de l'inventaire requis"),
+        ("friches", ["--vintage", "2025-06"], r"millésime du COG des codes communes requis \(option --edition\)"),
+        ("urssaf", [], r"millésime du COG des codes communes requis \(option --edition\)"),
+    ],
+)
+def test_a_file_given_by_hand_must_say_what_the_manifest_would(kind, options, message, tmp_path):
+    path = f.write_brownfields(tmp_path / "x.csv", [("01001", "friche sans projet", "100", "")])
+    if kind == "urssaf":
+        path = f.write_urssaf(tmp_path / "x.csv", [("01001", "2511Z Métal", {"2019": (1, 2)})])
+
+    with pytest.raises(CommandError, match=message):
+        call_command("import_indicators", "--file", str(path), "--kind", kind, *options)
+
+    assert Dataset.objects.count() == 0

@@ -23,15 +23,13 @@ class Source:
     takes: tuple[str, ...] = ()  # the keyword options its reader takes, among vintage and geography_year
     is_population: bool = False
 
-    @property
-    def is_in_manifest(self) -> bool:
-        return not self.is_population
-
     def parse(self, path: Path | None, *, source: str = "", vintage: str = "", geography_year: int | None = None):
         """Read the file (`source`: the name it is recorded under, the manifest's by default)."""
         if self.is_population:
             return self.read(self.vintage)
-        given = {"vintage": vintage or self.vintage, "geography_year": geography_year or self.geography_year}
+        if not source:  # the manifest's copy: its vintage and COG are known; a file given by hand says its own
+            vintage, geography_year = vintage or self.vintage, geography_year or self.geography_year
+        given = {"vintage": vintage, "geography_year": geography_year}
         return self.read(path, source or self.name, **{name: given[name] for name in self.takes})
 
 

@@ -34,7 +34,15 @@ LEFT_OUT = {
 SQUARE_METRES_PER_HECTARE = 10_000
 
 
+def require_edition(path: Path, geography_year: int | None) -> None:
+    if geography_year is None:
+        raise ImportFileError(f"{path.name} : millésime du COG des codes communes requis (option --edition)")
+
+
 def parse_brownfields(path: Path, source: str, *, vintage: str, geography_year: int | None) -> Parsed:
+    require_edition(path, geography_year)
+    if not re.match(r"^\d{4}(-\d{2})?$", vintage):
+        raise ImportFileError(f"{path.name} : millésime de l'inventaire requis (AAAA ou AAAA-MM, option --vintage)")
     _, rows = csv_table(path, ["comm_insee", "site_statut", "site_surface"], delimiter=",")
     sites, hectares, problems, report = Counter(), defaultdict(float), [], Report(read=len(rows))
     for line, row in rows:
@@ -77,6 +85,7 @@ INDUSTRY = range(5, 40)  # NAF divisions 05–39: sections B, C, D, E
 
 
 def parse_urssaf(path: Path, source: str, *, geography_year: int | None) -> Parsed:
+    require_edition(path, geography_year)
     header, rows = csv_table(path, ["Code commune"], delimiter=";")
     sector = next((c for c in APE_COLUMNS if c in header), None)
     if sector is None:
@@ -143,6 +152,7 @@ ABSENT = {"s": "valeur soumise au secret statistique (« s »)", "nd": "valeur n
 
 
 def parse_dossier_complet(path: Path, source: str, *, geography_year: int | None) -> Parsed:
+    require_edition(path, geography_year)
     header, rows = csv_table(path, ["CODGEO"], delimiter=";")
     columns = _dossier_columns(header)
     if not columns:
