@@ -48,6 +48,7 @@ from .catalogue import (
     ensure_catalogue,
 )
 from .enums import Aggregation, Level
+from .importers.base import insert_rows
 from .models import Computation, Dataset, Indicator, SourceValue, UnitValue, ZoneCommune
 
 FRANCE = "FR"
@@ -607,22 +608,14 @@ def write(result: Result, *, by=None) -> Computation:
         kept = stored_vintages(series.vintages)
         offset = len(series.vintages) - len(kept)
         for j, vintage in enumerate(kept, start=offset):
-            column, coverage = series.values[:, j], series.coverage[:, j]
-            for u, (level, phase_slug, unit) in enumerate(result.keys):
-                value = column[u]
-                rows.append(
-                    UnitValue(
-                        computation=computation,
-                        indicator_id=indicators[code],
-                        vintage=vintage,
-                        level=level,
-                        phase_slug=phase_slug,
-                        code=unit,
-                        value=None if np.isnan(value) else float(value),
-                        coverage=None if np.isnan(coverage[u]) else round(float(coverage[u]), 4),
-                    )
-                )
-    UnitValue.objects.bulk_create(rows, batch_size=5000)
+            values = [None if np.isnan(v) else float(v) for v in series.values[:, j]]
+            coverage = [None if np.isnan(v) else round(float(v), 4) for v in series.coverage[:, j]]
+            rows.extend(
+                (computation.pk, indicators[code], vintage, level, phase_slug, unit, values[u], coverage[u])
+                for u, (level, phase_slug, unit) in enumerate(result.keys)
+            )
+    columns = ["computation_id", "indicator_id", "vintage", "level", "phase_slug", "code", "value", "coverage"]
+    insert_rows(UnitValue, columns, rows)
     return computation
 
 
