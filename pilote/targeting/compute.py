@@ -565,6 +565,7 @@ def calculate(inputs: Inputs) -> Result:
             continue
         matrix = commune_matrix(carry, zones, indicator, vintages, values)
         series[code] = Series(vintages, *aggregate(segments, matrix, population, indicator.aggregation, total))
+        publish_zone_values(series[code], units.keys, code, values)
     series.update(ratios(indicators, series))
     series.update(derive(series, france_row=0))
     report["regions"] = {
@@ -573,6 +574,17 @@ def calculate(inputs: Inputs) -> Result:
     report["fusions_count"] = sum(len(v) for v in report["fusions"].values())
     report["fusions"] = {year: dict(sorted(found.items())[:50]) for year, found in report["fusions"].items()}
     return Result(inputs, units.keys, units.regions, series, report)
+
+
+def publish_zone_values(series: Series, keys, code: str, values) -> None:
+    """A zone d'emploi keeps the value published for it (its aggregate from communes differs where regional parts
+    have their own rates, or where a commune straddles two zones)."""
+    row_of = {key[2]: u for u, key in enumerate(keys) if key[0] == Level.ZONE_EMPLOI}
+    for j, vintage in enumerate(series.vintages):
+        for level, unit, value, _ in values[code, vintage]:
+            if level == Level.ZONE_EMPLOI and unit in row_of:
+                series.values[row_of[unit], j] = value
+                series.coverage[row_of[unit], j] = 1.0
 
 
 def ratios(indicators: dict[str, Indicator], series: dict[str, Series]) -> dict[str, Series]:

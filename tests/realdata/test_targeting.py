@@ -150,3 +150,23 @@ def test_territory_rates_equal_a_recomputation_from_the_workbooks(computation):
         members = list(ResolvedCommune.objects.filter(resolution=resolution).values_list("code", flat=True))
         expected = recomputed(members, rates, zone_of, communes_2026, communes_2023)
         assert stored[code] == pytest.approx(expected, rel=1e-9), code
+
+
+def test_a_zone_keeps_the_rate_of_the_workbook(computation):
+    rates = workbook_rates()
+    stored = unemployment(computation, Level.ZONE_EMPLOI)
+    assert len(stored) >= 290
+    assert all(stored[code] == rates[code] for code in stored)
+
+
+def test_candidates_lie_outside_phase_two_with_their_nearest_territory(db):
+    from pilote.targeting import index
+
+    scoring = index.latest_scoring()
+    found = index.candidates(scoring)
+    inside = index.programme_communes(2026)
+    members = defaultdict(set)
+    for siren, commune in EpciMembership.objects.filter(edition_id=2026).values_list("epci__siren", "commune__code"):
+        members[siren].add(commune)
+    assert found and all(not members[c.siren] & inside for c in found)
+    assert all(c.nearest_code and c.distance_km < 300 for c in found if not c.region_code.startswith("0"))

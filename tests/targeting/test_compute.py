@@ -88,6 +88,8 @@ def test_the_rate_of_a_regional_part_is_used_where_the_file_gives_one(data):
     rate, _ = value(computation, k.UNEMPLOYMENT, Level.EPCI, "200000002", vintage="2023-T3")
     assert rate == pytest.approx((420 * 10 + 510 * 12) / 930)
     assert value(computation, k.UNEMPLOYMENT, Level.EPCI, "200000003", vintage="2023-T3") == (7.0, 1.0)
+    # the zone keeps its published rate, not the mean of its communes
+    assert value(computation, k.UNEMPLOYMENT, Level.ZONE_EMPLOI, "0002", vintage="2023-T3") == (10.0, 1.0)
 
 
 def test_a_commune_whose_parts_lay_in_two_zones_is_reported_and_weighted(data):
