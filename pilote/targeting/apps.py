@@ -6,3 +6,5 @@ class TargetingConfig(AppConfig):
     label = "targeting"
     verbose_name = "Ciblage des territoires"
     # What the app contributes to the others, read through pilote.core.registry (filled as the capability grows).
+    bench_sections = {"k": "pilote.targeting.bench.ImportBench", "l": "pilote.targeting.bench.TargetingBench"}
+    history_vocabularies = ("pilote.targeting.history.VOCABULARY",)

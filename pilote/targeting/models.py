@@ -183,6 +183,10 @@ class UnitValue(models.Model):
         indexes = [models.Index(fields=["computation", "level", "phase_slug", "code"])]
 
 
+class ImmutableMethod(Exception):
+    """A published method version is never changed: a change is a new version, and past scores keep theirs."""
+
+
 class Method(models.Model):
     """A published way of reading the indicators, e.g. the fragility index; its versions carry the content."""
 
@@ -229,6 +233,20 @@ class MethodVersion(models.Model):
     def __str__(self):
         return f"{self.method} — version {self.number}"
 
+    CONTENT = ("method_id", "number", "status", "transformation", "missing_values", "thresholds", "notes")
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            stored = MethodVersion.objects.filter(pk=self.pk, status=MethodStatus.PUBLISHED).values(*self.CONTENT)
+            stored = stored.first()
+            if stored is not None and any(stored[name] != getattr(self, name) for name in self.CONTENT):
+                raise ImmutableMethod(f"{self} est publiée : une modification est une nouvelle version.")
+        super().save(*args, **kwargs)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == MethodStatus.PUBLISHED
+
 
 class MethodWeight(models.Model):
     version = models.ForeignKey(MethodVersion, on_delete=models.CASCADE, related_name="weights")
@@ -240,6 +258,18 @@ class MethodWeight(models.Model):
             models.UniqueConstraint(fields=["version", "indicator"], name="method_weight_unique"),
             models.CheckConstraint(condition=Q(weight__gt=0), name="method_weight_positive"),
         ]
+
+    def save(self, *args, **kwargs):
+        self.refuse_if_published()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self.refuse_if_published()
+        return super().delete(*args, **kwargs)
+
+    def refuse_if_published(self):
+        if MethodVersion.objects.filter(pk=self.version_id, status=MethodStatus.PUBLISHED).exists():
+            raise ImmutableMethod("Les poids d'une version publiée ne changent plus : créez une nouvelle version.")
 
 
 class Scoring(models.Model):

@@ -46,6 +46,8 @@ BUILD_INPUTS = (
     "pilote/geography/projection.py",
     "pilote/territories/importers.py",
     "pilote/territories/resolution.py",
+    "pilote/targeting/catalogue.py",
+    "pilote/targeting/importers/*.py",
     "data/manifest.toml",
     "package-lock.json",
 )

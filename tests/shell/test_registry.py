@@ -19,6 +19,7 @@ from pilote.plans import demo as plans_demo
 from pilote.plans import views as plans_views
 from pilote.shell import bench_load, bench_pages, bench_transfer
 from pilote.shell.management.commands import bench as bench_command
+from pilote.targeting import bench as targeting_bench
 from pilote.territories import bench as territories_bench
 from tests.core.factories import user_with_role
 
@@ -46,6 +47,8 @@ def test_the_registry_collects_the_bench_sections_sorted_by_letter():
         "h": plans_bench.PlanBench,
         "i": bench_load.LoadBench,
         "j": bench_transfer.TransferBench,
+        "k": targeting_bench.ImportBench,
+        "l": targeting_bench.TargetingBench,
     }
 
 

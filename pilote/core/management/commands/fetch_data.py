@@ -8,6 +8,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         for source in load_manifest().values():
+            if not source.is_reviewed:
+                self.stdout.write(f"--  {source.name}  skipped: no reviewed SHA-256 in the manifest yet")
+                continue
             try:
                 path = fetch(source)
             except SourceError as exc:

@@ -16,5 +16,9 @@ class Command(BaseCommand):
         call_command("import_contours", verbosity=verbosity)
         call_command("import_territories", verbosity=verbosity)
         call_command("resolve_perimeters", verbosity=verbosity)
+        # The indicators' files the mirror (or cache) holds; the others (URSSAF, dossier complet) are skipped quietly.
+        call_command("import_indicators", available=True, verbosity=verbosity)
+        # -- targeting (issue 10): the computation, the index and the alerts, after the importers --
+        call_command("compute_targeting", verbosity=verbosity)
         if settings.DEMO_MODE:
             call_command("seed_demo", verbosity=verbosity)
