@@ -1,6 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import events
 
 app_name = "targeting"
 # Public diagnosis pages (ranking, map, method, a territory's diagnosis) and, behind roles, alerts and declared
 # industrial events. Mounted at /ciblage/ (config/urls.py).
-urlpatterns: list = []
+urlpatterns: list = [
+    # --- declared industrial events (views/events.py) ---
+    path("evenements/", events.events, name="events"),
+    path("evenements/declarer/", events.event_create, name="event_create"),
+    path("evenements/<int:pk>/", events.event_detail, name="event"),
+    path("evenements/<int:pk>/modifier/", events.event_edit, name="event_edit"),
+    # --- end of declared industrial events ---
+]

@@ -1,0 +1,18 @@
+"""The audit trail of targeting in French: declared industrial events."""
+
+from pilote.core.formats import day
+from pilote.core.history import Vocabulary, field_labels
+
+from .enums import EventKind
+from .models import IndustrialEvent
+
+VOCABULARY = Vocabulary(
+    actions={
+        "targeting.event_declare": "Événement industriel déclaré",
+        "targeting.event_change": "Événement industriel modifié",
+    },
+    labels=field_labels(IndustrialEvent, commune_code="Commune (code INSEE)"),
+    choices={"kind": dict(EventKind.choices)},
+    formats={"occurred_on": day},
+)
+history = VOCABULARY.history
