@@ -180,7 +180,7 @@ class ShockFromEvidenceForm(ShockForm):
         return data
 
     @transaction.atomic
-    def save(self, actor) -> ShockDesignation:
+    def save(self, actor, *, is_demo: bool = False) -> ShockDesignation:
         evidence = {"events": [event_evidence(event) for event in self.events]}
         if self.alert is not None:
             alert = (
@@ -192,7 +192,7 @@ class ShockFromEvidenceForm(ShockForm):
                 raise EditConflict(f"Cette alerte a été suivie entre-temps : {alert.get_status_display()}.")
             evidence["alert"] = alert_evidence(alert)
         shock = ShockDesignation.objects.create(
-            decided_by=actor, alert=self.alert, evidence=evidence, **self.cleaned_data
+            decided_by=actor, alert=self.alert, evidence=evidence, is_demo=is_demo, **self.cleaned_data
         )
         shock.events.set(self.events)
         if self.alert is not None:
