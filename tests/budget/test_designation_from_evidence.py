@@ -117,3 +117,13 @@ def test_the_budget_rule_reads_the_designation(client, national):
     found = alert()
     client.post(reverse("budget:designation_from_alert", args=[found.pk]), designation())
     assert ShockDesignation.objects.active_on(datetime.date(2025, 6, 1)).get().territory == nouveau_jura()
+
+
+def test_the_list_of_designations_shows_their_evidence(client, national):
+    found = alert()
+    client.post(reverse("budget:designation_from_alert", args=[found.pk]), designation())
+    closure = event(commune="39002", company="Fonderie du Jura")
+    client.post(reverse("budget:designation_from_events"), designation() | {"e": [closure.pk]})
+    body = text(client.get(reverse("budget:shocks")))
+    assert "Alerte : hausse du chômage plus rapide qu'en France (ti-2701, 2023-T3, Indice de fragilité" in body
+    assert "Événement déclaré : Fonderie du Jura (fermeture de site, 39002)" in body
