@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import events
+from .views import alert_actions, events
 
 app_name = "targeting"
 # Public diagnosis pages (ranking, map, method, a territory's diagnosis) and, behind roles, alerts and declared
@@ -12,4 +12,7 @@ urlpatterns: list = [
     path("evenements/<int:pk>/", events.event_detail, name="event"),
     path("evenements/<int:pk>/modifier/", events.event_edit, name="event_edit"),
     # --- end of declared industrial events ---
+    # --- following up an alert (views/alert_actions.py) ---
+    path("alertes/<int:pk>/suite/", alert_actions.alert_follow_up, name="alert_follow_up"),
+    # --- end of following up an alert ---
 ]

@@ -53,6 +53,7 @@ EXPECTATIONS: dict = {
     "targeting:event": Rule(_event_answer, _event, contains="Usine de l&#x27;Ain"),
     "targeting:event_edit": Rule(_event_answer, _event, post=lambda role, code: _event_answer(role, code, ok=400)),
     "budget:designation_from_alert": only(NATIONAL, _alert, post=_empty_post(NATIONAL), contains="Alerte :"),
+    "targeting:alert_follow_up": only(NATIONAL, _alert, post=_empty_post(NATIONAL), contains="Écarter l'alerte"),
     # Without ?e=…: the page says to choose events (400) — tests/budget/test_designation_from_evidence.py has them.
     "budget:designation_from_events": Rule(
         lambda role, code: LOGIN if role == "anonymous" else (400 if role in NATIONAL else 403),
