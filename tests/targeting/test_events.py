@@ -146,3 +146,11 @@ def test_region_reviewer_gets_404_for_an_event_of_another_region(client, people)
     saved = event(commune="01002")
     client.force_login(people["region27"])
     assert client.get(reverse("targeting:event", args=[saved.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_menu_shows_the_events_to_whom_may_declare_them(client, people):
+    link = ">Événements industriels</a>"
+    for who, shown in (("dep39", True), ("region84", True), ("anct", True), ("operator", False), ("team", False)):
+        client.force_login(people[who])
+        assert (link in client.get("/").content.decode()) is shown, who
