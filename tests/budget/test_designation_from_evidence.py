@@ -127,3 +127,17 @@ def test_the_list_of_designations_shows_their_evidence(client, national):
     body = text(client.get(reverse("budget:shocks")))
     assert "Alerte : hausse du chômage plus rapide qu'en France (ti-2701, 2023-T3, Indice de fragilité" in body
     assert "Événement déclaré : Fonderie du Jura (fermeture de site, 39002)" in body
+
+
+def test_the_page_from_events_reads_as_many_queries_for_one_or_five_events(client, national):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    events = [event(commune="39002", company=f"Atelier {n}") for n in range(5)]
+    url = reverse("budget:designation_from_events")
+    client.get(url + f"?e={events[0].pk}")
+    with CaptureQueriesContext(connection) as one:
+        client.get(url + f"?e={events[0].pk}")
+    with CaptureQueriesContext(connection) as five:
+        assert "Atelier 4" in text(client.get(url + "?" + "&".join(f"e={e.pk}" for e in events)))
+    assert len(five.captured_queries) == len(one.captured_queries)
