@@ -4,6 +4,7 @@ the computation and the index are not needed to read them."""
 import datetime
 
 from pilote.core.models import User
+from pilote.geography.models import Commune
 from pilote.targeting.enums import AlertKind, EventKind, Level, MethodStatus
 from pilote.targeting.models import Alert, Computation, IndustrialEvent, Method, MethodVersion, Score, Scoring
 
@@ -44,8 +45,6 @@ def alert(*, code: str = "ti-2701", level: str = Level.TERRITORY, version: Metho
 
 
 def event(*, commune: str = "39002", by: User | None = None, **values) -> IndustrialEvent:
-    from pilote.geography.models import Commune
-
     place = Commune.objects.of(2026).filter(code=commune).values("departement_code", "region_code").first()
     defaults = {
         "company": "Fonderie du Jura",
