@@ -386,3 +386,8 @@ EXPECTATIONS: dict[str, Rule] = {
 from tests.budget import perm_envelopes, perm_follow, perm_scenarios  # noqa: E402
 
 EXPECTATIONS |= perm_envelopes.EXPECTATIONS | perm_scenarios.EXPECTATIONS | perm_follow.EXPECTATIONS
+
+# --- targeting: declared events, and the designations made from them (budget) ----------------------------------------
+from tests.targeting import perm_events  # noqa: E402
+
+EXPECTATIONS |= perm_events.EXPECTATIONS

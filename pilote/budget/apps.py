@@ -10,7 +10,7 @@ class BudgetConfig(AppConfig):
     # What the app contributes to the others, read through pilote.core.registry.
     page_sections = ("pilote.budget.dashboard.territory_money_section",)
     sheet_sections = ("pilote.budget.dashboard.territory_sheet_money_section",)
-    demo_seeds = ("pilote.budget.demo.seed",)
+    demo_seeds = ("pilote.budget.demo.seed", "pilote.budget.demo_evidence.seed")
     bench_sections = {"g": "pilote.budget.bench.BudgetBench"}
     project_lead_checks = ("pilote.budget.models.rules.project_lead_funding_refusal",)
     menu_items = (MenuItem("Budget", "budget:dashboard", visible_to="pilote.budget.perms.can_view_budget"),)

@@ -67,4 +67,5 @@ class ScenarioRule(models.TextChoices):
     PER_TERRITORY = "territoire", "Part égale par territoire"
     PER_POPULATION = "population", "Selon la population des territoires"
     PER_FRAGILITY = "fragilite", "Territoires désignés pour un choc industriel dans l'année"
+    PER_FRAGILITY_INDEX = "indice", "Selon l'indice de fragilité (version de méthode choisie)"
     FIXED = "fixe", "Montants fixés par région"

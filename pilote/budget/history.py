@@ -52,6 +52,9 @@ VOCABULARY = Vocabulary(
         applied_at="Appliqué le",
         envelopes="Enveloppes",
         lines="Lignes",
+        fragility_method="Version de l'indice de fragilité",
+        alert="Alerte à l'origine",
+        events="Événements déclarés",
     ),
     choices={
         "status": dict(CommitmentStatus.choices),

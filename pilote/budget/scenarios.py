@@ -8,6 +8,14 @@ Territories considered for a year: those active in it (`Territory.is_active_in`:
 on its 1 January; ADR 0005), attached to their région by `Territory.region_code`. Populations are those of each
 territory's current perimeter resolved on `settings.DEFAULT_EDITION` (`Resolution.objects.current`); a territory
 without a resolution there weighs 0.
+
+« Selon l'indice de fragilité » (ScenarioRule.PER_FRAGILITY_INDEX): each territory active in the year weighs
+1 + (s − s_min) / (s_max − s_min), s being its score in the latest scoring of the scenario's method version
+(`Scenario.fragility_method`) and s_min, s_max the lowest and highest scores of the territories active that year. So
+every territory counts at least as much as under « part égale par territoire » and the most fragile counts twice as
+much as the least fragile, linearly in between, whatever the scale of the scores (ranks or standardised scores give
+the same weights up to that scale). A territory without a score in that scoring counts 1, like the least fragile, and
+the scenario says how many there are. A région weighs the sum of its territories' weights.
 """
 
 import json
@@ -24,6 +32,8 @@ from django.utils import timezone
 
 from pilote.core.audit import record
 from pilote.core.versioning import check_revision
+from pilote.targeting.enums import Level
+from pilote.targeting.models import Score, Scoring
 from pilote.territories.figures import region_names
 from pilote.territories.models import Resolution, Territory
 
@@ -62,11 +72,15 @@ def whole_euros(amount: Decimal) -> Decimal:
 
 @dataclass
 class Weights:
-    """What each région weighs in a year, per rule (territories, population, designated territories)."""
+    """What each région weighs in a year, per rule (territories, population, designated territories, and the
+    fragility index of each method version asked for: key (rule, version id))."""
 
     per_rule: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(int)))
+    unscored: dict[int, int] = field(default_factory=dict)  # method version id → active territories without a score
 
-    def of(self, rule: str) -> dict[str, int]:
+    def of(self, rule: str, method_version: int | None = None) -> dict[str, int]:
+        if rule == ScenarioRule.PER_FRAGILITY_INDEX:
+            return self.per_rule[rule, method_version]
         return self.per_rule[rule]
 
     @property
@@ -74,8 +88,9 @@ class Weights:
         return set(self.per_rule[ScenarioRule.PER_TERRITORY])
 
 
-def load_weights(years: set[int]) -> dict[int, Weights]:
-    """The régions' weights for each of `years`. Three queries, whatever the number of years and territories."""
+def load_weights(years: set[int], method_versions: set[int] = frozenset()) -> dict[int, Weights]:
+    """The régions' weights for each of `years` (and the fragility index of each of `method_versions`). Three
+    queries, two more with method versions, whatever the number of years, versions and territories."""
     weights = {year: Weights() for year in years}
     if not years:
         return weights
@@ -83,7 +98,7 @@ def load_weights(years: set[int]) -> dict[int, Weights]:
     territories = list(
         Territory.objects.active_in(*years)
         .select_related("phase")
-        .only("region_code", "withdrawn_on", "phase__starts_on_year", "phase__ends_on_year")
+        .only("code", "region_code", "withdrawn_on", "phase__slug", "phase__starts_on_year", "phase__ends_on_year")
     )
     ids = [t.pk for t in territories]
     populations = _populations(ids)
@@ -96,7 +111,43 @@ def load_weights(years: set[int]) -> dict[int, Weights]:
                 rules[ScenarioRule.PER_POPULATION][region] += populations.get(pk, 0)
                 if any(_active_in(year, decided, ended) for decided, ended in designated.get(pk, ())):
                     rules[ScenarioRule.PER_FRAGILITY][region] += 1
+    for version, scores in _index_scores(set(method_versions) - {None}).items():
+        for year in years:
+            _add_index_weights(weights[year], version, [t for t in territories if t.is_active_in(year)], scores)
     return weights
+
+
+def _index_scores(method_versions: set[int]) -> dict[int, dict[tuple[str, str], float | None]]:
+    """{version id: {(phase slug, territory code): score}} from the latest scoring of each method version (the one
+    `targeting` publishes as current for it). Two queries."""
+    latest = {}
+    scorings = Scoring.objects.filter(method_version_id__in=method_versions).order_by("computed_at", "id")
+    for pk, version in scorings.values_list("pk", "method_version_id"):
+        latest[version] = pk  # the last one wins
+    scores = {version: {} for version in method_versions}
+    version_of = {pk: version for version, pk in latest.items()}
+    rows = Score.objects.filter(scoring_id__in=version_of, level=Level.TERRITORY)
+    for scoring, phase_slug, code, score in rows.values_list("scoring_id", "phase_slug", "code", "score"):
+        scores[version_of[scoring]][phase_slug, code] = score
+    return scores
+
+
+def fragility_weights(scores: list[float | None]) -> list[Fraction]:
+    """1 + (s − min) / (max − min) for each score (exactly, as fractions); 1 for a missing score or when all are
+    equal. See the module's docstring."""
+    known = [Fraction(s) for s in scores if s is not None]
+    low, high = (min(known), max(known)) if known else (0, 0)
+    if high == low:
+        return [Fraction(1)] * len(scores)
+    return [Fraction(1) if s is None else 1 + (Fraction(s) - low) / (high - low) for s in scores]
+
+
+def _add_index_weights(weights: Weights, version: int, active: list, scores: dict) -> None:
+    of_territory = [scores.get((t.phase.slug, t.code)) for t in active]
+    of_region = weights.per_rule[ScenarioRule.PER_FRAGILITY_INDEX, version]
+    for territory, weight in zip(active, fragility_weights(of_territory), strict=True):
+        of_region[territory.region_code] += weight
+    weights.unscored[version] = sum(score is None for score in of_territory)
 
 
 def _populations(territory_ids: list[int]) -> dict[int, int]:
@@ -137,6 +188,7 @@ class Allocation:
     unallocated: dict[str, Decimal]  # measure → euros
     totals: dict[str, Decimal]  # measure → euros (the scenario's total, to the euro)
     notes: list[str]  # French remarks (a line whose régions weigh nothing stays in reserve)
+    weights: Weights | None = None  # what the régions weighed
 
     action_types = ActionType.values
 
@@ -207,11 +259,12 @@ def allocation(scenario: Scenario, *, weights: Weights | None = None, names: dic
     check_shares(
         scenario.ae_total, [(line, sum((f.amount for f in line.fixed_amounts.all()), Decimal(0))) for line in lines]
     )
-    weights = weights if weights is not None else load_weights({scenario.year})[scenario.year]
+    version = scenario.fragility_method_id
+    weights = weights if weights is not None else load_weights({scenario.year}, {version})[scenario.year]
     names = names if names is not None else region_names(settings.DEFAULT_EDITION)
     fixed_regions = {f.region_code for line in lines for f in line.fixed_amounts.all()}
     regions = sorted(weights.regions | fixed_regions, key=lambda code: (names.get(code, code), code))
-    result = Allocation(scenario, regions, names, {}, {}, {}, {}, [])
+    result = Allocation(scenario, regions, names, {}, {}, {}, {}, [], weights)
     line_weights = [line.ae_weight(scenario.ae_total) for line in lines]
     line_weights.append(scenario.ae_total - sum(line_weights, Decimal(0)))  # unallocated, last
     for measure in MEASURES:
@@ -221,19 +274,28 @@ def allocation(scenario: Scenario, *, weights: Weights | None = None, names: dic
         result.cells[measure], result.lines[measure] = {}, dict.fromkeys(ActionType.values, Decimal(0))
         for line, amount, line_weight in zip(lines, amounts, line_weights, strict=False):
             result.lines[measure][line.action_type] = amount
-            slot_weights = _slot_weights(line, line_weight, regions, weights, result.notes if measure == "ae" else [])
+            notes = result.notes if measure == "ae" else []
+            slot_weights = _slot_weights(line, line_weight, regions, weights, notes, version)
             for region, share in zip([*regions, RESERVE], split(amount, slot_weights), strict=True):
                 result.cells[measure][region, line.action_type] = share
     return result
 
 
-def _slot_weights(line: ScenarioLine, line_weight: Decimal, regions: list[str], weights: Weights, notes: list):
-    """Weights of the régions then of the national reserve (last) within one line."""
+def _slot_weights(
+    line: ScenarioLine, line_weight: Decimal, regions: list[str], weights: Weights, notes: list, version=None
+):
+    """Weights of the régions then of the national reserve (last) within one line (`version`: the scenario's method
+    version of the fragility index)."""
     if line.rule == ScenarioRule.FIXED:
         fixed = {f.region_code: f.amount for f in line.fixed_amounts.all()}
         amounts = [fixed.get(code, Decimal(0)) for code in regions]
         return [*amounts, line_weight - sum(amounts, Decimal(0))]
-    of_region = weights.of(line.rule)
+    if line.rule == ScenarioRule.PER_FRAGILITY_INDEX and weights.unscored.get(version):
+        notes.append(
+            f"« {line.get_action_type_display()} » : {weights.unscored[version]} territoire(s) sans score dans la "
+            "version de l'indice choisie, comptés comme les moins fragiles (poids 1)."
+        )
+    of_region = weights.of(line.rule, version)
     whole = sum(of_region.get(code, 0) for code in regions)
     reserve = Fraction(line.reserve_percent) / 100
     if whole == 0:
@@ -244,6 +306,38 @@ def _slot_weights(line: ScenarioLine, line_weight: Decimal, regions: list[str], 
             )
         return [0] * len(regions) + [1]
     return [(1 - reserve) * Fraction(of_region.get(code, 0), whole) for code in regions] + [reserve]
+
+
+INDEX_ALTERNATIVES = (ScenarioRule.PER_TERRITORY, ScenarioRule.PER_POPULATION)
+
+
+def index_effect(result: Allocation) -> dict | None:
+    """What the fragility index changes: for the lines split « selon l'indice de fragilité », the AE of each région
+    under the index against what the same lines (same amounts, same reserve) would give under the equal share per
+    territory and under the population. None when no line uses the index."""
+    lines = [line for line in result.scenario.lines.all() if line.rule == ScenarioRule.PER_FRAGILITY_INDEX]
+    if not lines:
+        return None
+    rules = (ScenarioRule.PER_FRAGILITY_INDEX, *INDEX_ALTERNATIVES)
+    amounts = {rule: defaultdict(Decimal) for rule in rules}
+    version = result.scenario.fragility_method_id
+    for line in lines:
+        for rule in rules:
+            alternative = ScenarioLine(action_type=line.action_type, rule=rule, reserve_percent=line.reserve_percent)
+            slots = _slot_weights(alternative, Decimal(0), result.regions, result.weights, [], version)
+            for region, share in zip(result.regions, split(result.lines["ae"][line.action_type], slots), strict=False):
+                amounts[rule][region] += share
+    rows = []
+    for code in result.regions:
+        index = amounts[ScenarioRule.PER_FRAGILITY_INDEX][code]
+        others = [amounts[rule][code] for rule in INDEX_ALTERNATIVES]
+        pairs = [(other, index - other) for other in others]
+        rows.append({"label": result.names.get(code, code), "code": code, "index": index, "pairs": pairs})
+    return {
+        "lines": [line.get_action_type_display() for line in lines],
+        "headers": [ScenarioRule(rule).label for rule in INDEX_ALTERNATIVES],
+        "rows": rows,
+    }
 
 
 # --- comparing scenarios --------------------------------------------------------------------------------------------
@@ -265,7 +359,7 @@ class ScenarioComparison:
 def compare(scenarios: list[Scenario], *, measure: str = "ae") -> ScenarioComparison:
     """A fixed number of queries, whatever the number of scenarios, lines, régions and territories (prefetch the
     scenarios' lines with `Scenario.objects.with_lines()`)."""
-    weights = load_weights({s.year for s in scenarios})
+    weights = load_weights({s.year for s in scenarios}, {s.fragility_method_id for s in scenarios})
     names = region_names(settings.DEFAULT_EDITION)
     allocations = [allocation(s, weights=weights[s.year], names=names) for s in scenarios]
     regions = sorted({code for a in allocations for code in a.regions}, key=lambda code: (names.get(code, code), code))

@@ -29,6 +29,8 @@ urlpatterns = [
     # --- Rebond industriel designations (views/designations.py) ---
     path("rebond/", designations.shocks, name="shocks"),
     path("rebond/<int:pk>/fin/", designations.shock_end, name="shock_end"),
+    path("rebond/depuis-alerte/<int:pk>/", designations.designation_from_alert, name="designation_from_alert"),
+    path("rebond/depuis-evenements/", designations.designation_from_events, name="designation_from_events"),
     # --- end of designations ---
     # --- scenarios (views/scenarios.py) ---
     path("scenarios/", scenarios.scenario_list, name="scenarios"),

@@ -1,8 +1,11 @@
-"""The audit trail of the targeting capability, in French."""
+"""The audit trail of the targeting capability, in French: imported datasets, method versions, declared
+industrial events and the follow-up of alerts."""
 
-from pilote.core.history import Vocabulary
+from pilote.core.formats import day
+from pilote.core.history import Vocabulary, field_labels
 
-from .enums import MissingValues, Transformation
+from .enums import AlertStatus, EventKind, MissingValues, Transformation
+from .models import IndustrialEvent
 
 
 def _pairs(value) -> str:
@@ -13,8 +16,12 @@ VOCABULARY = Vocabulary(
     actions={
         "dataset.import": "Import d'un fichier d'indicateurs",
         "method_version.create": "Nouvelle version de la méthode publiée",
+        "targeting.event_declare": "Événement industriel déclaré",
+        "targeting.event_change": "Événement industriel modifié",
+        "targeting.alert_dismiss": "Alerte écartée",
     },
     labels={
+        **field_labels(IndustrialEvent, commune_code="Commune (code INSEE)", status="Suite donnée", reason="Motif"),
         "values": "Valeurs importées",
         "number": "Version n°",
         "transformation": "Transformation",
@@ -23,6 +30,12 @@ VOCABULARY = Vocabulary(
         "thresholds": "Seuils d'alerte",
         "notes": "Ce qui change",
     },
-    choices={"transformation": dict(Transformation.choices), "missing_values": dict(MissingValues.choices)},
-    formats={"weights": _pairs, "thresholds": _pairs},
+    choices={
+        "kind": dict(EventKind.choices),
+        "status": dict(AlertStatus.choices),
+        "transformation": dict(Transformation.choices),
+        "missing_values": dict(MissingValues.choices),
+    },
+    formats={"occurred_on": day, "weights": _pairs, "thresholds": _pairs},
 )
+history = VOCABULARY.history

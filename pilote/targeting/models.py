@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 
 from pilote.core.models import Organisation
+from pilote.core.perms import departement_codes, is_national, region_codes
 from pilote.core.versioning import Revised
 
 from .enums import (
@@ -30,6 +31,7 @@ from .enums import (
     MissingValues,
     Transformation,
 )
+from .perms import can_declare_events
 
 
 class Indicator(models.Model):
@@ -332,6 +334,17 @@ class Alert(models.Model):
         ]
 
 
+class IndustrialEventQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The events of the user's scope (`targeting.perms`): all for ANCT, those of their régions and départements
+        for the reviewers, none for the others. The one scoping of every list of events."""
+        if not can_declare_events(user):
+            return self.none()
+        if is_national(user):
+            return self
+        return self.filter(Q(region_code__in=region_codes(user)) | Q(departement_code__in=departement_codes(user)))
+
+
 class IndustrialEvent(Revised):
     """An industrial event declared by a State or regional service in its scope: the facts no open file gives in
     time (closure, PSE, relocation, disaster)."""
@@ -351,6 +364,8 @@ class IndustrialEvent(Revised):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     declared_at = models.DateTimeField("déclaré le", auto_now_add=True)
     is_demo = models.BooleanField("démonstration", default=False)
+
+    objects = IndustrialEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-occurred_on", "-id"]

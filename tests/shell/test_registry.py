@@ -9,6 +9,7 @@ from django.core.management import call_command
 from pilote.budget import bench as budget_bench
 from pilote.budget import dashboard
 from pilote.budget import demo as budget_demo
+from pilote.budget import demo_evidence as budget_demo_evidence
 from pilote.campaigns import bench as campaigns_bench
 from pilote.campaigns import demo as campaigns_demo
 from pilote.core import registry
@@ -20,6 +21,7 @@ from pilote.plans import views as plans_views
 from pilote.shell import bench_load, bench_pages, bench_transfer
 from pilote.shell.management.commands import bench as bench_command
 from pilote.targeting import bench as targeting_bench
+from pilote.targeting import demo as targeting_demo
 from pilote.territories import bench as territories_bench
 from tests.core.factories import user_with_role
 
@@ -33,7 +35,13 @@ def test_the_registry_collects_the_page_sections_of_the_apps():
 
 
 def test_the_registry_collects_the_demo_seeds_in_the_order_of_the_apps():
-    assert registry.demo_seeds() == [plans_demo.seed, campaigns_demo.seed, budget_demo.seed]
+    assert registry.demo_seeds() == [
+        plans_demo.seed,
+        targeting_demo.seed,
+        campaigns_demo.seed,
+        budget_demo.seed,
+        budget_demo_evidence.seed,  # after targeting's demo events, which it designates from
+    ]
 
 
 def test_the_registry_collects_the_bench_sections_sorted_by_letter():
@@ -61,8 +69,13 @@ def test_a_bench_letter_declared_twice_is_refused(monkeypatch):
 
 
 def test_the_registry_collects_the_menu_items():
-    (item,) = registry.menu_items()
-    assert (item.label, item.url_name, item.namespace) == ("Budget", "budget:dashboard", "budget")
+    events, budget = registry.menu_items()  # in the order of INSTALLED_APPS
+    assert (events.label, events.url_name, events.namespace) == (
+        "Événements industriels",
+        "targeting:events",
+        "targeting",
+    )
+    assert (budget.label, budget.url_name, budget.namespace) == ("Budget", "budget:dashboard", "budget")
 
 
 def test_the_menu_shows_the_budget_to_whom_may_see_it_and_marks_it_current(client, mini_world):

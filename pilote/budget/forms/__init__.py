@@ -34,19 +34,6 @@ def money(
     )
 
 
-def siren_is_valid(siren: str) -> bool:
-    """Nine digits whose Luhn key is right (La Poste's 356000000 is the one known exception)."""
-    if len(siren) != 9 or not siren.isdigit():
-        return False
-    if siren == "356000000":
-        return True
-    total = 0
-    for index, char in enumerate(reversed(siren)):
-        digit = int(char) * (2 if index % 2 else 1)
-        total += digit - 9 if digit > 9 else digit
-    return total % 10 == 0
-
-
 class RuleForm(RevisionFormMixin, DsfrForm):
     """A form whose `save()` runs a model method: a refused rule becomes a non-field error; a stale edit
     (`EditConflict`, only on the forms that carry a revision) the conflict banner, through `refuse_stale`."""

@@ -5,13 +5,14 @@ from decimal import Decimal
 from django import forms
 
 from pilote.core.forms import DsfrForm
+from pilote.core.identifiers import siren_is_valid
 from pilote.core.versioning import EditConflict, row
 from pilote.plans.models import FicheAction
 from pilote.territories.models import Territory
 
 from ..enums import ActionType, CofinancerKind, Sector, SkillsKind
 from ..models import Commitment, Envelope
-from . import CENT, DATE, RuleForm, euros_cents, money, siren_is_valid
+from . import CENT, DATE, RuleForm, euros_cents, money
 
 
 class CoFinancingLineForm(DsfrForm):

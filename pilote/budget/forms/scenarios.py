@@ -10,6 +10,8 @@ from django.db import transaction
 from pilote.core.audit import field_changes, record
 from pilote.core.forms import DsfrForm, DsfrModelForm
 from pilote.core.versioning import EditConflict, RevisionFormMixin, revise, row
+from pilote.targeting.enums import MethodStatus
+from pilote.targeting.models import MethodVersion
 from pilote.territories.figures import region_names
 from pilote.territories.models import Phase
 
@@ -18,7 +20,7 @@ from ..models import RuleBroken, Scenario, ScenarioFixedAmount, ScenarioLine
 from ..money import euros, percent
 from ..scenarios import MEASURE_LABELS, check_shares
 
-SCENARIO_FIELDS = ["year", "name", "ae_total", "cp_total", "notes"]
+SCENARIO_FIELDS = ["year", "name", "ae_total", "cp_total", "notes", "fragility_method"]
 LINE_FIELDS = ["share_percent", "share_amount", "rule", "reserve_percent"]
 WHOLE_EUROS = "Indiquez un montant en euros, sans centimes."
 
@@ -73,6 +75,11 @@ class ScenarioForm(RevisionFormMixin, DsfrModelForm):
         self.actor = actor
         self.regions = sorted(region_names(settings.DEFAULT_EDITION).items(), key=lambda item: (item[1], item[0]))
         self.carry_revision(self.instance)
+        self.fields["fragility_method"].queryset = scored_method_versions()
+        self.fields["fragility_method"].help_text = (
+            "Pour les types d'action répartis selon l'indice de fragilité : la version de la méthode dont les derniers "
+            "scores pèsent les territoires."
+        )
         self._add_line_fields(source or (self.instance if self.instance.pk else None))
         for name in ("ae_total", "cp_total"):
             self.fields[name].required = True
@@ -139,6 +146,12 @@ class ScenarioForm(RevisionFormMixin, DsfrModelForm):
                 self.add_error(name, WHOLE_EUROS)
         for action_type, label in ActionType.choices:
             self._clean_share(action_type, label, data)
+        uses_index = any(data.get(f"{a}-rule") == ScenarioRule.PER_FRAGILITY_INDEX for a in ActionType.values)
+        if uses_index and not data.get("fragility_method"):
+            self.add_error(
+                "fragility_method",
+                "Choisissez la version de l'indice de fragilité : un type d'action est réparti selon l'indice.",
+            )
         year, name = data.get("year"), data.get("name")
         if year and name and Scenario.objects.filter(year=year, name=name).exclude(pk=self.instance.pk).exists():
             self.add_error("name", f"Un scénario « {name} » existe déjà pour {year} : choisissez un autre nom.")
@@ -233,6 +246,12 @@ class ScenarioForm(RevisionFormMixin, DsfrModelForm):
             text = _line_summary(line, [f"{code} {euros(amount)}" for code, amount in sorted(fixed.items())])
             summaries.append(text)
         return summaries
+
+
+def scored_method_versions():
+    """Published method versions that have scores to weigh territories with."""
+    versions = MethodVersion.objects.filter(status=MethodStatus.PUBLISHED, scorings__isnull=False).distinct()
+    return versions.select_related("method").order_by("method__name", "-number")
 
 
 def _lines_summary(scenario: Scenario) -> list[str]:

@@ -76,8 +76,10 @@ class ShockDesignationQuerySet(models.QuerySet):
 
 
 class ShockDesignation(models.Model):
-    """A territory designated as hit by an industrial shock, which opens Rebond industriel to it. Set by ANCT (a
-    later issue detects shocks from open data and proposes designations)."""
+    """A territory designated as hit by an industrial shock, which opens Rebond industriel to it. Set by ANCT, by hand
+    or from what targeting found: a shock alert computed from the series (`alert`) and/or industrial events declared
+    by the State's and regional services (`events`). What they said is copied into `evidence` when the designation
+    is made, so that it survives a new computation of the alerts or a later edit of an event."""
 
     territory = models.ForeignKey(Territory, on_delete=models.PROTECT, related_name="shock_designations")
     decided_on = models.DateField("décidé le")
@@ -87,6 +89,19 @@ class ShockDesignation(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     is_demo = models.BooleanField("démonstration", default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    alert = models.ForeignKey(
+        "targeting.Alert",
+        verbose_name="alerte à l'origine",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="designations",
+    )
+    events = models.ManyToManyField(
+        "targeting.IndustrialEvent", verbose_name="événements déclarés", blank=True, related_name="designations"
+    )
+    # {"alert": {...figures, threshold, period, method...}, "events": [{company, commune, date, jobs...}]}
+    evidence = models.JSONField("constat à l'appui (copié lors de la désignation)", default=dict, blank=True)
 
     objects = ShockDesignationQuerySet.as_manager()
 

@@ -34,6 +34,15 @@ class Scenario(Revised):
     ae_total = models.DecimalField("total des autorisations d'engagement (€)", default=Decimal("100000000.00"), **MONEY)
     cp_total = models.DecimalField("total des crédits de paiement (€)", default=Decimal("100000000.00"), **MONEY)
     notes = models.TextField("notes", blank=True)
+    # The method whose latest scores weigh the lines split « selon l'indice de fragilité » (budget.scenarios).
+    fragility_method = models.ForeignKey(
+        "targeting.MethodVersion",
+        verbose_name="version de l'indice de fragilité",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -65,7 +74,7 @@ class Scenario(Revised):
         return self.applied_at is not None
 
     def audit_values(self) -> dict:
-        return field_changes(None, self, ["year", "name", "ae_total", "cp_total", "notes"])
+        return field_changes(None, self, ["year", "name", "ae_total", "cp_total", "notes", "fragility_method"])
 
 
 class ScenarioLine(models.Model):

@@ -17,7 +17,7 @@ from .. import perms
 from ..enums import EnvelopeLevel
 from ..forms.scenarios import ApplyForm, ScenarioCompareForm, ScenarioForm
 from ..models import Envelope, RuleBroken, Scenario
-from ..scenarios import allocation, compare, plan, scenario_apply
+from ..scenarios import allocation, compare, index_effect, plan, scenario_apply
 
 
 def _scenarios_crumb() -> tuple[str, str]:
@@ -31,7 +31,7 @@ def _steer(request) -> None:
 
 def _scenario(request, pk: int) -> Scenario:
     _steer(request)
-    scenarios = Scenario.objects.with_lines().select_related("created_by", "applied_by")
+    scenarios = Scenario.objects.with_lines().select_related("created_by", "applied_by", "fragility_method__method")
     return get_object_or_404(scenarios, pk=pk)
 
 
@@ -93,6 +93,7 @@ def scenario_detail(request, pk: int):
     try:
         result = allocation(scenario)
         context |= {"allocation": result, "tables": [result.table("ae"), result.table("cp")], "chart": result.chart()}
+        context["index_effect"] = index_effect(result)
     except RuleBroken as error:
         context["error"] = str(error)
     if scenario.is_applied:
