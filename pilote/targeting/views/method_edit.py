@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 from pilote.core.breadcrumbs import crumbs
 
 from .. import perms
-from ..forms import MethodVersionForm
+from ..forms.method import MethodVersionForm
 
 
 @login_required

@@ -6,9 +6,9 @@ from django.db.models import Max
 
 from pilote.core.forms import DsfrForm
 
-from . import index
-from .enums import Direction, MissingValues, Transformation
-from .models import Indicator, Method, MethodVersion, MethodWeight
+from .. import index
+from ..enums import Direction, MissingValues, Transformation
+from ..models import Indicator, Method, MethodVersion, MethodWeight
 
 # Threshold fields of a method version: name → (label, field class, options)
 THRESHOLDS = {
