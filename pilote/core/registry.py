@@ -12,6 +12,8 @@ that declaring imports nothing):
   projet's yearly funding (the budget's ceiling on the State's share), applied by the governance form of `plans`.
 - `editing_locks`: callables `(territory) -> str | None`, why the team may not change the territory's plan,
   governance and perimeter proposals right now (in French), read by `plans.perms` (campaigns: a file under review).
+- `alert_actions`: callables `(alert, user) -> {"label": …, "url": …} | None`, what a person may do with a shock
+  alert from the alerts page (budget: turn it into a Rebond industriel designation), read by `targeting`.
 
 The kernel reads them in the order of INSTALLED_APPS and imports no app itself; the shell and the territories' page
 read them here. See docs/adr/0007-kernel-shell-and-registry.md.
@@ -76,3 +78,7 @@ def project_lead_checks() -> list[Callable]:
 
 def editing_locks() -> list[Callable]:
     return [import_string(path) for path in _declared("editing_locks")]
+
+
+def alert_actions() -> list[Callable]:
+    return [import_string(path) for path in _declared("alert_actions")]
