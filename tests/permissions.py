@@ -302,3 +302,8 @@ EXPECTATIONS: dict[str, Rule] = {
 from tests.budget import perm_envelopes, perm_follow, perm_scenarios  # noqa: E402
 
 EXPECTATIONS |= perm_envelopes.EXPECTATIONS | perm_scenarios.EXPECTATIONS | perm_follow.EXPECTATIONS
+
+# --- targeting: one file of entries per part of the app ---------------------------------------------------------------
+from tests.targeting import perm_pages  # noqa: E402
+
+EXPECTATIONS |= perm_pages.EXPECTATIONS
