@@ -82,7 +82,8 @@ def sparkline(series: dict[str, list[tuple[str, float]]], decimals: int) -> Spar
         lines.append({"label": label, "colour": colour, "dash": dash, "points": drawn})
         (v0, first), (v1, last) = points[0], points[-1]
         words.append(f"{label} : de {_french(first, decimals)} ({v0}) à {_french(last, decimals)} ({v1})")
-    return Sparkline(lines, " ; ".join(words).capitalize() + ".")
+    text = " ; ".join(words)
+    return Sparkline(lines, text[:1].upper() + text[1:] + ".")
 
 
 def _series(computation_id: int, level: str, phase_slug: str, code: str, region: str) -> tuple[dict, dict]:

@@ -85,7 +85,7 @@ def comparison(scoring_a: Scoring, scoring_b: Scoring) -> list[Move]:
 
     rows = compare(scoring_a, scoring_b)
     fields = ("level", "phase_slug", "code", "rank_a", "rank_b")
-    moves = [Move(*(_field(row, name, i) for i, name in enumerate(fields)), name="") for row in rows]
+    moves = [Move(name="", **{name: _field(row, name, i) for i, name in enumerate(fields)}) for row in rows]
     edition = scoring_b.computation.edition_id
     names = {phase: unit_names(phase, edition) for phase in {m.phase_slug for m in moves}}
     for move in moves:
