@@ -49,5 +49,13 @@ EXPECTATIONS = {
     "targeting:method_export": public({"fmt": "csv"}, setup=scored_world, contains="chomage;"),
     "targeting:comparison_export": public({"fmt": "xlsx"}),
     "targeting:alerts": alerts_rule(contains=_alerts_shown, excludes=_alerts_hidden),
+    # --- the API (public data) ---
+    "api-1:targeting_indicators": public(),
+    "api-1:commune_values": public({"code": "01001"}),
+    "api-1:epci_values": public({"siren": "200000001"}, setup=scored_world, contains='"200000001"'),
+    "api-1:zone_values": public({"code": "8401"}, status=404),  # no zone in this world: tests/api/test_targeting.py
+    "api-1:territory_values": public(TERRITORY, setup=scored_world),
+    "api-1:method_scores": public({"slug": "indice-fragilite", "number": 1}, setup=scored_world),
+    "api-1:targeting_alerts": public(setup=scored_world, contains="ti-8401"),
     "targeting:alerts_export": Rule(_alerts_answer, {"fmt": "csv"}, setup=scored_world),
 }
