@@ -31,11 +31,16 @@ class RankingForm(forms.Form):
     ordre = forms.ChoiceField(required=False, choices=[("asc", "croissant"), ("desc", "décroissant")])
 
     def __init__(self, data):
-        super().__init__(data)
         phases = list(Phase.objects.all())
         self.default_phase = current_phase(phases).slug if phases else EPCI
         self.versions = {version_key(v): v for v in published_versions()}
         self.indicators = {i.code: i for i in Indicator.objects.all()}
+        data = data.copy()  # the selects show the defaults the page applies
+        data.setdefault("niveau", self.default_phase)
+        default = default_version(list(self.versions.values()))
+        if default is not None:
+            data.setdefault("version", version_key(default))
+        super().__init__(data)
         self.fields["niveau"].choices = [(p.slug, f"Territoires d'industrie {p.name.lower()}") for p in phases] + [
             (EPCI, "Intercommunalités (EPCI)")
         ]

@@ -117,3 +117,10 @@ def test_ranking_queries_do_not_grow_with_units(client, mini_world, django_asser
     assert count_queries(client, url) == before
     with django_assert_max_num_queries(12):
         client.get(url)
+
+
+def test_the_filters_show_the_choices_the_page_applied(client, mini_world):
+    scored.scoring()
+    html = client.get(URL).content.decode()
+    assert '<option value="2023-2027" selected>' in html
+    assert '<option value="indice-fragilite-v1" selected>' in html
