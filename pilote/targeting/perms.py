@@ -9,6 +9,11 @@ from pilote.core.perms import departement_codes, has_role, is_national, region_c
 from pilote.geography.models import Departement
 
 
+def can_view_ranking(user) -> bool:
+    """The ranking, the map, the method and the diagnoses read public data: everyone, visitors included."""
+    return True
+
+
 def can_view_alerts(user) -> bool:
     return user.is_authenticated and (
         is_national(user) or has_role(user, Role.REGION_REVIEWER) or has_role(user, Role.DEPARTEMENT_REVIEWER)

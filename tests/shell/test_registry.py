@@ -19,6 +19,8 @@ from pilote.plans import demo as plans_demo
 from pilote.plans import views as plans_views
 from pilote.shell import bench_load, bench_pages, bench_transfer
 from pilote.shell.management.commands import bench as bench_command
+from pilote.targeting import bench as targeting_bench
+from pilote.targeting import diagnosis
 from pilote.territories import bench as territories_bench
 from tests.core.factories import user_with_role
 
@@ -28,7 +30,11 @@ def everyone(user) -> bool:
 
 
 def test_the_registry_collects_the_page_sections_of_the_apps():
-    assert registry.page_sections() == [plans_views.territory_contact_section, dashboard.territory_money_section]
+    assert registry.page_sections() == [
+        plans_views.territory_contact_section,
+        diagnosis.diagnosis_section,
+        dashboard.territory_money_section,
+    ]
 
 
 def test_the_registry_collects_the_demo_seeds_in_the_order_of_the_apps():
@@ -46,6 +52,7 @@ def test_the_registry_collects_the_bench_sections_sorted_by_letter():
         "h": plans_bench.PlanBench,
         "i": bench_load.LoadBench,
         "j": bench_transfer.TransferBench,
+        "l": targeting_bench.PagesBench,
     }
 
 
@@ -58,8 +65,9 @@ def test_a_bench_letter_declared_twice_is_refused(monkeypatch):
 
 
 def test_the_registry_collects_the_menu_items():
-    (item,) = registry.menu_items()
-    assert (item.label, item.url_name, item.namespace) == ("Budget", "budget:dashboard", "budget")
+    targeting, budget = registry.menu_items()
+    assert (targeting.label, targeting.url_name, targeting.namespace) == ("Ciblage", "targeting:ranking", "targeting")
+    assert (budget.label, budget.url_name, budget.namespace) == ("Budget", "budget:dashboard", "budget")
 
 
 def test_the_menu_shows_the_budget_to_whom_may_see_it_and_marks_it_current(client, mini_world):

@@ -125,3 +125,9 @@ def test_alerts_export(client, people):
 def test_alerts_without_a_computation_say_so(client, people):
     client.force_login(people["anct"])
     assert "Aucun calcul disponible" in client.get(ALERTS).content.decode()
+
+
+def test_the_ranking_links_to_the_alerts_for_whom_may_see_them(client, people):
+    assert 'id="alerts-link"' not in client.get(reverse("targeting:ranking")).content.decode()
+    client.force_login(people["region84"])
+    assert 'id="alerts-link"' in client.get(reverse("targeting:ranking")).content.decode()

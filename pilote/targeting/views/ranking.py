@@ -16,6 +16,7 @@ from pilote.core.breadcrumbs import crumbs
 from pilote.core.pagecache import public_cache
 from pilote.territories.views import OVERSEAS
 
+from .. import perms
 from ..forms import RankingForm, version_label
 from ..maps import choropleth
 from ..ranking import Ranking, latest_scoring, ranking, sorted_rows
@@ -81,6 +82,7 @@ def ranking_page(request):
         "is_epci": not form.phase_slug(),
         "indicator": indicator,
         "overseas": OVERSEAS,
+        "can_view_alerts": perms.can_view_alerts(request.user),
         "columns": _columns(request, form, indicator.label if indicator else ""),
         "geojson_url": reverse("targeting:ranking_geojson") + (f"?{query.urlencode()}" if query else ""),
         "breadcrumb_data": crumbs("Classement des territoires"),
