@@ -6,7 +6,7 @@ A "unit set" is what the ranking lists: the territories of one phase (`phase_slu
 
 from dataclasses import dataclass, field
 
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 
 from pilote.geography.models import Epci
 from pilote.territories.figures import region_names
@@ -78,12 +78,15 @@ def quantile_legend(values: list[float], *, reverse: bool = False, decimals: int
 def published_versions() -> list[MethodVersion]:
     """Published method versions, newest first, with their method. One query."""
     rows = MethodVersion.objects.filter(status=MethodStatus.PUBLISHED).select_related("method")
+    rows = rows.annotate(is_computed=Exists(Scoring.objects.filter(method_version=OuterRef("pk"))))
     return list(rows.order_by("method__slug", "-number"))
 
 
 def default_version(versions: list[MethodVersion]) -> MethodVersion | None:
-    """The newest published version of the fragility index (of another method when it has none)."""
-    return next((v for v in versions if v.method.slug == DEFAULT_METHOD), versions[0] if versions else None)
+    """The newest published version of the fragility index that was computed (a version published but not computed
+    yet leaves the pages on the previous one), else the newest one; another method's when the index has none."""
+    mine = [v for v in versions if v.method.slug == DEFAULT_METHOD] or versions
+    return next((v for v in mine if v.is_computed), mine[0] if mine else None)
 
 
 def latest_scoring(version: MethodVersion | None) -> Scoring | None:

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from pilote.targeting.enums import AlertStatus
-from pilote.targeting.models import Score
+from pilote.targeting.models import Alert, Score
 from tests.targeting import scored
 
 METHOD = reverse("targeting:method")
@@ -131,3 +131,20 @@ def test_the_ranking_links_to_the_alerts_for_whom_may_see_them(client, people):
     assert 'id="alerts-link"' not in client.get(reverse("targeting:ranking")).content.decode()
     client.force_login(people["region84"])
     assert 'id="alerts-link"' in client.get(reverse("targeting:ranking")).content.decode()
+
+
+def test_alerts_and_method_queries_do_not_grow_with_rows(client, people):
+    from tests.territories.growth import count_queries
+
+    scoring = scored.scoring()
+    scored.alerts(scoring)
+    client.force_login(people["anct"])
+    client.get(ALERTS)  # the first request of a session reads it once more
+    before = count_queries(client, ALERTS), count_queries(client, METHOD)
+    for code in ("200000001", "200000002"):
+        Alert.objects.create(
+            scoring=scoring, level="epci", code=code, region_code="84", kind="unemployment_rise", period="2023-T3"
+        )
+    scored.indicators()  # the catalogue is read once, whatever its size
+    scored.method_version(2)
+    assert (count_queries(client, ALERTS), count_queries(client, METHOD)) == before

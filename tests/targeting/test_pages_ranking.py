@@ -124,3 +124,12 @@ def test_the_filters_show_the_choices_the_page_applied(client, mini_world):
     html = client.get(URL).content.decode()
     assert '<option value="2023-2027" selected>' in html
     assert '<option value="indice-fragilite-v1" selected>' in html
+
+
+def test_a_version_published_but_not_computed_leaves_the_pages_on_the_last_computed_one(client, mini_world):
+    scored.scoring()
+    scored.method_version(2)
+    response = client.get(URL)
+    assert response.context["version"].number == 1
+    assert _codes(response) == ["ti-8401", "ti-2701"]
+    assert "Aucun calcul disponible" in client.get(URL, {"version": "indice-fragilite-v2"}).content.decode()
