@@ -391,3 +391,7 @@ EXPECTATIONS |= perm_envelopes.EXPECTATIONS | perm_scenarios.EXPECTATIONS | perm
 from tests.targeting import perm_events  # noqa: E402
 
 EXPECTATIONS |= perm_events.EXPECTATIONS
+
+from tests.targeting import perm_pages  # noqa: E402
+
+EXPECTATIONS |= perm_pages.EXPECTATIONS

@@ -15,7 +15,7 @@ from ninja.errors import HttpError
 
 from pilote.core.pagecache import public_cache
 
-from . import budget, geography, territories
+from . import budget, geography, targeting, territories
 from .docs import LocalSwagger
 
 logger = logging.getLogger(__name__)
@@ -27,7 +27,8 @@ api = NinjaAPI(
     docs=LocalSwagger(),
     description=(
         "Géographie officielle par millésime, territoires d'industrie des deux phases du programme et financements "
-        "du programme (enveloppes, engagements)."
+        "du programme (enveloppes, engagements), diagnostic des territoires à partir des données publiques "
+        "(indicateurs, scores de fragilité, alertes de choc industriel)."
     ),
 )
 # Anonymous GETs of the read API come from the shared cache while the data they read is unchanged.
@@ -35,6 +36,7 @@ api.add_decorator(public_cache, mode="view")
 api.add_router("/geography", geography.router)
 api.add_router("", territories.router)
 api.add_router("", budget.router)
+api.add_router("", targeting.router)
 
 
 @api.exception_handler(Exception)

@@ -16,6 +16,8 @@ that declaring imports nothing):
   governance and perimeter proposals right now (in French), read by `plans.perms` (campaigns: a file under review).
 - `inbox_counts`: callables `(user) -> list[Todo]`, what waits for the person (« À traiter »), shown on « Mon espace »
   and counted in the header; each a cheap query (campaigns: one), none for someone with nothing to do.
+- `alert_actions`: callables `(alert, user) -> {"label": …, "url": …} | None`, what a person may do with a shock
+  alert from the alerts page (budget: turn it into a Rebond industriel designation), read by `targeting`.
 
 The kernel reads them in the order of INSTALLED_APPS and imports no app itself; the shell and the territories' page
 read them here. See docs/adr/0007-kernel-shell-and-registry.md.
@@ -97,3 +99,7 @@ def editing_locks() -> list[Callable]:
 
 def inbox_counts() -> list[Callable]:
     return [import_string(path) for path in _declared("inbox_counts")]
+
+
+def alert_actions() -> list[Callable]:
+    return [import_string(path) for path in _declared("alert_actions")]

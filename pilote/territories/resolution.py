@@ -59,7 +59,7 @@ def polygonal(geometry):
     return shapely.union_all(parts) if parts else None
 
 
-def to_geojson(geometry, tolerance: float) -> str:
+def to_geojson(geometry, tolerance: float, decimals: int = DECIMALS) -> str:
     """The published form of a contour: simplified, on a grid of 4 decimals (≈ 10 m), valid for GEOS, exterior
     rings counterclockwise (RFC 7946). Plain rounding folded rings and left rings of two points; snapping to the
     grid with `set_precision` drops the parts that collapse and keeps the rest valid. Simplification works part by
@@ -67,7 +67,7 @@ def to_geojson(geometry, tolerance: float) -> str:
     if geometry is None or geometry.is_empty:
         return ""
     simplified = polygonal(shapely.make_valid(shapely.simplify(polygonal(geometry), tolerance, preserve_topology=True)))
-    snapped = shapely.set_precision(simplified, 10**-DECIMALS) if simplified is not None else None
+    snapped = shapely.set_precision(simplified, 10**-decimals) if simplified is not None else None
     if snapped is None or snapped.is_empty:
         return ""
     return shapely.to_geojson(shapely.orient_polygons(snapped, exterior_cw=False))

@@ -21,7 +21,9 @@ from pilote.plans import views as plans_views
 from pilote.shell import bench_load, bench_pages, bench_transfer
 from pilote.shell.management.commands import bench as bench_command
 from pilote.targeting import bench as targeting_bench
+from pilote.targeting import bench_pages as targeting_bench_pages
 from pilote.targeting import demo as targeting_demo
+from pilote.targeting import diagnosis
 from pilote.territories import bench as territories_bench
 from tests.core.factories import user_with_role
 
@@ -31,7 +33,11 @@ def everyone(user) -> bool:
 
 
 def test_the_registry_collects_the_page_sections_of_the_apps():
-    assert registry.page_sections() == [plans_views.territory_contact_section, dashboard.territory_money_section]
+    assert registry.page_sections() == [
+        plans_views.territory_contact_section,
+        diagnosis.diagnosis_section,
+        dashboard.territory_money_section,
+    ]
 
 
 def test_the_registry_collects_the_demo_seeds_in_the_order_of_the_apps():
@@ -57,6 +63,7 @@ def test_the_registry_collects_the_bench_sections_sorted_by_letter():
         "j": bench_transfer.TransferBench,
         "k": targeting_bench.ImportBench,
         "l": targeting_bench.TargetingBench,
+        "m": targeting_bench_pages.PagesBench,
     }
 
 
@@ -69,7 +76,8 @@ def test_a_bench_letter_declared_twice_is_refused(monkeypatch):
 
 
 def test_the_registry_collects_the_menu_items():
-    events, budget = registry.menu_items()  # in the order of INSTALLED_APPS
+    ranking, events, budget = registry.menu_items()  # in the order of INSTALLED_APPS
+    assert (ranking.label, ranking.url_name, ranking.namespace) == ("Ciblage", "targeting:ranking", "targeting")
     assert (events.label, events.url_name, events.namespace) == (
         "Événements industriels",
         "targeting:events",

@@ -104,5 +104,5 @@ def test_detail_queries_do_not_grow_with_data(client, mini_world, django_assert_
     before = count_queries(client, url)
     grow()  # a second version of ti-8401 with three EPCI, and two more territories
     assert count_queries(client, url) == before
-    with django_assert_max_num_queries(14):  # 12, and two for the sections of other apps (the programme's money)
+    with django_assert_max_num_queries(20):  # 12, two for the programme's money, six for the diagnosis (targeting)
         client.get(url)

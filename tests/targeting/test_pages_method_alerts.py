@@ -1,0 +1,150 @@
+import importlib
+import sys
+import types
+
+import pytest
+from django.urls import reverse
+
+from pilote.targeting.enums import AlertStatus
+from pilote.targeting.models import Alert, Score
+from tests.targeting import scored
+
+METHOD = reverse("targeting:method")
+ALERTS = reverse("targeting:alerts")
+
+
+@pytest.fixture
+def index_compare(monkeypatch):
+    """tindex's `index.compare`; until it lands, a stand-in written to the agreed interface (rows of level,
+    phase_slug, code, rank_a, rank_b, delta over the units both scorings rank)."""
+    try:
+        importlib.import_module("pilote.targeting.index")
+    except ImportError:
+
+        def compare(a, b):
+            ranks = {(s.level, s.phase_slug, s.code): s.rank_national for s in Score.objects.filter(scoring=a)}
+            return [
+                (s.level, s.phase_slug, s.code, ranks[key], s.rank_national, s.rank_national - ranks[key])
+                for s in Score.objects.filter(scoring=b)
+                if (key := (s.level, s.phase_slug, s.code)) in ranks
+            ]
+
+        monkeypatch.setitem(sys.modules, "pilote.targeting.index", types.SimpleNamespace(compare=compare))
+
+
+def test_method_page_says_when_no_method_is_published(client, mini_world):
+    assert "Aucun calcul disponible" in client.get(METHOD).content.decode()
+
+
+def test_method_page_shows_each_indicator_with_source_weight_direction_and_vintage(client, mini_world):
+    scored.scoring()
+    response = client.get(METHOD)
+    lines = {line.indicator.code: line for line in response.context["lines"]}
+    assert round(lines["chomage"].share) == 67 and round(lines["pauvrete"].share) == 33
+    assert lines["population_evol_5a"].weight is None  # in the catalogue, not in the index
+    assert lines["chomage"].vintage == "2023-T3"
+    html = response.content.decode()
+    assert "plus c&#x27;est élevé, plus c&#x27;est défavorable" in html
+    assert "hors de l'indice" in html
+    assert "Version 1 de test" in html  # the version history with its notes
+
+
+def test_method_page_compares_two_versions_who_moves_up_and_down(client, mini_world, index_compare):
+    scored.scoring()
+    scored.scoring(scored.method_version(2, weights=(("pauvrete", 1.0),)), reverse=True)
+    response = client.get(METHOD, {"a": "indice-fragilite-v1", "b": "indice-fragilite-v2"})
+    up = [(m.code, m.places) for m in response.context["up"]]
+    down = [(m.code, m.places) for m in response.context["down"]]
+    assert up == [("200000003", 2), ("ti-2701", 1)]
+    assert down == [("200000001", -2), ("ti-8401", -1)]
+    assert "CC Gamma" in response.content.decode()
+    csv = client.get(
+        reverse("targeting:comparison_export", args=["csv"]), {"a": "indice-fragilite-v1", "b": "indice-fragilite-v2"}
+    )
+    assert "epci;;200000003;CC Gamma;3;1;2" in csv.content.decode("utf-8-sig")
+
+
+def test_method_export_lists_the_catalogue(client, mini_world):
+    scored.scoring()
+    lines = client.get(reverse("targeting:method_export", args=["csv"])).content.decode("utf-8-sig").splitlines()
+    assert lines[1].startswith("chomage;Taux de chômage localisé;%;plus c'est élevé, plus c'est défavorable;")
+    assert len(lines) == 4
+
+
+def test_alerts_follow_the_scope_of_the_reviewer(client, people):
+    scored.alerts(scored.scoring())
+    client.force_login(people["region27"])
+    rows = client.get(ALERTS).context["rows"]
+    assert [(r.name, r.alert.kind) for r in rows] == [("CC Gamma", "industrial_employment_fall")]
+    client.force_login(people["dep01"])  # the Ain is in région 84
+    assert [r.name for r in client.get(ALERTS).context["rows"]] == ["Ain industriel"]
+    client.force_login(people["anct"])
+    assert len(client.get(ALERTS).context["rows"]) == 2
+
+
+def test_alerts_show_their_evidence_in_french(client, people):
+    scored.alerts(scored.scoring())
+    client.force_login(people["anct"])
+    html = client.get(ALERTS).content.decode()
+    assert "évolution en France : 0,3" in html
+    assert "hausse du chômage plus rapide qu&#x27;en France" in html
+
+
+def test_alerts_are_refused_to_teams_and_operators(client, people):
+    for who in ("team", "operator", "nobody"):
+        client.force_login(people[who])
+        assert client.get(ALERTS).status_code == 403
+
+
+def test_alert_actions_come_from_the_registry(client, people, monkeypatch):
+    """An app offers what to do with an alert (budget: the designation) through AppConfig.alert_actions."""
+    scored.alerts(scored.scoring())
+    seen = []
+
+    def designate(alert, user):
+        seen.append(user.pk)
+        if alert.status == AlertStatus.OPEN and alert.level == "territory":
+            return {"label": "Désigner Rebond industriel", "url": f"/budget/alerte/{alert.pk}/"}
+        return None
+
+    monkeypatch.setattr("pilote.core.registry.alert_actions", lambda: [designate])
+    client.force_login(people["anct"])
+    html = client.get(ALERTS).content.decode()
+    assert html.count("Désigner Rebond industriel") == 1
+    assert seen == [people["anct"].pk] * 2
+
+
+def test_alerts_export(client, people):
+    scored.alerts(scored.scoring())
+    client.force_login(people["region84"])
+    lines = client.get(reverse("targeting:alerts_export", args=["csv"])).content.decode("utf-8-sig").splitlines()
+    assert len(lines) == 2
+    assert lines[1].startswith("Territoire d'industrie;2023-2027;ti-8401;Ain industriel;Auvergne-Rhône-Alpes;")
+
+
+def test_alerts_without_a_computation_say_so(client, people):
+    client.force_login(people["anct"])
+    assert "Aucun calcul disponible" in client.get(ALERTS).content.decode()
+
+
+def test_the_ranking_links_to_the_alerts_for_whom_may_see_them(client, people):
+    assert 'id="alerts-link"' not in client.get(reverse("targeting:ranking")).content.decode()
+    client.force_login(people["region84"])
+    assert 'id="alerts-link"' in client.get(reverse("targeting:ranking")).content.decode()
+
+
+def test_alerts_and_method_queries_do_not_grow_with_rows(client, people):
+    from tests.territories.growth import count_queries
+
+    scoring = scored.scoring()
+    scored.alerts(scoring)
+    client.force_login(people["anct"])
+    client.get(ALERTS)  # the first request of a session reads it once more
+    before = count_queries(client, ALERTS), count_queries(client, METHOD)
+    for code in ("200000001", "200000002"):
+        Alert.objects.create(
+            scoring=scoring, level="epci", code=code, region_code="84", kind="unemployment_rise", period="2023-T3"
+        )
+    scored.indicators()  # the catalogue is read once, whatever its size
+    scored.method_version(2)
+    assert (count_queries(client, ALERTS), count_queries(client, METHOD)) == before
