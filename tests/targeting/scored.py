@@ -3,10 +3,9 @@
 
 Built through the models' fields directly (the importers and the index computation have their own tests)."""
 
-from django.utils import timezone
-
 from pilote.geography.models import Edition
-from pilote.targeting.enums import AlertKind, Direction, Level, MethodStatus
+from pilote.targeting import index
+from pilote.targeting.enums import AlertKind, Direction, Level
 from pilote.targeting.models import (
     Alert,
     Computation,
@@ -52,14 +51,13 @@ def method_version(number: int = 1, weights=(("chomage", 2.0), ("pauvrete", 1.0)
     version = MethodVersion.objects.create(
         method=method,
         number=number,
-        status=MethodStatus.PUBLISHED,
-        published_at=timezone.now(),
         thresholds={"hausse du chômage (points sur 4 trimestres)": 1.0},
         notes=f"Version {number} de test",
     )
     catalogue = indicators()
     for code, weight in weights:
         MethodWeight.objects.create(version=version, indicator=catalogue[code], weight=weight)
+    index.publish(version)  # weights are set while a draft: a published version never changes
     return version
 
 
