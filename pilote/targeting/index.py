@@ -302,7 +302,8 @@ def latest_scoring(method_version: MethodVersion | None = None) -> Scoring | Non
     version = method_version or latest_version()
     if version is None:
         return None
-    return Scoring.objects.filter(method_version=version).select_related("computation").first()
+    scorings = Scoring.objects.filter(method_version=version).select_related("computation", "method_version__method")
+    return scorings.order_by("-computed_at", "-id").first()
 
 
 # -- reading ------------------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from pilote.geography.models import Epci
 from pilote.territories.figures import region_names
 from pilote.territories.models import Territory
 
+from . import index
 from .enums import Direction, Level, MethodStatus
 from .models import Indicator, MethodVersion, Score, Scoring, UnitValue
 
@@ -90,11 +91,8 @@ def default_version(versions: list[MethodVersion]) -> MethodVersion | None:
 
 
 def latest_scoring(version: MethodVersion | None) -> Scoring | None:
-    """The newest scoring of a method version (the page shows what was last computed). One query."""
-    if version is None:
-        return None
-    scorings = Scoring.objects.filter(method_version=version).select_related("computation", "method_version__method")
-    return scorings.order_by("-computed_at", "-id").first()
+    """The newest scoring of the version a page shows (none when no version is computed): `index.latest_scoring`."""
+    return index.latest_scoring(version) if version is not None else None
 
 
 def unit_level(phase_slug: str) -> str:
