@@ -20,5 +20,7 @@ class Command(BaseCommand):
         call_command("import_indicators", available=True, verbosity=verbosity)
         # -- targeting (issue 10): the computation, the index and the alerts, after the importers --
         call_command("compute_targeting", verbosity=verbosity)
+        # The EPCI contours of the ranking's map, derived once and cached, so that no visitor waits for them.
+        call_command("derive_epci_contours", verbosity=verbosity)
         if settings.DEMO_MODE:
             call_command("seed_demo", verbosity=verbosity)
