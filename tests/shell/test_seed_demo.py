@@ -84,7 +84,8 @@ def test_bootstrap_seeds_the_demo_only_in_demo_mode(settings, monkeypatch):
     monkeypatch.setattr(bootstrap, "call_command", lambda name, **kw: called.append(name))
     settings.DEMO_MODE = False
     call_command("bootstrap")
-    assert "seed_demo" not in called and called[-3:] == ["resolve_perimeters", "import_indicators", "compute_targeting"]
+    assert "seed_demo" not in called
+    assert called[-4:] == ["resolve_perimeters", "import_indicators", "compute_targeting", "derive_epci_contours"]
     settings.DEMO_MODE = True
     call_command("bootstrap")
     assert called[-1] == "seed_demo"
