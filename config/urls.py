@@ -9,6 +9,7 @@ urlpatterns = [
     path("espace/campagnes/", include("pilote.campaigns.urls")),
     path("espace/budget/", include("pilote.budget.urls")),
     path("ciblage/", include("pilote.targeting.urls")),
+    path("sites/", include("pilote.sites.urls")),
     path("", include("pilote.territories.urls")),
 ]
 handler400 = "pilote.shell.views.bad_request"

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "pilote.territories",
     "pilote.plans",
     "pilote.targeting",
+    "pilote.sites",
     "pilote.campaigns",
     "pilote.budget",
     "pilote.api",

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class SitesConfig(AppConfig):
+    name = "pilote.sites"
+    label = "sites"
+    verbose_name = "Sites industriels"
+    # What the app contributes to the others, read through pilote.core.registry (filled as the capability grows).

@@ -1,0 +1,1 @@
+"""Forms of the sites capability, one module per concern."""
