@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from pilote.campaigns.models import TerritoryFile
 from pilote.campaigns.services import campaign_open
-from pilote.core.enums import Role
+from pilote.core.enums import OrganisationKind, Role
 from pilote.territories.models import Phase, Territory
 
 from .support import PHASE, Visit, person
@@ -26,7 +26,8 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 def file_in_review(mini_world, transactional_db):
     team = person("equipe.ain", Role.TERRITORY_TEAM, phase_slug=PHASE, territory_code="ti-8401")
     anct = person("anct.national", Role.NATIONAL)
-    person("region.aura", Role.REGION_REVIEWER, region_code="84")
+    sgar = (OrganisationKind.PREFECTURE_REGION, "SGAR Auvergne-Rhône-Alpes")
+    person("region.aura", Role.REGION_REVIEWER, organisation=sgar, region_code="84")  # asked for its opinion
     today = timezone.localdate()
     campaign = campaign_open(
         name="Mise à jour 2026",

@@ -1,5 +1,6 @@
 """ANCT validates knowingly, in Chromium: the file of « Ain industriel » is under review with an unfavourable opinion
-of the préfecture of the Ain, a favourable one of the région, and two opinions still awaited (one late). ANCT opens
+of the préfecture of the Ain, a favourable one of the SGAR of 84, and four opinions still awaited (the préfecture of
+the Jura, late; the SGAR of 27; the conseil régional of 84 and of 27). ANCT opens
 « Valider le dossier », is warned, is refused without a motivation and the acknowledgement, then validates; the file
 page shows the frozen record of what was approved, and its PDF says the same. axe-core on every page state; with
 PILOTE_SCREENSHOTS=1 the screenshots of the steps go to docs/screenshots/ for the README."""
@@ -14,7 +15,7 @@ from django.utils import timezone
 from pilote.campaigns.enums import OpinionKind
 from pilote.campaigns.models import Opinion, OpinionRequest, PerimeterChangeRequest
 from pilote.campaigns.services import campaign_open
-from pilote.core.enums import Role
+from pilote.core.enums import OrganisationKind, Role
 from pilote.territories.models import Phase, Territory
 
 from ..pdftext import pdf_text
@@ -39,8 +40,18 @@ def in_review(mini_world, transactional_db):
     people = {
         "team": person("equipe.ain", Role.TERRITORY_TEAM, phase_slug=PHASE, territory_code="ti-8401"),
         "anct": person("anct.national", Role.NATIONAL),
-        "prefecture": person("prefecture.ain", Role.DEPARTEMENT_REVIEWER, departement_code="01"),
-        "region": person("region.aura", Role.REGION_REVIEWER, region_code="84"),
+        "prefecture": person(
+            "prefecture.ain",
+            Role.DEPARTEMENT_REVIEWER,
+            organisation=(OrganisationKind.PREFECTURE_DEPARTEMENT, "Préfecture de l'Ain"),
+            departement_code="01",
+        ),
+        "region": person(
+            "region.aura",
+            Role.REGION_REVIEWER,
+            organisation=(OrganisationKind.PREFECTURE_REGION, "SGAR Auvergne-Rhône-Alpes"),
+            region_code="84",
+        ),
     }
     today = timezone.localdate()
     campaign = campaign_open(
@@ -55,16 +66,15 @@ def in_review(mini_world, transactional_db):
     PerimeterChangeRequest.objects.create(file=file, remove_communes=["39001"], reason="Epsilon rejoint le Jura.")
     file.run("submit", by=people["team"])
     file.run("start_review", by=people["anct"])
-    opinions = {
-        "01": (OpinionKind.UNFAVORABLE, "Fiche sans porteur identifié.", people["prefecture"]),
-        "84": (OpinionKind.FAVORABLE, "Cohérent avec le SRDEII.", people["region"]),
-    }
-    for request in OpinionRequest.objects.filter(file=file):
-        code = request.departement_code or request.region_code
-        if code in opinions:
-            kind, text, author = opinions[code]
-            Opinion.objects.create(request=request, kind=kind, text=text, author=author)
-    OpinionRequest.objects.filter(file=file, departement_code="39").update(deadline=today - datetime.timedelta(days=1))
+    for author, kind, text in [
+        (people["prefecture"], OpinionKind.UNFAVORABLE, "Fiche sans porteur identifié."),
+        (people["region"], OpinionKind.FAVORABLE, "Cohérent avec le SRDEII."),
+    ]:
+        request = OpinionRequest.objects.get(file=file, organisation=author.organisation)
+        Opinion.objects.create(request=request, kind=kind, text=text, author=author)
+    OpinionRequest.objects.filter(
+        file=file, organisation__kind=OrganisationKind.PREFECTURE_DEPARTEMENT, organisation__departement_code="39"
+    ).update(deadline=today - datetime.timedelta(days=1))
     return file
 
 
@@ -76,10 +86,12 @@ def test_anct_is_warned_validates_with_a_motivation_and_the_record_shows(browser
     anct.page.get_by_role("link", name="Valider le dossier…").click()
     assert anct.heading() == "Valider le dossier : Ain industriel"
     awaited = anct.text("#opinions-awaited")
-    assert "2 avis non rendus" in awaited
-    assert "Préfecture de département (39)" in awaited and "en retard" in awaited
-    assert "Région (27)" in awaited
-    assert "Défavorable — Préfecture de département (01)" in anct.text("#opinions-against")
+    assert "4 avis non rendus" in awaited
+    assert "Préfecture de département – Jura (39)" in awaited and "en retard" in awaited
+    assert "Préfecture de région (SGAR) – Bourgogne-Franche-Comté (27)" in awaited
+    assert "Conseil régional – Auvergne-Rhône-Alpes (84)" in awaited
+    assert "Conseil régional – Bourgogne-Franche-Comté (27)" in awaited
+    assert "Défavorable — Préfecture de l'Ain" in anct.text("#opinions-against")
     anct.check("confirmation de la validation")
     anct.page.screenshot(path=str(screenshots / "validation-1-confirmation.png"), full_page=True)
 

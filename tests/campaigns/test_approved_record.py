@@ -9,12 +9,12 @@ import pytest
 from django.urls import reverse
 
 from pilote.campaigns.enums import OpinionKind
-from pilote.campaigns.models import ApprovedRecord, FrozenRecordError, Opinion, OpinionRequest, PerimeterChangeRequest
+from pilote.campaigns.models import ApprovedRecord, FrozenRecordError, Opinion, PerimeterChangeRequest
 from pilote.territories.enums import MemberKind
 from pilote.territories.services import perimeter_version_create
 
 from ..plans.factories import FicheFactory, governance
-from .conftest import fresh, territory
+from .conftest import asked_of, fresh, territory
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def validated(file, people):
     PerimeterChangeRequest.objects.create(file=file, remove_communes=["39001"], reason="Epsilon part.")
     fresh(file).run("submit", by=people["team"])
     fresh(file).run("start_review", by=people["anct"])
-    request = OpinionRequest.objects.get(file=file, region_code="84")
+    request = asked_of(file, people["region84"])
     Opinion.objects.create(request=request, kind=OpinionKind.UNFAVORABLE, text="Trop tôt.", author=people["region84"])
     fresh(file).run("validate", by=people["anct"], comment="Le comité a tranché le 3 mars.", acknowledged_missing=True)
     return fresh(file)
@@ -45,7 +45,7 @@ def test_the_record_holds_what_was_approved_and_what_was_before(validated, peopl
     assert "39001" not in record.perimeter["communes"] and "39001" in record.previous["perimeter"]["communes"]
     assert record.perimeter_geojson["type"] in ("Polygon", "MultiPolygon")
     assert "geometry" not in record.perimeter and "geometry" not in record.previous["perimeter"]
-    region84 = next(o for o in record.opinions if o["addressee"] == "Région (84)")
+    region84 = next(o for o in record.opinions if o["addressee"] == "SGAR Auvergne-Rhône-Alpes")
     assert (region84["kind"], region84["text"]) == ("defavorable", "Trop tôt.")
     assert record.changes()["fiches"]["added"][0]["title"] == "École de production"
 
@@ -58,7 +58,7 @@ def test_the_file_page_shows_the_record_not_a_recomputed_no_change(client, valid
     assert "Epsilon (39001)" in record.split("Communes retirées")[1]
     assert '<svg xmlns="http://www.w3.org/2000/svg"' in record and 'aria-label="Périmètre validé de Ain' in record
     assert "Motivation : Le comité a tranché le 3 mars." in record
-    assert "Région (84) : <strong>Défavorable</strong>" in record
+    assert "SGAR Auvergne-Rhône-Alpes : <strong>Défavorable</strong>" in record
     assert "École de production" in page.split('id="fiches-added"')[1].split("</ul>")[0]
     assert "3 → 3" not in page and 'id="diff-empty"' not in page
 

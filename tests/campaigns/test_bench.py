@@ -1,6 +1,8 @@
-"""The campaign section of `make bench` times « Vérifier » on the territory with the most communes."""
+"""The campaign section of `make bench` runs « Vérifier » on the territory with the most communes. What it prints is
+checked here, never how long it took: the timings and their targets belong to `make bench`."""
 
 import io
+import re
 
 from django.core.management.base import OutputWrapper
 
@@ -14,9 +16,11 @@ class Section(bench.CampaignBench, BenchMixin):
         self.stdout = OutputWrapper(self.out)
 
 
-def test_the_perimeter_check_is_timed_on_the_largest_territory(campaign):
+def test_the_perimeter_check_runs_on_the_largest_territory(campaign):
     section = Section()
     section.bench_perimeter_check(campaign, runs=2)
     lines = "\n".join(section.lines)
-    assert "perimeter check (« Vérifier »), ti-8401, 4 communes: first request, edition index not loaded" in lines
-    assert "perimeter check (« Vérifier »), ti-8401, 4 communes [200, " in lines and "MISSED" not in lines
+    label = "perimeter check (« Vérifier »), ti-8401, 4 communes"
+    assert f"{label}: first request, edition index not loaded" in lines
+    found = re.search(rf"{re.escape(label)} \[200, (\d+) queries\]", lines)
+    assert found and int(found[1]) > 0, lines

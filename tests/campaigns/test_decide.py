@@ -11,8 +11,10 @@ from django.utils import timezone
 
 from pilote.campaigns.enums import FileState, OpinionKind
 from pilote.campaigns.models import ApprovedRecord, FileEvent, Opinion, OpinionRequest, TransitionRefused
+from pilote.core.enums import OrganisationKind
 
-from .conftest import fresh
+from ..core.factories import UserFactory
+from .conftest import asked_of, fresh
 
 
 @pytest.fixture
@@ -22,9 +24,16 @@ def in_review(file, people):
     return fresh(file)
 
 
-def _give(file, person, kind, text, **where):
-    request = OpinionRequest.objects.get(file=file, **where)
-    return Opinion.objects.create(request=request, kind=kind, text=text, author=person)
+def _give(file, person, kind, text):
+    return Opinion.objects.create(request=asked_of(file, person), kind=kind, text=text, author=person)
+
+
+def _give_the_rest(file, **where):
+    """The requests still pending (those matching `where`) answered favourably, each by a member of the organisation
+    asked (the conseil régional of 27, asked when the review starts, has no one in `people`)."""
+    for request in OpinionRequest.objects.filter(file=file, **where).pending().select_related("organisation"):
+        author = UserFactory(organisation=request.organisation)
+        Opinion.objects.create(request=request, kind=OpinionKind.FAVORABLE, text="Bien.", author=author)
 
 
 def _text(response) -> str:
@@ -37,12 +46,13 @@ def _part(page: str, marker: str) -> str:
 
 def test_validating_with_two_prefecture_opinions_pending_is_refused_without_acknowledgement(in_review, people):
     """The finding: ANCT validated a file with two préfecture opinions still pending, without warning."""
-    _give(in_review, people["region84"], OpinionKind.FAVORABLE, "Bien.", region_code="84")
-    _give(in_review, people["region27"], OpinionKind.FAVORABLE, "Bien.", region_code="27")
+    _give(in_review, people["region84"], OpinionKind.FAVORABLE, "Bien.")
+    _give(in_review, people["region27"], OpinionKind.FAVORABLE, "Bien.")
+    _give_the_rest(in_review, organisation__kind=OrganisationKind.CONSEIL_REGIONAL)
     with pytest.raises(TransitionRefused) as refusal:
         in_review.run("validate", by=people["anct"], comment="Validé.")
     assert str(refusal.value) == (
-        "Avis non rendus : Préfecture de département (01), Préfecture de département (39). "
+        "Avis non rendus : Préfecture de l'Ain, Préfecture du Jura. "
         "Cochez la case pour valider le dossier sans ces avis."
     )
     assert fresh(in_review).state == FileState.IN_REVIEW
@@ -50,9 +60,9 @@ def test_validating_with_two_prefecture_opinions_pending_is_refused_without_ackn
 
 
 def test_the_confirmation_page_names_the_missing_late_and_unfavourable_opinions(client, in_review, people):
-    _give(in_review, people["region84"], OpinionKind.UNFAVORABLE, "Fiches sans porteur.", region_code="84")
-    _give(in_review, people["region27"], OpinionKind.RESERVED, "Financement à préciser.", region_code="27")
-    OpinionRequest.objects.filter(departement_code="39").update(
+    _give(in_review, people["region84"], OpinionKind.UNFAVORABLE, "Fiches sans porteur.")
+    _give(in_review, people["region27"], OpinionKind.RESERVED, "Financement à préciser.")
+    OpinionRequest.objects.filter(pk=asked_of(in_review, people["dep39"]).pk).update(
         deadline=timezone.localdate() - datetime.timedelta(days=1)
     )
     client.force_login(people["anct"])
@@ -60,26 +70,29 @@ def test_the_confirmation_page_names_the_missing_late_and_unfavourable_opinions(
     assert response.status_code == 200
     page = _text(response)
     awaited = _part(page, "opinions-awaited")
-    assert "2 avis non rendus" in awaited
-    assert "Préfecture de département (39) : attendu le" in awaited and "en retard" in awaited
-    assert "Préfecture de département (01) : attendu le" in awaited
+    assert "4 avis non rendus" in awaited
+    assert "Préfecture du Jura : attendu le" in awaited and "en retard" in awaited
+    assert "Préfecture de l'Ain : attendu le" in awaited
+    assert "Région Auvergne-Rhône-Alpes : attendu le" in awaited
+    assert "Conseil régional – Bourgogne-Franche-Comté (27) : attendu le" in awaited
     against = _part(page, "opinions-against")
-    assert "<strong>Défavorable</strong> — Région (84)" in against and "Fiches sans porteur." in against
-    assert "<strong>Réservé</strong> — Région (27)" in against
+    assert "<strong>Défavorable</strong> — SGAR Auvergne-Rhône-Alpes" in against and "Fiches sans porteur." in against
+    assert "<strong>Réservé</strong> — SGAR Bourgogne-Franche-Comté" in against
     assert "<strong>Motivation obligatoire</strong> : un avis défavorable a été rendu." in page
     assert "Je valide le dossier sans les avis non rendus listés ci-dessus." in page
 
 
 def test_validating_against_an_unfavourable_opinion_needs_a_motivation(client, in_review, people):
     for code in ("01", "39"):
-        _give(in_review, people[f"dep{code}"], OpinionKind.FAVORABLE, "Oui.", departement_code=code)
-    _give(in_review, people["region84"], OpinionKind.UNFAVORABLE, "Non.", region_code="84")
-    _give(in_review, people["region27"], OpinionKind.FAVORABLE, "Oui.", region_code="27")
+        _give(in_review, people[f"dep{code}"], OpinionKind.FAVORABLE, "Oui.")
+    _give(in_review, people["region84"], OpinionKind.UNFAVORABLE, "Non.")
+    _give(in_review, people["region27"], OpinionKind.FAVORABLE, "Oui.")
+    _give_the_rest(in_review)
     client.force_login(people["anct"])
     url = reverse("campaigns:file_validate", args=[in_review.pk])
     response = client.post(url, {"comment": "  "})
     assert response.status_code == 400
-    assert "Avis défavorable de : Région (84). Motivez la validation malgré cet avis." in _text(response)
+    assert "Avis défavorable de : SGAR Auvergne-Rhône-Alpes. Motivez la validation malgré cet avis." in _text(response)
     assert fresh(in_review).state == FileState.IN_REVIEW
     response = client.post(url, {"comment": "Les fiches ont un porteur depuis le comité du 3 mars."})
     assert response.status_code == 302
@@ -97,14 +110,11 @@ def test_validating_with_opinions_missing_needs_the_box_ticked(client, in_review
     assert client.post(url, {"comment": "", "acknowledge_missing": "on"}).status_code == 302
     record = ApprovedRecord.objects.get(file=in_review)
     assert record.acknowledged_missing is True
-    assert [o["kind_label"] for o in record.opinions] == ["non rendu"] * 4
+    assert [o["kind_label"] for o in record.opinions] == ["non rendu"] * 6
 
 
 def test_with_every_opinion_favourable_the_page_asks_no_acknowledgement(client, in_review, people):
-    for code in ("01", "39"):
-        _give(in_review, people[f"dep{code}"], OpinionKind.FAVORABLE, "Oui.", departement_code=code)
-    for code in ("84", "27"):
-        _give(in_review, people[f"region{code}"], OpinionKind.FAVORABLE, "Oui.", region_code=code)
+    _give_the_rest(in_review)
     client.force_login(people["anct"])
     url = reverse("campaigns:file_validate", args=[in_review.pk])
     page = _text(client.get(url))
@@ -117,7 +127,7 @@ def test_sending_back_goes_through_its_page_and_needs_what_to_complete(client, i
     client.force_login(people["anct"])
     url = reverse("campaigns:file_send_back", args=[in_review.pk])
     page = _text(client.get(url))
-    assert "4 avis non rendus" in page
+    assert "6 avis non rendus" in page
     response = client.post(url, {"comment": ""})
     assert response.status_code == 400
     assert "Indiquez aux porteurs du territoire ce qu'il faut compléter." in _text(response)
@@ -160,7 +170,7 @@ def test_a_draft_cannot_be_validated_from_its_page(client, file, people):
 def test_the_confirmation_page_takes_a_constant_number_of_queries(
     client, in_review, people, django_assert_max_num_queries
 ):
-    _give(in_review, people["region84"], OpinionKind.UNFAVORABLE, "Non.", region_code="84")
+    _give(in_review, people["region84"], OpinionKind.UNFAVORABLE, "Non.")
     client.force_login(people["anct"])
     with django_assert_max_num_queries(30):
         assert client.get(reverse("campaigns:file_validate", args=[in_review.pk])).status_code == 200

@@ -45,7 +45,7 @@ def test_during_the_review_the_state_services_asked_follow_the_thread(client, fi
     with committed():
         _post(client, people["region84"], file, "Le comité de pilotage s'est-il réuni ?")
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
-        people[name].email for name in ("anct", "team", "dep01", "dep39", "region27")
+        people[name].email for name in ("anct", "team", "dep01", "dep39", "region27", "council84")
     )
 
 

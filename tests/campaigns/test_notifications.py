@@ -12,7 +12,7 @@ from django.utils import timezone
 from pilote.campaigns.models import OpinionRequest, TransitionRefused
 from pilote.core.models import Notification
 
-from .conftest import fresh
+from .conftest import asked_of, fresh
 
 SUBJECT = "[Pilote TI] {} : Ain industriel (ti-8401)"
 
@@ -54,15 +54,15 @@ def test_the_review_tells_the_team_and_asks_each_state_service(file, people, com
         file.run("start_review", by=people["anct"])
     assert sent() == {
         SUBJECT.format("Instruction commencée"): emails(people, "team"),
-        SUBJECT.format("Avis demandé"): emails(people, "dep01", "dep39", "region27", "region84"),
+        SUBJECT.format("Avis demandé"): emails(people, "dep01", "dep39", "region27", "region84", "council84"),
     }
     deadline = f"{file.campaign.opinion_deadline:%d/%m/%Y}"
     asked = next(m for m in mail.outbox if m.to == [people["dep01"].email])
-    assert "Votre avis (Préfecture de département (01)) est demandé" in asked.body and deadline in asked.body
+    assert "Votre avis (Préfecture de l'Ain) est demandé" in asked.body and deadline in asked.body
 
 
 def test_an_opinion_given_tells_anct_and_the_team(client, in_review, people, committed):
-    request = OpinionRequest.objects.get(file=in_review, departement_code="01")
+    request = asked_of(in_review, people["dep01"])
     client.force_login(people["dep01"])
     with committed():
         response = client.post(
@@ -79,9 +79,7 @@ def test_an_operator_asked_and_a_deadline_extended_tell_the_addressee(in_review,
         OpinionRequest.ask_organisation(
             in_review, organisation=people["operator"].organisation, deadline=deadline, by=people["anct"]
         )
-        OpinionRequest.objects.get(file=in_review, region_code="84").extend_deadline(
-            deadline=deadline, by=people["anct"]
-        )
+        asked_of(in_review, people["region84"]).extend_deadline(deadline=deadline, by=people["anct"])
     assert sent() == {
         SUBJECT.format("Avis demandé"): emails(people, "operator"),
         SUBJECT.format("Délai de l'avis prolongé"): emails(people, "region84"),
@@ -99,7 +97,7 @@ def test_a_file_sent_back_tells_the_team_what_to_complete(in_review, people, com
 def test_a_validation_tells_the_team_and_those_asked_for_an_opinion(in_review, people, committed):
     with committed():
         in_review.run("validate", by=people["anct"], acknowledged_missing=True)
-    expected = emails(people, "team", "dep01", "dep39", "region27", "region84")
+    expected = emails(people, "team", "dep01", "dep39", "region27", "region84", "council84")
     assert sent() == {SUBJECT.format("Dossier validé"): expected}
 
 

@@ -5,11 +5,11 @@ import pytest
 from django.urls import reverse
 
 from pilote.campaigns.enums import OpinionKind
-from pilote.campaigns.models import Opinion, OpinionRequest, PerimeterChangeRequest
+from pilote.campaigns.models import Opinion, PerimeterChangeRequest
 
 from ..pdftext import pdf_text
 from ..plans.factories import FicheFactory, governance
-from .conftest import fresh
+from .conftest import asked_of, fresh
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def test_the_receipt_says_what_was_submitted_when_and_by_whom(client, submitted,
 
 def test_the_approved_record_pdf_shows_what_was_approved(client, submitted, people):
     fresh(submitted).run("start_review", by=people["anct"])
-    request = OpinionRequest.objects.get(file=submitted, region_code="84")
+    request = asked_of(submitted, people["region84"])
     Opinion.objects.create(request=request, kind=OpinionKind.UNFAVORABLE, text="Trop tôt.", author=people["region84"])
     fresh(submitted).run("validate", by=people["anct"], comment="Tranché en comité.", acknowledged_missing=True)
     response = _get(client, people["team"], "file_record_pdf", submitted)
@@ -50,7 +50,7 @@ def test_the_approved_record_pdf_shows_what_was_approved(client, submitted, peop
     assert "Version validée" in text and "Ain industriel" in text
     assert "Motivation Tranché en comité." in text
     assert "Communes 4 3" in text and "Communes retirées : Epsilon (39001)" in text
-    assert "Région (84) : Défavorable" in text and "Trop tôt." in text
+    assert "SGAR Auvergne-Rhône-Alpes : Défavorable" in text and "Trop tôt." in text
     assert "Fiches actions : 1 ajoutée" in text
     page = _get(client, people["team"], "file", submitted).content.decode()
     assert reverse("campaigns:file_record_pdf", args=[submitted.pk]) in page

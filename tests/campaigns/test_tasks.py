@@ -13,7 +13,7 @@ from django_tasks_db.models import DBTaskResult
 from pilote.campaigns.models import OpinionRequest
 from pilote.campaigns.tasks import next_run, schedule_reminders, send_due_reminders
 
-from .conftest import fresh
+from .conftest import asked_of, fresh
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
@@ -36,7 +36,7 @@ def test_scheduled_once_then_each_run_schedules_the_next(file, people):
     file.run("submit", by=people["team"])
     fresh(file).run("start_review", by=people["anct"])
     late = timezone.localdate() - datetime.timedelta(days=1)
-    OpinionRequest.objects.filter(file=file, departement_code="01").update(deadline=late)
+    OpinionRequest.objects.filter(pk=asked_of(file, people["dep01"]).pk).update(deadline=late)
     mail.outbox.clear()
     with override_settings(TASKS=DATABASE_TASKS):
         call_command("send_opinion_reminders", "--schedule", stdout=open("/dev/null", "w"))
