@@ -83,3 +83,10 @@ def test_a_bad_fonds_friches_file_is_refused_and_nothing_is_written(mini_world, 
         import_file("fonds-friches", write(tmp_path / "fonds.csv"))
     assert message in str(refused.value)
     assert (BrownfieldFunding.objects.count(), SiteImport.objects.count()) == (0, 0)
+
+
+def test_brownfields_before_the_geography_are_refused(db, settings, tmp_path):
+    settings.DEFAULT_EDITION = 2031
+    with pytest.raises(ImportFileError, match="COG 2031 absent, importez la géographie d'abord"):
+        import_file("cartofriches", write_cartofriches(tmp_path / "f.csv", [brownfield("01001_1", "01001")]))
+    assert Site.objects.count() == 0

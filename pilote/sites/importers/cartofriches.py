@@ -17,11 +17,12 @@ from django.db import connection
 from django.utils import timezone
 
 from pilote.core.sources import sha256_of
+from pilote.geography.projection import UnknownEdition
 
 from ..enums import LabelState, SiteKind, SiteOrigin
 from ..models import Site
 from ..places import Placer
-from .base import COMMUNE_CODE, Report, csv_rows, fact, number, refuse_if
+from .base import COMMUNE_CODE, ImportFileError, Report, csv_rows, fact, number, refuse_if
 
 SOURCE = "cartofriches"
 REQUIRED = ["site_id", "site_nom", "site_statut", "site_surface", "comm_insee", "longitude", "latitude"]
@@ -80,7 +81,12 @@ class ParsedSites:
 
 def parse(path: Path, *, vintage_date: str = "2024-03-10", placer: Placer | None = None) -> ParsedSites:
     rows = csv_rows(path, REQUIRED)
-    placer = placer or Placer()
+    try:
+        placer = placer or Placer()
+    except UnknownEdition as exc:
+        raise ImportFileError(
+            f"{path.name} : COG {exc} absent, importez la géographie d'abord (import_geography)"
+        ) from exc
     parsed = ParsedSites(path.name, sha256_of(path), report=Report(read=len(rows)))
     problems, seen, now = [], {}, timezone.now()
     for line, row in rows:
