@@ -23,7 +23,6 @@ from ..models import SiteImport
 MAX_BYTES = 50 * MB  # the national inventory is 16 Mo; a wrong file cannot exhaust the machine
 MAX_PROBLEMS = 20
 COMMUNE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
-NUMBER = re.compile(r"^-?\d+(\.\d+)?([eE][+-]?\d+)?$")
 
 
 class ImportFileError(Exception):
@@ -95,15 +94,17 @@ def csv_rows(path: Path, required: list[str]) -> list[tuple[int, dict]]:
 
 def number(raw: str | None, *, where: str, problems: list[str], minimum: float | None = None) -> float | None:
     """A published number (point as decimal separator), None when the cell is empty; a problem when unreadable."""
-    raw = (raw or "").strip()
-    if not raw or raw.upper() == "NA":
+    if not raw or raw.isspace() or raw.strip().upper() == "NA":
         return None
-    value = float(raw.replace(",", ".")) if NUMBER.match(raw.replace(",", ".")) else math.nan
-    if math.isnan(value) or math.isinf(value):
-        problems.append(f"{where} : nombre illisible {raw[:30]!r}")
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        problems.append(f"{where} : nombre illisible {raw.strip()[:30]!r}")
         return None
     if minimum is not None and value < minimum:
-        problems.append(f"{where} : valeur négative {raw[:30]!r}")
+        problems.append(f"{where} : valeur négative {raw.strip()[:30]!r}")
         return None
     return value
 

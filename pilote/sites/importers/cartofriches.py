@@ -128,10 +128,12 @@ def _site(row: dict, line: int, problems: list[str], vintage_date: str) -> dict 
 def _facts(row: dict, line: int, problems: list[str], vintage_date: str) -> dict:
     date = row.get("site_actu_date", "")[:10] if DATE.match(row.get("site_actu_date", "")) else vintage_date
     source = f"Cartofriches (Cerema) — {(row.get('nature') or 'inventaire national').strip()}"
-    facts = {key: fact(_text(row.get(column)), source, date) for column, key in TEXT_FACTS.items()}
+    facts = {
+        key: {"value": _text(row.get(column)), "source": source, "date": date} for column, key in TEXT_FACTS.items()
+    }
     for column, key in NUMBER_FACTS.items():
         value = number(row.get(column), where=f"ligne {line}, {column}", problems=problems, minimum=0)
-        facts[key] = fact(value, source, date)
+        facts[key] = {"value": value, "source": source, "date": date}
     facts["is_verified_brownfield"] = fact(row["site_statut"].strip().lower() != "friche potentielle", source, date)
     facts["pollution_known"] = fact(POLLUTION_KNOWN.get(_text(row.get("sol_pollution_existe"))), source, date)
     facts["owner_category"] = fact(_owner_category(row.get("l_catpro3txt")), source, date)
@@ -140,7 +142,9 @@ def _facts(row: dict, line: int, problems: list[str], vintage_date: str) -> dict
 
 
 def _text(raw: str | None) -> str | None:
-    value = (raw or "").strip()
+    if not raw:
+        return None
+    value = raw.strip()
     return None if value.lower() in UNKNOWN else value
 
 
@@ -164,10 +168,10 @@ def _place(site: dict, code: str, placer: Placer, report: Report) -> None:
 def _row(site: dict, now) -> tuple:
     place = site["place"]
     where = (place.commune, place.epci, place.departement, place.region) if place else ("", "", "", "")
-    territories = json.dumps(place.territories if place else {}, ensure_ascii=False)
+    territories = json.dumps(place.territories if place else {})
     return (
         site["identifier"], site["name"], SiteKind.BROWNFIELD, SiteOrigin.CARTOFRICHES, site["latitude"],
-        site["longitude"], site["area"], *where, territories, True, json.dumps(site["facts"], ensure_ascii=False),
+        site["longitude"], site["area"], *where, territories, True, json.dumps(site["facts"]),
         "", "{}", LabelState.POOL, False, 1, now, now,
     )  # fmt: skip
 
