@@ -48,6 +48,8 @@ BUILD_INPUTS = (
     "pilote/territories/resolution.py",
     "pilote/targeting/catalogue.py",
     "pilote/targeting/importers/*.py",
+    "pilote/sites/importers/*.py",
+    "pilote/sites/places.py",
     "data/manifest.toml",
     "package-lock.json",
 )

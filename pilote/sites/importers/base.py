@@ -1,0 +1,117 @@
+"""What the site importers share: the refusal, the French report, reading a CSV, and recording one imported file
+once (a file already imported, same source and SHA-256, writes nothing).
+
+A parser reads a whole file and raises `ImportFileError` on the first kind of problem that makes it unusable,
+listing every row concerned: nothing is written then. A fact is `{"value", "source", "date"}`; value None is
+"unknown", never "no".
+"""
+
+import csv
+import io
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pilote.core.uploads import MB
+from pilote.territories.importers import PerimeterFileError, read_text
+
+from ..models import SiteImport
+
+MAX_BYTES = 50 * MB  # the national inventory is 16 Mo; a wrong file cannot exhaust the machine
+MAX_PROBLEMS = 20
+COMMUNE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
+
+
+class ImportFileError(Exception):
+    """The file is refused and nothing was written; `str()` is the French message with the rows concerned."""
+
+    def __init__(self, message: str, problems: Iterable[str] = ()):
+        self.problems = list(problems)
+        shown = "".join(f"\n  - {p}" for p in self.problems[:MAX_PROBLEMS])
+        more = f"\n  … et {len(self.problems) - MAX_PROBLEMS} autre(s)" if len(self.problems) > MAX_PROBLEMS else ""
+        super().__init__(f"{message} ; fichier refusé, rien n'a été écrit{shown}{more}")
+
+
+def refuse_if(problems: list[str], file_name: str) -> None:
+    if problems:
+        raise ImportFileError(f"{file_name} : {len(problems)} ligne(s) illisible(s)", problems)
+
+
+@dataclass
+class Report:
+    """What was read, created, updated and left out (with reasons), in French, for the console and SiteImport."""
+
+    read: int = 0
+    created: int = 0
+    updated: int = 0
+    left_out: Counter = field(default_factory=Counter)
+    notes: list[str] = field(default_factory=list)
+
+    def leave_out(self, reason: str, count: int = 1) -> None:
+        self.left_out[reason] += count
+
+    def as_dict(self) -> dict:
+        return {
+            "lus": self.read,
+            "créés": self.created,
+            "mis à jour": self.updated,
+            "écartés": dict(sorted(self.left_out.items())),
+            "remarques": self.notes,
+        }
+
+    def lines(self) -> list[str]:
+        lines = [f"{self.read} ligne(s) lue(s), {self.created} créée(s), {self.updated} mise(s) à jour"]
+        lines += [f"signalé(s) : {count} — {reason}" for reason, count in sorted(self.left_out.items())]
+        return lines + self.notes
+
+
+def csv_rows(path: Path, required: list[str]) -> list[tuple[int, dict]]:
+    """The rows of a CSV (comma or semicolon), with their line number; the header must hold `required`."""
+    if path.stat().st_size > MAX_BYTES:
+        raise ImportFileError(f"{path.name} : fichier de plus de {MAX_BYTES // MB} Mo")
+    try:
+        text = read_text(path)
+    except PerimeterFileError as exc:
+        raise ImportFileError(str(exc).split(" ; ")[0].rstrip(".")) from exc
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = [h.strip() for h in reader.fieldnames or []]
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise ImportFileError(
+            f"{path.name} : colonne(s) absente(s) : {', '.join(missing)} (est-ce bien le bon fichier ?)"
+        )
+    reader.fieldnames = header
+    rows = [(number, row) for number, row in enumerate(reader, start=2)]
+    if not rows:
+        raise ImportFileError(f"{path.name} : aucune ligne de données sous l'en-tête")
+    return rows
+
+
+def number(raw: str | None, *, where: str, problems: list[str], minimum: float | None = None) -> float | None:
+    """A published number (point as decimal separator), None when the cell is empty; a problem when unreadable."""
+    if not raw or raw.isspace() or raw.strip().upper() == "NA":
+        return None
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        problems.append(f"{where} : nombre illisible {raw.strip()[:30]!r}")
+        return None
+    if minimum is not None and value < minimum:
+        problems.append(f"{where} : valeur négative {raw.strip()[:30]!r}")
+        return None
+    return value
+
+
+def fact(value, source: str, date: str) -> dict:
+    return {"value": value, "source": source, "date": date}
+
+
+def already_imported(source: str, sha256: str) -> bool:
+    return SiteImport.objects.filter(source=source, sha256=sha256).exists()
