@@ -10,9 +10,11 @@ from ninja.errors import HttpError
 from pydantic import Field
 
 from pilote.geography.models import Commune, Epci
+from pilote.targeting import index
 from pilote.targeting.enums import Level, MethodStatus
 from pilote.targeting.models import Alert, Computation, Indicator, MethodVersion, SourceValue, UnitValue, Zone
 from pilote.targeting.ranking import EPCI, default_version, latest_scoring, published_versions, score_rows
+from pilote.territories.models import Phase
 
 from .schemas import CommuneCode, Error, InvalidInput, PhaseSlug, Siren, TerritoryCode
 from .territories import get_territory
@@ -65,6 +67,31 @@ class ScoresOut(Schema):
     computed_at: str
     units: str = Field(description="Phase des territoires classés, ou `epci`")
     scores: list[ScoreOut]
+
+
+class NearestOut(Schema):
+    phase: str = Field(description="Phase du territoire")
+    code: str = Field(description="Code du territoire (ti-RRNN)")
+    name: str
+    distance_km: float | None = Field(description="Distance entre les centres de l'EPCI et du territoire, en km")
+
+
+class CandidateOut(Schema):
+    siren: str
+    name: str
+    region: str = Field(description="Code de la région")
+    score: float
+    rank_national: int = Field(description="Rang national parmi les EPCI (1 = le plus fragile)")
+    nearest: NearestOut | None = Field(description="Territoire du programme le plus proche")
+
+
+class CandidatesOut(Schema):
+    method: str
+    version: int
+    computed_at: str
+    phase: str = Field(description="Phase du programme dont les EPCI sont en dehors")
+    top_share: float = Field(description="Part des EPCI les mieux classés parmi lesquels sont pris les candidats")
+    candidates: list[CandidateOut]
 
 
 class AlertOut(Schema):
@@ -207,6 +234,46 @@ def method_scores(request, slug: str, number: int, unites: str = EPCI, region: s
                 rank_high=r.rank_high,
             )
             for r in rows
+        ],
+    }
+
+
+@router.get(
+    "/ciblage/candidats",
+    response={200: CandidatesOut, **NOT_FOUND},
+    summary="EPCI candidats à rejoindre la carte",
+    description="Les EPCI dont aucune commune n'est dans un territoire de la phase (`phase=2023-2027`, par défaut "
+    "la phase en cours) et dont le score de fragilité, au dernier calcul de la méthode publiée, est parmi les plus "
+    "élevés, avec le territoire du programme le plus proche.",
+)
+def targeting_candidates(request, phase: str = ""):
+    phases = list(Phase.objects.values_list("slug", flat=True))
+    phase = phase or (phases[-1] if phases else "")
+    if phase not in phases:
+        raise HttpError(404, f"Phase inconnue : {phase}")
+    scoring = latest_scoring(default_version(published_versions()))
+    if scoring is None:
+        raise HttpError(404, "Aucun calcul de l'indice de fragilité disponible")
+    return {
+        "method": scoring.method_version.method.slug,
+        "version": scoring.method_version.number,
+        "computed_at": scoring.computed_at.isoformat(),
+        "phase": phase,
+        "top_share": index.thresholds_of(scoring.method_version)["candidate_top_share"],
+        "candidates": [
+            CandidateOut(
+                siren=c.siren,
+                name=c.name,
+                region=c.region_code,
+                score=c.score,
+                rank_national=c.rank,
+                nearest=NearestOut(
+                    phase=c.nearest_phase_slug, code=c.nearest_code, name=c.nearest_name, distance_km=c.distance_km
+                )
+                if c.nearest_code
+                else None,
+            )
+            for c in index.candidates(scoring, phase_slug=phase)
         ],
     }
 

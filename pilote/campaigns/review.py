@@ -19,8 +19,8 @@ def file_diff(file) -> dict:
 
 def submission_recap(file) -> dict:
     """What « Déposer » will send: the plan's size, the governance filled or not, the perimeter change and its
-    check, what changes against the last validated version (`diff`), and the list of what is missing (in French;
-    listed, not blocking, except what the workflow refuses)."""
+    check, what changes against the last validated version (`diff`), the attachments sent with it, and the list of
+    what is missing (in French; listed, not blocking, except what the workflow refuses)."""
     fiches = FicheAction.objects.of(file.territory).count()
     governance = governance_snapshot(file.territory)
     perimeter = getattr(file, "perimeter_request", None)
@@ -44,4 +44,5 @@ def submission_recap(file) -> dict:
         "check": check,
         "missing": missing,
         "diff": file_diff(file),
+        "attachments": list(file.attachments.active()),
     }

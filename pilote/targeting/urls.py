@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from .views import alert_actions, alerts, diagnosis, events, method, method_edit, ranking
+from .views import alert_actions, alerts, candidates, diagnosis, events, method, method_edit, ranking
 
 app_name = "targeting"
 # Public diagnosis pages (ranking, map, method, a territory's diagnosis) and, behind roles, alerts and declared
@@ -11,6 +11,8 @@ urlpatterns: list = [
     path("", ranking.ranking_page, name="ranking"),
     path("carte.geojson", ranking.ranking_geojson, name="ranking_geojson"),
     re_path(rf"^classement\.{FMT}$", ranking.ranking_export, name="ranking_export"),
+    path("candidats/", candidates.candidates, name="candidates"),
+    re_path(rf"^candidats\.{FMT}$", candidates.candidates_export, name="candidates_export"),
     path("epci/<str:siren>/", diagnosis.epci_diagnosis, name="epci"),
     re_path(rf"^epci/(?P<siren>\d{{9}})/diagnostic\.{FMT}$", diagnosis.epci_diagnosis_export, name="epci_export"),
     re_path(

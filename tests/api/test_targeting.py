@@ -107,3 +107,35 @@ def test_alerts(mini_world, get):
 def test_openapi_describes_the_targeting_routes_in_french(mini_world, get):
     schema = get("/api/openapi.json")
     assert schema["paths"]["/api/ciblage/alertes"]["get"]["summary"] == "Alertes de choc industriel"
+
+
+def test_candidates_outside_a_phase_with_their_nearest_territory(mini_world, get):
+    scored.scoring(scored.method_version(thresholds={"candidate_top_share": 1.0}))
+    answer = get("/api/ciblage/candidats?phase=2018-2022")
+    assert (answer["method"], answer["version"], answer["phase"], answer["top_share"]) == (
+        "indice-fragilite",
+        1,
+        "2018-2022",
+        1.0,
+    )
+    [beta] = answer["candidates"]
+    assert (beta["siren"], beta["name"], beta["region"], beta["score"], beta["rank_national"]) == (
+        "200000002",
+        "CA Beta",
+        "84",
+        55.0,
+        2,
+    )
+    assert (beta["nearest"]["phase"], beta["nearest"]["code"], beta["nearest"]["name"]) == (
+        "2018-2022",
+        "ti-2701",
+        "Jura Zeta",
+    )
+    assert beta["nearest"]["distance_km"] == pytest.approx(116.9, rel=0.02)
+    assert get("/api/ciblage/candidats")["candidates"] == []  # the current phase holds every EPCI
+
+
+def test_candidates_of_an_unknown_phase_or_without_a_computation(mini_world, get):
+    assert get("/api/ciblage/candidats", 404)["detail"] == "Aucun calcul de l'indice de fragilité disponible"
+    scored.scoring()
+    assert get("/api/ciblage/candidats?phase=1900-1901", 404)["detail"] == "Phase inconnue : 1900-1901"

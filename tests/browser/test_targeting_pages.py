@@ -2,8 +2,9 @@
 
 ANCT opens the ranking: the choropleth is drawn with the server's colours; switching the map's indicator redraws it
 with the new legend; the table leads to a territory's diagnosis (score, contributions, sparklines drawn as SVG); the
-EPCI diagnosis, the method page and the alerts page follow. Every page goes through axe-core: no violation of impact
-« serious » or « critical ». Screenshots are written to docs/screenshots/ciblage_*.png.
+EPCI diagnosis, the method page, the alerts page and the EPCI candidates to join the map follow. Every page goes
+through axe-core: no violation of impact « serious » or « critical ». Screenshots are written to
+docs/screenshots/ciblage_*.png.
 """
 
 from pathlib import Path
@@ -22,7 +23,8 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 @pytest.fixture
 def world(mini_world, transactional_db):
     anct = person("anct.ciblage", Role.NATIONAL)
-    scored.alerts(scored.scoring())
+    # every EPCI outside a phase is a candidate (a top share of 100 %): CA Beta is, outside phase 2018-2022
+    scored.alerts(scored.scoring(scored.method_version(thresholds={"candidate_top_share": 1.0})))
     return anct
 
 
@@ -73,6 +75,12 @@ def test_anct_reads_the_ranking_switches_the_map_and_opens_a_diagnosis(browser, 
         anct.goto(path)
         anct.check(name)
     assert "CC Gamma" in anct.text("#alerts")
+
+    anct.goto("/ciblage/candidats/?phase=2018-2022")
+    assert anct.heading() == "Candidats à rejoindre la carte"
+    assert "CA Beta" in anct.text("#candidates") and "Jura Zeta" in anct.text("#candidates")
+    anct.check("candidats")
+    anct.page.screenshot(path=str(SCREENSHOTS / "ciblage_candidats.png"), full_page=True)
     anct.close()
 
     failures = [line for lines in audited.values() for line in lines]

@@ -2,12 +2,14 @@
 the plain POST of the transition without it is refused."""
 
 import html
+import re
 
 from django.urls import reverse
 
 from pilote.campaigns.enums import FileState
 from pilote.campaigns.models import PerimeterChangeRequest
 
+from ..core.documents import PDF, PNG, upload
 from ..plans.factories import FicheFactory, governance
 from .conftest import fresh
 
@@ -40,6 +42,37 @@ def test_the_recap_counts_fiches_names_governance_and_perimeter_changes(client, 
     assert "Binôme : Anne Durand et Paul Morel" in page
     assert 'id="missing"' not in page and "Rien ne manque." in page
     assert "4 → 3" in page and "Motif : Départ d'une commune." in page
+
+
+def _attach(client, user, file, kind, title, name, content):
+    client.force_login(user)
+    data = {"kind": kind, "title": title, "document": upload(name, content)}
+    response = client.post(reverse("campaigns:file_attachment_add", args=[file.pk]), data)
+    assert response.status_code == 302
+
+
+def test_the_recap_says_when_no_document_is_attached(client, file, people):
+    page = _text(_recap(client, people["team"], file))
+    assert 'id="recap-attachments"' not in page
+    assert "Aucune pièce jointe : ajoutez délibérations" in page
+
+
+def test_the_recap_lists_the_active_attachments_with_kind_size_and_download_link(client, file, people):
+    _attach(client, people["team"], file, "deliberation", "Délibération du conseil", "delib.pdf", PDF)
+    _attach(client, people["team"], file, "agreement", "Convention retirée", "conv.pdf", PDF)
+    _attach(client, people["team"], file, "steering_minutes", "Copil de mars", "copil.png", PNG)
+    removed = file.attachments.get(title="Convention retirée")
+    client.post(reverse("campaigns:file_attachment_remove", args=[file.pk, removed.pk]))
+    page = _recap(client, people["team"], file).content.decode()
+    listed = page.split('id="recap-attachments">')[1].split("</ul>")[0]
+    kept = file.attachments.get(title="Délibération du conseil")
+    assert f'href="{kept.get_absolute_url()}"' in listed
+    words = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", listed)).split())
+    assert words == (
+        "Compte rendu de comité de pilotage Copil de mars copil.png — 1 Ko "
+        "Délibération Délibération du conseil delib.pdf — 1 Ko"
+    )  # newest first; the removed convention is not sent
+    assert "Aucune pièce jointe" not in page
 
 
 def test_the_file_page_leads_to_the_recap_instead_of_submitting(client, file, people):
@@ -83,8 +116,10 @@ def test_the_recap_takes_a_constant_number_of_queries(client, file, people, djan
     for _ in range(5):
         FicheFactory(territory=file.territory)
     governance(file.territory)
+    for title in ("Délibération", "Convention"):
+        _attach(client, people["team"], file, "deliberation", title, "piece.pdf", PDF)
     client.force_login(people["team"])
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(21):  # one for the attachments, whatever their number
         assert client.get(reverse("campaigns:file_submit", args=[file.pk])).status_code == 200
 
 

@@ -45,6 +45,8 @@ EXPECTATIONS = {
     "targeting:epci": public({"siren": "200000001"}, setup=scored_world, contains=["CC Alpha", "Diagnostic"]),
     "targeting:epci_export": public({"siren": "200000001", "fmt": "xlsx"}, setup=scored_world),
     "targeting:territory_export": public(lambda t: {**TERRITORY(t), "fmt": "csv"}, setup=scored_world),
+    "targeting:candidates": public(setup=scored_world, contains=["Candidats à rejoindre la carte", "no-candidate"]),
+    "targeting:candidates_export": public({"fmt": "csv"}, setup=scored_world, contains="siren;EPCI;région"),
     "targeting:method": public(setup=scored_world, contains="Taux de chômage localisé"),
     "targeting:method_export": public({"fmt": "csv"}, setup=scored_world, contains="chomage;"),
     "targeting:comparison_export": public({"fmt": "xlsx"}),
@@ -56,6 +58,7 @@ EXPECTATIONS = {
     "api-1:zone_values": public({"code": "8401"}, status=404),  # no zone in this world: tests/api/test_targeting.py
     "api-1:territory_values": public(TERRITORY, setup=scored_world),
     "api-1:method_scores": public({"slug": "indice-fragilite", "number": 1}, setup=scored_world),
+    "api-1:targeting_candidates": public(setup=scored_world, contains='"phase": "2023-2027"'),
     "api-1:targeting_alerts": public(setup=scored_world, contains="ti-8401"),
     "targeting:alerts_export": Rule(_alerts_answer, {"fmt": "csv"}, setup=scored_world),
 }

@@ -46,12 +46,14 @@ def indicators() -> dict[str, Indicator]:
     }
 
 
-def method_version(number: int = 1, weights=(("chomage", 2.0), ("pauvrete", 1.0))) -> MethodVersion:
+def method_version(
+    number: int = 1, weights=(("chomage", 2.0), ("pauvrete", 1.0)), *, thresholds: dict | None = None
+) -> MethodVersion:
     method, _ = Method.objects.get_or_create(slug="indice-fragilite", defaults={"name": "Indice de fragilité"})
     version = MethodVersion.objects.create(
         method=method,
         number=number,
-        thresholds={"hausse du chômage (points sur 4 trimestres)": 1.0},
+        thresholds={"hausse du chômage (points sur 4 trimestres)": 1.0, **(thresholds or {})},
         notes=f"Version {number} de test",
     )
     catalogue = indicators()
