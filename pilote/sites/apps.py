@@ -1,8 +1,14 @@
 from django.apps import AppConfig
 
+from pilote.core.registry import MenuItem
+
 
 class SitesConfig(AppConfig):
     name = "pilote.sites"
     label = "sites"
     verbose_name = "Sites industriels"
     # What the app contributes to the others, read through pilote.core.registry (filled as the capability grows).
+    bench_sections = {
+        "r": "pilote.sites.bench_public.PublicPagesBench",
+    }
+    menu_items = (MenuItem("Sites", "sites:pool", visible_to="pilote.sites.perms.can_view_sites"),)
