@@ -24,6 +24,7 @@ async function draw(el) {
   const bounds = layer.getBounds();
   if (bounds.isValid()) map.fitBounds(bounds, { padding: [20, 20], maxZoom: 10 });
   else map.fitBounds(FRANCE);
+  el.dataset.loaded = ""; // the browser tests wait for it
 }
 
 document.querySelectorAll(".ti-map[data-geometry]").forEach(draw);
