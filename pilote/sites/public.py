@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import F, FloatField, OuterRef, Subquery, Value
+from django.db.models import F, FilteredRelation, FloatField, Q, Value
 
 from pilote.core.formats import day
 from pilote.geography.enums import CommuneKind
@@ -19,7 +19,7 @@ from pilote.territories.forms import current_phase
 from pilote.territories.models import Binome, Phase, Territory
 
 from .enums import LabelState, MethodStatus, MilestoneKind
-from .models import Milestone, QualificationMethod, Site, SiteScore
+from .models import Milestone, QualificationMethod, Site
 
 UNKNOWN = "inconnu"
 SORTS_DEFAULT = (F("score").desc(nulls_last=True), "identifier")  # best score first, unscored last
@@ -106,14 +106,13 @@ def published_method() -> QualificationMethod | None:
 
 
 def with_score(sites, method: QualificationMethod | None):
-    """Annotate `score` and `reliability` of the method (None when unscored), one query with the sites."""
+    """Annotate `score` and `reliability` of the method (None when unscored): one LEFT JOIN on the unique (method,
+    site) scores, cheaper to sort the whole pool by than a subquery per site."""
     if method is None:
         none = Value(None, output_field=FloatField())
         return sites.annotate(score=none, reliability=none)
-    scores = SiteScore.objects.filter(method=method, site=OuterRef("pk"))
-    return sites.annotate(
-        score=Subquery(scores.values("score")[:1]), reliability=Subquery(scores.values("reliability")[:1])
-    )
+    sites = sites.annotate(scored=FilteredRelation("scores", condition=Q(scores__method=method)))
+    return sites.annotate(score=F("scored__score"), reliability=F("scored__reliability"))
 
 
 # --- places --------------------------------------------------------------------------------------------------------
