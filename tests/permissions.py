@@ -395,3 +395,8 @@ EXPECTATIONS |= perm_events.EXPECTATIONS
 from tests.targeting import perm_pages  # noqa: E402
 
 EXPECTATIONS |= perm_pages.EXPECTATIONS
+
+# --- sites (issue 11): the public pages and the API ---------------------------------------------------------------
+from tests.sites import perm_public  # noqa: E402
+
+EXPECTATIONS |= perm_public.EXPECTATIONS

@@ -264,4 +264,4 @@ CACHES = {
 }
 # Apps whose tables the public pages and the read API show: a committed write to one of them renews every cached
 # public page (pilote.core.pagecache).
-PUBLIC_DATA_APPS = ["geography", "territories", "budget", "targeting"]
+PUBLIC_DATA_APPS = ["geography", "territories", "budget", "targeting", "sites"]

@@ -15,7 +15,7 @@ from ninja.errors import HttpError
 
 from pilote.core.pagecache import public_cache
 
-from . import budget, geography, targeting, territories
+from . import budget, geography, sites, targeting, territories
 from .docs import LocalSwagger
 
 logger = logging.getLogger(__name__)
@@ -28,7 +28,8 @@ api = NinjaAPI(
     description=(
         "Géographie officielle par millésime, territoires d'industrie des deux phases du programme et financements "
         "du programme (enveloppes, engagements), diagnostic des territoires à partir des données publiques "
-        "(indicateurs, scores de fragilité, alertes de choc industriel)."
+        "(indicateurs, scores de fragilité, alertes de choc industriel), sites industriels (vivier, faits et leurs "
+        "sources, sites labellisés)."
     ),
 )
 # Anonymous GETs of the read API come from the shared cache while the data they read is unchanged.
@@ -37,6 +38,7 @@ api.add_router("/geography", geography.router)
 api.add_router("", territories.router)
 api.add_router("", budget.router)
 api.add_router("", targeting.router)
+api.add_router("", sites.router)
 
 
 @api.exception_handler(Exception)

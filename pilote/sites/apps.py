@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from pilote.core.registry import MenuItem
+
 
 class SitesConfig(AppConfig):
     name = "pilote.sites"
@@ -9,4 +11,6 @@ class SitesConfig(AppConfig):
     history_vocabularies = ("pilote.sites.history.VOCABULARY",)
     bench_sections = {
         "n": "pilote.sites.bench.ImportBench",
+        "r": "pilote.sites.bench_public.PublicPagesBench",
     }
+    menu_items = (MenuItem("Sites", "sites:pool", visible_to="pilote.sites.perms.can_view_sites"),)

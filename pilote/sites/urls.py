@@ -1,6 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path, re_path
+
+from .views import public
 
 app_name = "sites"
 # The pool of candidate sites, their scoring, the selection of 50, the labelling with Banque des Territoires, and the
 # public map of labelled sites. Mounted at /sites/ (config/urls.py). Each engineer's entries between section markers.
-urlpatterns: list = []
+urlpatterns: list = [
+    # --- spublic: public pages (views/public.py) ---
+    path("", public.pool, name="pool"),
+    path("site/<str:identifier>/", public.site_page, name="site"),
+    path("labellises/", public.labelled, name="labelled"),
+    path("labellises.geojson", public.labelled_geojson, name="labelled_geojson"),
+    re_path(r"^labellises\.(?P<fmt>csv|xlsx)$", public.labelled_export, name="labelled_export"),
+    # --- end of spublic ---
+]

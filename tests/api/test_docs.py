@@ -30,7 +30,13 @@ def test_every_operation_has_a_french_summary_a_description_and_a_tag(client, db
     schema = client.get("/api/openapi.json").json()
     for op in operations(schema):
         assert op.get("summary") and op.get("description") and op.get("tags"), op["operationId"]
-    assert {t for op in operations(schema) for t in op["tags"]} == {"géographie", "territoires", "budget", "ciblage"}
+    assert {t for op in operations(schema) for t in op["tags"]} == {
+        "géographie",
+        "territoires",
+        "budget",
+        "ciblage",
+        "sites",
+    }
 
 
 @pytest.mark.browser
@@ -46,7 +52,13 @@ def test_docs_render_every_operation_offline(browser, live_server, db, client):
         page.goto(live_server.url + "/api/docs")
         page.locator(".opblock").first.wait_for(timeout=30_000)
         assert page.locator(".opblock").count() == count
-        assert page.locator(".opblock-tag").all_inner_texts() == ["géographie", "territoires", "budget", "ciblage"]
+        assert page.locator(".opblock-tag").all_inner_texts() == [
+            "géographie",
+            "territoires",
+            "budget",
+            "ciblage",
+            "sites",
+        ]
         assert hosts <= {"localhost", "127.0.0.1"}, hosts
         assert problems == []
     finally:

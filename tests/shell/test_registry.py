@@ -20,6 +20,7 @@ from pilote.plans import demo as plans_demo
 from pilote.plans import views as plans_views
 from pilote.shell import bench_load, bench_pages, bench_transfer
 from pilote.shell.management.commands import bench as bench_command
+from pilote.sites import bench_public as sites_bench_public
 from pilote.targeting import bench as targeting_bench
 from pilote.targeting import bench_pages as targeting_bench_pages
 from pilote.targeting import demo as targeting_demo
@@ -64,6 +65,7 @@ def test_the_registry_collects_the_bench_sections_sorted_by_letter():
         "k": targeting_bench.ImportBench,
         "l": targeting_bench.TargetingBench,
         "m": targeting_bench_pages.PagesBench,
+        "r": sites_bench_public.PublicPagesBench,
     }
 
 
@@ -76,13 +78,14 @@ def test_a_bench_letter_declared_twice_is_refused(monkeypatch):
 
 
 def test_the_registry_collects_the_menu_items():
-    ranking, events, budget = registry.menu_items()  # in the order of INSTALLED_APPS
+    ranking, events, sites, budget = registry.menu_items()  # in the order of INSTALLED_APPS
     assert (ranking.label, ranking.url_name, ranking.namespace) == ("Ciblage", "targeting:ranking", "targeting")
     assert (events.label, events.url_name, events.namespace) == (
         "Événements industriels",
         "targeting:events",
         "targeting",
     )
+    assert (sites.label, sites.url_name, sites.namespace) == ("Sites", "sites:pool", "sites")
     assert (budget.label, budget.url_name, budget.namespace) == ("Budget", "budget:dashboard", "budget")
 
 
