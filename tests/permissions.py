@@ -395,3 +395,8 @@ EXPECTATIONS |= perm_events.EXPECTATIONS
 from tests.targeting import perm_pages  # noqa: E402
 
 EXPECTATIONS |= perm_pages.EXPECTATIONS
+
+# --- sites: the selections of 50 sites (sselect) ---------------------------------------------------------------------
+from tests.sites import perm_select  # noqa: E402
+
+EXPECTATIONS |= perm_select.EXPECTATIONS

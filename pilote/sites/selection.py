@@ -145,6 +145,37 @@ class Problem:
         self.objective = objective
         self.c = {**DEFAULTS, **constraints}
         self.values = np.array([c.value(objective) for c in candidates], dtype=float)
+        self.naf = np.array([0.0 if c.naf_m2 is None else c.naf_m2 for c in candidates], dtype=float)
+        self.cost = np.array([c.cost or 0.0 for c in candidates], dtype=float)
+        self.masks = self._masks()
+        codes, inverse = np.unique(np.array([c.region for c in candidates], dtype=object), return_inverse=True)
+        self.regions = {code: np.flatnonzero(inverse == k) for k, code in enumerate(codes) if code}
+
+    def _masks(self) -> dict[str, np.ndarray]:
+        """Per eligibility rule, the candidates it keeps out (computed once: conflicts solve many times)."""
+        cands, c = self.candidates, self.c
+        identifiers = np.array([x.identifier for x in cands], dtype=object)
+        area = np.array([np.nan if x.area_m2 is None else x.area_m2 for x in cands], dtype=float)
+        low = -np.inf if c["min_area_m2"] is None else c["min_area_m2"]
+        high = np.inf if c["max_area_m2"] is None else c["max_area_m2"]
+        with np.errstate(invalid="ignore"):
+            small_or_large = np.isnan(area) | (area < low) | (area > high)
+        return {
+            "overseas": np.array([x.region in OVERSEAS_REGIONS for x in cands], dtype=bool),
+            "phase": np.array([not x.in_phase for x in cands], dtype=bool),
+            "reliability": np.array([x.reliability < (c["min_reliability"] or 0) for x in cands], dtype=bool),
+            "area": small_or_large,
+            "forced_out": np.isin(identifiers, list(c["forced_out"])),
+            "naf": np.array([x.naf_m2 is None for x in cands], dtype=bool),
+            "forced_in": np.isin(identifiers, list(c["forced_in"])),
+        }
+
+    def eligible(self, rules) -> np.ndarray:
+        out = np.ones(len(self.candidates), dtype=bool)
+        for rule in rules:
+            if rule in self.masks and rule != "forced_in":
+                out &= ~self.masks[rule]
+        return out
 
     # --- which rules are set -----------------------------------------------------------------------------------
     def rules(self) -> list[str]:
@@ -189,53 +220,69 @@ class Problem:
     def solve(self, rules) -> list[int] | None:
         """Indices of the chosen candidates, optimal under `rules`; None when infeasible."""
         n = len(self.candidates)
-        lower, upper = np.zeros(n), np.ones(n)
-        for i, cand in enumerate(self.candidates):
-            if self.exclusion(cand, rules):
-                upper[i] = 0
-        if "forced_in" in rules:
-            for i, cand in enumerate(self.candidates):
-                if cand.identifier in self.c["forced_in"]:
-                    lower[i] = 1
-        if (lower > upper).any() or n < self.size:
+        eligible = self.eligible(rules)
+        forced = self.masks["forced_in"] if "forced_in" in rules else np.zeros(n, dtype=bool)
+        if (forced & ~eligible).any() or eligible.sum() < self.size:
             return None
+        cols = np.flatnonzero(eligible & ~self._dominated(rules, eligible, forced))
+        m = len(cols)
         h = highspy.Highs()
         h.setOptionValue("output_flag", False)
-        h.addCols(n, -self.values, lower, upper, 0, np.array([], dtype=np.int32), np.array([], dtype=np.int32), [])
-        h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.full(n, highspy.HighsVarType.kInteger))
-        for row_lower, row_upper, index, coefficient in self._rows(rules, upper):
-            h.addRow(row_lower, row_upper, len(index), np.asarray(index, dtype=np.int32), np.asarray(coefficient))
+        empty = np.array([], dtype=np.int32)
+        h.addCols(m, -self.values[cols], forced[cols].astype(float), np.ones(m), 0, empty, empty, [])
+        h.changeColsIntegrality(m, np.arange(m, dtype=np.int32), np.full(m, highspy.HighsVarType.kInteger))
+        for row_lower, row_upper, index, coefficient in self._rows(rules, cols, eligible):
+            h.addRow(row_lower, row_upper, len(index), index.astype(np.int32), coefficient)
         h.run()
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None
         x = np.asarray(h.getSolution().col_value)
-        return [int(i) for i in np.flatnonzero(x > 0.5)]
+        return sorted(int(i) for i in cols[x > 0.5])
 
-    def _rows(self, rules, upper):
-        n, c = len(self.candidates), self.c
-        yield self.size, self.size, range(n), [1.0] * n
+    def _dominated(self, rules, eligible, forced) -> np.ndarray:
+        """Sites no optimum needs: in a région, those ranked after its k best "free" sites (no new NAF, no cost;
+        k = N, or the région's cap). Any choice using one can swap it for an unused free site of the same région
+        ranked above it: the région's count is unchanged, NAF and cost do not grow, the value does not fall."""
+        c, out = self.c, np.zeros(len(self.candidates), dtype=bool)
+        k = min(self.size, c["region_max"]) if "region_max" in rules else self.size  # at most k taken in a région
+        free = eligible & ~forced
+        if "naf" in rules:
+            free &= self.naf == 0
+        if "budget" in rules:
+            free &= self.cost == 0
+        for indices in self.regions.values():
+            mine = indices[eligible[indices] & ~forced[indices]]
+            ranked = mine[np.lexsort((mine, -self.values[mine]))]
+            free_positions = np.flatnonzero(free[ranked])
+            if len(free_positions) >= k and k > 0:
+                out[ranked[free_positions[k - 1] + 1 :]] = True
+        return out
+
+    def _rows(self, rules, cols, eligible):
+        """(lower, upper, column positions, coefficients) of each row, over the columns kept."""
+        c, m = self.c, len(cols)
+        yield self.size, self.size, np.arange(m), np.ones(m)
         if "region_max" in rules or "region_min" in rules:
-            for indices in self._by_region(upper).values():
+            position = np.full(len(self.candidates), -1)
+            position[cols] = np.arange(m)
+            for indices in self.regions.values():
+                if not eligible[indices].any():
+                    continue  # a région counts when it has an eligible site
+                kept = position[indices]
+                kept = kept[kept >= 0]
                 low = c["region_min"] if "region_min" in rules else 0
                 high = c["region_max"] if "region_max" in rules else highspy.kHighsInf
-                yield low, high, indices, [1.0] * len(indices)
+                yield low, high, kept, np.ones(len(kept))
         if "naf" in rules:
-            yield -highspy.kHighsInf, c["naf_cap_m2"], range(n), [cand.naf_m2 or 0.0 for cand in self.candidates]
+            yield -highspy.kHighsInf, c["naf_cap_m2"], np.arange(m), self.naf[cols]
         if "budget" in rules:
-            yield -highspy.kHighsInf, c["budget"], range(n), [cand.cost or 0.0 for cand in self.candidates]
-
-    def _by_region(self, upper) -> dict[str, list[int]]:
-        """Indices of the candidates by région; the régions that count are those with an eligible site."""
-        regions: dict[str, list[int]] = {}
-        for i, cand in enumerate(self.candidates):
-            regions.setdefault(cand.region, []).append(i)
-        return {code: idx for code, idx in regions.items() if code and any(upper[i] for i in idx)}
+            yield -highspy.kHighsInf, c["budget"], np.arange(m), self.cost[cols]
 
     # --- the greedy heuristic ------------------------------------------------------------------------------------
     def greedy(self, rules) -> list[int] | None:
         """Best first: forced sites, then the best of each région up to its minimum, then the best that breaks no
         cap. None when it ends short of N sites or below a minimum."""
-        eligible = [i for i, cand in enumerate(self.candidates) if not self.exclusion(cand, rules)]
+        eligible = [int(i) for i in np.flatnonzero(self.eligible(rules))]
         eligible.sort(key=lambda i: (-self.values[i], self.candidates[i].identifier))
         state = _Greedy(self, rules)
         for i in eligible:
@@ -341,7 +388,8 @@ def _explain(problem: Problem, rules, exact: list[int], outcome: Outcome):
     cands, c = problem.candidates, problem.c
     chosen = set(exact)
     order = sorted(range(len(cands)), key=lambda i: (-problem.values[i], cands[i].identifier))
-    eligible = [i for i in order if not problem.exclusion(cands[i], rules)]
+    mask = problem.eligible(rules)
+    eligible = [i for i in order if mask[i]]
     rank = {i: r + 1 for r, i in enumerate(eligible)}
     regions: dict[str, int] = {}
     for i in exact:

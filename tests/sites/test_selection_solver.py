@@ -125,24 +125,31 @@ instances = st.lists(
         st.integers(0, 20),
         st.sampled_from(["11", "84", "93"]),
         st.sampled_from([0.0, 0.0, 5.0, 20.0]),
-        st.integers(1, 10),
+        st.integers(0, 10),
     ),  # fmt: skip
     min_size=1,
     max_size=8,
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(
     rows=instances,
     size=st.integers(1, 4),
     region_max=st.one_of(st.none(), st.integers(1, 3)),
     naf_cap=st.one_of(st.none(), st.sampled_from([0.0, 10.0, 25.0])),
     budget=st.one_of(st.none(), st.integers(5, 25)),
+    region_min=st.one_of(st.none(), st.just(1)),
+    forced=st.one_of(st.just([]), st.just(["s0"])),
 )
-def test_exact_equals_brute_force_and_is_never_worse_than_greedy(rows, size, region_max, naf_cap, budget):
+def test_exact_equals_brute_force_and_is_never_worse_than_greedy(
+    rows, size, region_max, naf_cap, budget, region_min, forced
+):
     pool = [site(f"s{i}", s, region=r, naf=n, cost=c) for i, (s, r, n, c) in enumerate(rows)]
-    constraints = {"region_max": region_max, "naf_cap_m2": naf_cap, "budget": budget}
+    constraints = {
+        "region_max": region_max, "naf_cap_m2": naf_cap, "budget": budget, "region_min": region_min,
+        "forced_in": forced,
+    }  # fmt: skip
     outcome = solve(pool, size=size, objective="score", constraints=constraints)
     best = _brute_force(pool, size, constraints)
     assert outcome.exact_value == best
@@ -160,6 +167,10 @@ def _brute_force(pool, size, c):
         if c["naf_cap_m2"] is not None and sum(x.naf_m2 for x in combo) > c["naf_cap_m2"]:
             continue
         if c["budget"] is not None and sum(x.cost for x in combo) > c["budget"]:
+            continue
+        if c["region_min"] and any(regions.count(x.region) < c["region_min"] for x in pool):
+            continue
+        if any(f not in {x.identifier for x in combo} for f in c["forced_in"]):
             continue
         value = sum(x.score for x in combo)
         best = value if best is None else max(best, value)

@@ -1,0 +1,25 @@
+"""The audit trail of the sites capability, in French."""
+
+from pilote.core.history import Vocabulary, field_labels
+
+from .enums import Objective
+from .models import Selection
+
+VOCABULARY = Vocabulary(
+    actions={
+        # --- sselect ---
+        "selection.create": "Sélection de sites calculée",
+        "selection.adopt": "Sélection de sites adoptée",
+        "selection.withdraw": "Adoption d'une sélection de sites retirée",
+    },
+    labels={
+        # --- sselect ---
+        **field_labels(Selection),
+        "adopted_by_anct": "Adoptée par l'ANCT",
+        "adopted_by_bdt": "Adoptée par la Banque des Territoires",
+    },
+    choices={
+        # --- sselect ---
+        "objective": dict(Objective.choices),
+    },
+)
