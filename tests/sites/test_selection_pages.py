@@ -103,3 +103,16 @@ def test_operators_and_territory_teams_cannot_see_selections(client, people, met
     for person in (people["operator"], people["team"]):
         client.force_login(person)
         assert client.get(reverse("sites:selections")).status_code == 403
+
+
+def test_the_demo_seed_computes_one_selection_once(people, method):
+    from pilote.core.models import User
+    from pilote.sites.demo import DEMO_SELECTION, sselect
+
+    User.objects.filter(pk=people["anct"].pk).update(username="demo-anct")
+    lines = []
+    assert (sselect(log=lines.append), sselect(log=lines.append)) == (1, 0)
+    selection = Selection.objects.get(name=DEMO_SELECTION)
+    # Strict ZAN keeps the greenfield sel-c out: the 4 brownfields of the pool cannot make 50 sites.
+    assert selection.status == "infeasible"
+    assert lines[-1] == "Sélection de démonstration : déjà calculée, rien n'est écrit."
