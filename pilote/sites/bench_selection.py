@@ -27,7 +27,7 @@ def synthetic_pool(size: int = POOL_SIZE, seed: int = 11) -> list[solver.Candida
             site_id=i,
             identifier=f"bench-{i}",
             name=f"Site {i}",
-            score=float(rng.integers(0, 100)),
+            score=float(rng.random() * 100),
             reliability=float(rng.random()),
             region=REGIONS[int(rng.integers(0, len(REGIONS)))],
             area_m2=float(areas[i]),
@@ -43,10 +43,11 @@ class SelectionBench(BenchSection):
     def run(self, runs: int) -> None:
         self.section("(q) exact selection of 50 sites under région caps (5) and a NAF cap (50 ha), greedy gap")
         method = QualificationMethod.objects.filter(status=MethodStatus.PUBLISHED, scores__isnull=False).first()
+        synthetic = None if method else synthetic_pool()  # drawn outside the timer: not part of the work timed
         times = []
         for _ in range(max(runs, 1)):
             with timer() as elapsed:
-                pool = solver.candidates(method) if method else synthetic_pool()
+                pool = solver.candidates(method) if method else synthetic
                 outcome = solver.solve(pool, size=50, objective="score", constraints=CONSTRAINTS)
             times.append(elapsed())
         kind = f"method version {method.number}" if method else "synthetic pool"

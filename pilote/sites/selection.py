@@ -27,7 +27,7 @@ from pilote.core.audit import record
 from pilote.territories.models import Phase
 
 from .enums import Objective, SiteKind
-from .models import Selection, SelectionItem, SiteScore
+from .models import Selection, SelectionItem, Site
 
 OVERSEAS_REGIONS = frozenset({"01", "02", "03", "04", "06"})  # Guadeloupe, Martinique, Guyane, La Réunion, Mayotte
 NEAR_MISSES = 20  # eligible sites kept out, best first, each with what kept it out
@@ -436,10 +436,9 @@ def current_phase_slug() -> str | None:
 def candidates(method) -> list[Candidate]:
     """Every site scored by the method version, read in one query (facts reduced to the cost)."""
     phase = current_phase_slug()
-    rows = SiteScore.objects.filter(method=method).values_list(
-        "site_id", "score", "reliability", "site__identifier", "site__name", "site__kind", "site__region_code",
-        "site__area_m2", "site__is_artificialised", "site__territories",
-        KT("site__added_facts__bdt_support__value"), KT("site__facts__bdt_support__value"),
+    rows = Site.objects.filter(scores__method=method).values_list(
+        "pk", "scores__score", "scores__reliability", "identifier", "name", "kind", "region_code", "area_m2",
+        "is_artificialised", "territories", KT("added_facts__bdt_support__value"), KT("facts__bdt_support__value"),
     )  # fmt: skip
     out = []
     for pk, score, reliability, identifier, name, kind, region, area, artificialised, territories, *costs in rows:

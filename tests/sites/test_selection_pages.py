@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from pilote.core.models import AuditEvent
-from pilote.sites.models import Selection, SelectionItem
+from pilote.sites import selection as solver
+from pilote.sites.models import Selection, SelectionItem, Site
 
 from .selection_world import bdt_person, scored_pool
 
@@ -16,9 +17,9 @@ def method(mini_world):
     return scored_pool()
 
 
-def build(client, people, method, **fields):
+def build(client, people, version, **fields):
     client.force_login(people["anct"])
-    data = {"name": "Sélection test", "method": method.pk, "objective": "score", "size": 2, **fields}
+    data = {"name": "Sélection test", "method": version.pk, "objective": "score", "size": 2, **fields}
     return client.post(reverse("sites:selection_new"), data)
 
 
@@ -63,9 +64,16 @@ def test_conflicting_constraints_are_explained_in_french(client, people, method)
         ({"region_min": 3, "region_max": 1}, "Le maximum par région est inférieur au minimum."),
         ({"forced_in": "sel-a", "forced_out": "sel-a"}, "Site(s) à la fois imposé(s) et écarté(s) : sel-a."),
         ({"size": 0}, "Assurez-vous que cette valeur est supérieure ou égale à 1."),
+        ({"forced_in": "sel-unscored"}, "Site(s) non noté(s) par cette version de la méthode : sel-unscored."),
+        ({"min_area_ha": "5", "max_area_ha": "1"}, "Le maximum de surface est inférieur au minimum."),
+        ({"naf_cap_ha": "-1"}, "Assurez-vous que cette valeur est supérieure ou égale à 0."),
+        ({"method": "999999"}, "Sélectionnez un choix valide."),
     ],
 )
 def test_bad_input_is_refused_with_nothing_written(client, people, method, fields, message):
+    Site.objects.create(
+        identifier="sel-unscored", name="Non noté", kind="brownfield", origin="proposal", latitude=46, longitude=5
+    )
     response = build(client, people, method, **fields)
     assert response.status_code == 400
     assert message in response.content.decode().replace("&#x27;", "'")
@@ -116,3 +124,21 @@ def test_the_demo_seed_computes_one_selection_once(people, method):
     # Strict ZAN keeps the greenfield sel-c out: the 4 brownfields of the pool cannot make 50 sites.
     assert selection.status == "infeasible"
     assert lines[-1] == "Sélection de démonstration : déjà calculée, rien n'est écrit."
+
+
+def test_the_pool_is_read_with_cost_phase_and_naf_of_each_site(people, method):
+    Site.objects.filter(identifier="sel-a").update(
+        territories={"2023-2027": "ti-8401"}, added_facts={"bdt_support": {"value": 250000, "source": "BdT"}}
+    )
+    pool = {c.identifier: c for c in solver.candidates(method)}
+    assert (pool["sel-a"].cost, pool["sel-a"].in_phase, pool["sel-a"].naf_m2) == (250000.0, True, 0.0)
+    assert (pool["sel-c"].cost, pool["sel-c"].in_phase, pool["sel-c"].naf_m2) == (None, False, 120000.0)
+
+
+def test_the_list_shows_each_selection_in_constant_queries(client, people, method, django_assert_num_queries):
+    build(client, people, method, include_overseas="on")
+    build(client, people, method, name="Deuxième", include_overseas="on")
+    client.get(reverse("sites:selections"))
+    with django_assert_num_queries(7):  # session, user, roles, selections with their counts, DSFR ×2, « À traiter »
+        page = client.get(reverse("sites:selections")).content.decode()
+    assert "Deuxième" in page and "2 / 2" in page and 'name="a"' in page

@@ -76,6 +76,14 @@ class SelectionForm(DsfrForm):
         for low, high, what in pairs:
             if data.get(low) is not None and data.get(high) is not None and data[low] > data[high]:
                 self.add_error(high, f"Le maximum {what} est inférieur au minimum.")
+        method, forced = data.get("method"), data.get("forced_in") or []
+        if method and forced:
+            scored = set(method.scores.filter(site__identifier__in=forced).values_list("site__identifier", flat=True))
+            unscored = [identifier for identifier in forced if identifier not in scored]
+            if unscored:
+                self.add_error(
+                    "forced_in", f"Site(s) non noté(s) par cette version de la méthode : {', '.join(unscored)}."
+                )
         both = set(data.get("forced_in") or []) & set(data.get("forced_out") or [])
         if both:
             self.add_error("forced_out", f"Site(s) à la fois imposé(s) et écarté(s) : {', '.join(sorted(both))}.")
