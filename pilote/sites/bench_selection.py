@@ -56,7 +56,9 @@ class SelectionBench(BenchSection):
                  best <= TARGET_SECONDS and outcome.status == "optimal")  # fmt: skip
         self.row("of which the program and the greedy heuristic", f"{outcome.seconds:.2f} s")
         gap = "—" if outcome.gap is None else f"{outcome.gap:.2%}"
-        self.row(f"exact {outcome.exact_value} vs greedy {outcome.greedy_value}: gap", gap)
+        never_worse = outcome.greedy_value is None or outcome.exact_value >= outcome.greedy_value - 1e-9
+        self.row(f"exact {outcome.exact_value:.2f} vs greedy {outcome.greedy_value or 0:.2f}: gap", gap,
+                 "exact ≥ greedy", never_worse)  # fmt: skip
         if method:
             self._page(method, runs)
 

@@ -228,6 +228,7 @@ class Problem:
         m = len(cols)
         h = highspy.Highs()
         h.setOptionValue("output_flag", False)
+        h.setOptionValue("mip_rel_gap", 0.0)  # exact: the default stops within 0.01 % of the bound
         empty = np.array([], dtype=np.int32)
         h.addCols(m, -self.values[cols], forced[cols].astype(float), np.ones(m), 0, empty, empty, [])
         h.changeColsIntegrality(m, np.arange(m, dtype=np.int32), np.full(m, highspy.HighsVarType.kInteger))
