@@ -142,3 +142,12 @@ def test_the_list_shows_each_selection_in_constant_queries(client, people, metho
     with django_assert_num_queries(7):  # session, user, roles, selections with their counts, DSFR ×2, « À traiter »
         page = client.get(reverse("sites:selections")).content.decode()
     assert "Deuxième" in page and "2 / 2" in page and 'name="a"' in page
+
+
+def test_a_selection_without_solution_cannot_be_adopted(client, people, method):
+    build(client, people, method, size=4, region_max=1, include_overseas="on")
+    selection = Selection.objects.get()
+    response = client.post(reverse("sites:selection_adopt", args=[selection.pk]), follow=True)
+    selection.refresh_from_db()
+    assert "Une sélection sans solution ne peut pas être adoptée." in response.content.decode()
+    assert (selection.adopted_by_anct, selection.adopted_at) == (None, None)

@@ -176,3 +176,20 @@ def _brute_force(pool, size, c):
         best = value if best is None else max(best, value)
     assert problem.size == size
     return best
+
+
+@pytest.mark.parametrize(
+    "constraints",
+    [
+        {"region_max": 5, "naf_cap_m2": 500_000.0},
+        {"region_max": 4, "region_min": 1, "naf_cap_m2": 200_000.0},
+        {"naf_cap_m2": 100_000.0, "include_overseas": False},
+    ],
+)
+def test_on_a_pool_of_real_size_the_exact_choice_is_never_worse_than_greedy(constraints):
+    from pilote.sites.bench_selection import synthetic_pool
+
+    outcome = solve(synthetic_pool(), size=50, objective="score", constraints=constraints)
+    assert outcome.status == "optimal" and len(outcome.chosen) == 50
+    assert outcome.exact_value >= outcome.greedy_value - 1e-9
+    assert sum(c.naf_m2 for c in outcome.chosen) <= constraints["naf_cap_m2"]
