@@ -70,6 +70,8 @@ class Line:
         self.item, self.site, self.score = item, item.site, score
         self.region = regions.get(item.site.region_code, item.site.region_code or "—")
         self.naf_m2 = solver.naf_impact(item.site)
+        self.area_ha = None if item.site.area_m2 is None else item.site.area_m2 / 10_000
+        self.naf_ha = None if self.naf_m2 is None else self.naf_m2 / 10_000
 
 
 def _lines(selection) -> tuple[list[Line], list[Line]]:
