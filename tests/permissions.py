@@ -400,3 +400,8 @@ EXPECTATIONS |= perm_pages.EXPECTATIONS
 from tests.sites import perm_public  # noqa: E402
 
 EXPECTATIONS |= perm_public.EXPECTATIONS
+
+# --- sites: the selections of 50 sites (sselect) ---------------------------------------------------------------------
+from tests.sites import perm_select  # noqa: E402
+
+EXPECTATIONS |= perm_select.EXPECTATIONS

@@ -9,8 +9,10 @@ class SitesConfig(AppConfig):
     verbose_name = "Sites industriels"
     # What the app contributes to the others, read through pilote.core.registry (filled as the capability grows).
     history_vocabularies = ("pilote.sites.history.VOCABULARY",)
+    demo_seeds = ("pilote.sites.demo.sselect",)
     bench_sections = {
         "n": "pilote.sites.bench.ImportBench",
+        "q": "pilote.sites.bench_selection.SelectionBench",
         "r": "pilote.sites.bench_public.PublicPagesBench",
     }
     menu_items = (MenuItem("Sites", "sites:pool", visible_to="pilote.sites.perms.can_view_sites"),)

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from .views import public
+from .views import public, selection
 
 app_name = "sites"
 # The pool of candidate sites, their scoring, the selection of 50, the labelling with Banque des Territoires, and the
@@ -13,4 +13,11 @@ urlpatterns: list = [
     path("labellises.geojson", public.labelled_geojson, name="labelled_geojson"),
     re_path(r"^labellises\.(?P<fmt>csv|xlsx)$", public.labelled_export, name="labelled_export"),
     # --- end of spublic ---
+    # --- sselect ---
+    path("selections/", selection.selections, name="selections"),
+    path("selections/nouvelle/", selection.selection_new, name="selection_new"),
+    path("selections/comparer/", selection.selection_compare, name="selection_compare"),
+    path("selections/<int:pk>/", selection.selection, name="selection"),
+    path("selections/<int:pk>/adopter/", selection.selection_adopt, name="selection_adopt"),
+    # --- end sselect ---
 ]

@@ -21,6 +21,8 @@ from pilote.plans import views as plans_views
 from pilote.shell import bench_load, bench_pages, bench_transfer
 from pilote.shell.management.commands import bench as bench_command
 from pilote.sites import bench_public as sites_bench_public
+from pilote.sites import bench_selection as sites_bench_selection
+from pilote.sites import demo as sites_demo
 from pilote.targeting import bench as targeting_bench
 from pilote.targeting import bench_pages as targeting_bench_pages
 from pilote.targeting import demo as targeting_demo
@@ -45,6 +47,7 @@ def test_the_registry_collects_the_demo_seeds_in_the_order_of_the_apps():
     assert registry.demo_seeds() == [
         plans_demo.seed,
         targeting_demo.seed,
+        sites_demo.sselect,
         campaigns_demo.seed,
         budget_demo.seed,
         budget_demo_evidence.seed,  # after targeting's demo events, which it designates from
@@ -65,6 +68,7 @@ def test_the_registry_collects_the_bench_sections_sorted_by_letter():
         "k": targeting_bench.ImportBench,
         "l": targeting_bench.TargetingBench,
         "m": targeting_bench_pages.PagesBench,
+        "q": sites_bench_selection.SelectionBench,
         "r": sites_bench_public.PublicPagesBench,
     }
 
