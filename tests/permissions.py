@@ -395,3 +395,8 @@ EXPECTATIONS |= perm_events.EXPECTATIONS
 from tests.targeting import perm_pages  # noqa: E402
 
 EXPECTATIONS |= perm_pages.EXPECTATIONS
+
+# --- sites: labelling and proposals (issue 11, slabel) ---------------------------------------------------------------
+from tests.sites import perm_label  # noqa: E402
+
+EXPECTATIONS |= perm_label.EXPECTATIONS

@@ -6,3 +6,4 @@ class SitesConfig(AppConfig):
     label = "sites"
     verbose_name = "Sites industriels"
     # What the app contributes to the others, read through pilote.core.registry (filled as the capability grows).
+    history_vocabularies = ("pilote.sites.history.VOCABULARY",)
