@@ -7,3 +7,4 @@ class SitesConfig(AppConfig):
     verbose_name = "Sites industriels"
     # What the app contributes to the others, read through pilote.core.registry (filled as the capability grows).
     history_vocabularies = ("pilote.sites.history.VOCABULARY",)
+    demo_seeds = ("pilote.sites.demo.slabel",)
