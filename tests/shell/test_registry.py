@@ -20,6 +20,7 @@ from pilote.plans import demo as plans_demo
 from pilote.plans import views as plans_views
 from pilote.shell import bench_load, bench_pages, bench_transfer
 from pilote.shell.management.commands import bench as bench_command
+from pilote.sites import demo as sites_demo
 from pilote.targeting import bench as targeting_bench
 from pilote.targeting import bench_pages as targeting_bench_pages
 from pilote.targeting import demo as targeting_demo
@@ -44,6 +45,7 @@ def test_the_registry_collects_the_demo_seeds_in_the_order_of_the_apps():
     assert registry.demo_seeds() == [
         plans_demo.seed,
         targeting_demo.seed,
+        sites_demo.slabel,
         campaigns_demo.seed,
         budget_demo.seed,
         budget_demo_evidence.seed,  # after targeting's demo events, which it designates from
