@@ -112,3 +112,10 @@ def test_a_bad_proposal_is_refused_in_french_and_nothing_is_written(client, peop
 def test_an_operator_may_not_propose(client, people):
     client.force_login(people["operator"])
     assert client.get(URL).status_code == 403
+
+
+def test_a_proposal_takes_the_first_free_identifier_of_its_commune(client, people):
+    make_site("PROP-01004-2", latitude=44.0, longitude=2.0)
+    propose(client, people["team"], latitude="46", longitude="5")
+    propose(client, people["team"], latitude="46.1", longitude="5")
+    assert sorted(Site.objects.values_list("identifier", flat=True)) == ["PROP-01004-2", "PROP-01004-3", "PROP-01004-4"]

@@ -193,9 +193,13 @@ class SiteProposalForm(DsfrForm):
         return site
 
     def _new_identifier(self) -> str:
+        """PROP-<commune>-<n>, the first n free (a count alone could meet a number left by a removed site)."""
         prefix = f"PROP-{self.place.commune_code}-"
-        taken = Site.objects.filter(identifier__startswith=prefix).count()
-        return f"{prefix}{taken + 1}"
+        taken = set(Site.objects.filter(identifier__startswith=prefix).values_list("identifier", flat=True))
+        number = len(taken) + 1
+        while f"{prefix}{number}" in taken:
+            number += 1
+        return f"{prefix}{number}"
 
 
 def _copy_options(field) -> dict:
