@@ -405,3 +405,8 @@ EXPECTATIONS |= perm_public.EXPECTATIONS
 from tests.sites import perm_select  # noqa: E402
 
 EXPECTATIONS |= perm_select.EXPECTATIONS
+
+# --- sites: labelling and proposals (issue 11, slabel) ---------------------------------------------------------------
+from tests.sites import perm_label  # noqa: E402
+
+EXPECTATIONS |= perm_label.EXPECTATIONS

@@ -9,7 +9,7 @@ class SitesConfig(AppConfig):
     verbose_name = "Sites industriels"
     # What the app contributes to the others, read through pilote.core.registry (filled as the capability grows).
     history_vocabularies = ("pilote.sites.history.VOCABULARY",)
-    demo_seeds = ("pilote.sites.demo.sselect",)
+    demo_seeds = ("pilote.sites.demo.slabel", "pilote.sites.demo.sselect")
     bench_sections = {
         "n": "pilote.sites.bench.ImportBench",
         "q": "pilote.sites.bench_selection.SelectionBench",

@@ -1,12 +1,88 @@
-"""Demo seeds of the sites capability (registry `demo_seeds`), one function per part, each idempotent and cheap."""
+"""Demo of the sites: each part of issue 11 adds its own seed function here (registry `demo_seeds`), idempotent.
 
+`slabel`: four demo sites in the demo team's territory, one at each stage of the labelling — proposed, in review (the
+opinions awaited, Banque des Territoires' for `demo-operateur`), labelled and ready to host, labelled
+and planned — so that every role of the demo sees the workflow, the opinions and the dashboard. Idempotent: a second
+run finds the sites and writes nothing. Transitions are called as the people of the demo would make them."""
+
+from datetime import timedelta
+
+import shapely
 from django.db import transaction
+from django.utils import timezone
 
-from pilote.core.models import User
+from pilote.core.enums import Role
+from pilote.core.models import RoleAssignment, User
+from pilote.geography.models import Commune
+from pilote.territories.models import Resolution
 
 from . import selection as solver
-from .enums import MethodStatus
-from .models import QualificationMethod, Selection
+from .enums import LabelOpinionKind, LabelState, MethodStatus, MilestoneKind, SiteKind, SiteOrigin
+from .labelling import give_opinion
+from .models import Milestone, QualificationMethod, Selection, Site
+from .places import place_of
+
+PREFIX = "DEMO-LABEL-"
+# identifier suffix → (name, kind, steps taken by ANCT)
+SITES = {
+    "1": ("[Démo] Terrain de la zone des Prés", SiteKind.ZONE_PLOT, []),
+    "2": ("[Démo] Ancienne papeterie", SiteKind.BROWNFIELD, ["shortlist", "open_review"]),
+    "3": ("[Démo] Friche de la fonderie", SiteKind.BROWNFIELD, ["shortlist", "open_review", "label"]),
+    "4": ("[Démo] Parc d'activités du Canal", SiteKind.ZONE_PLOT, ["shortlist", "open_review", "label"]),
+}
+
+
+def slabel(*, log=print) -> int:
+    if Site.objects.filter(identifier__startswith=PREFIX).exists():
+        log("Sites de démonstration (labellisation) déjà présents.")
+        return 0
+    users = {u.username: u for u in User.objects.filter(username__in=["demo-anct", "demo-equipe", "demo-operateur"])}
+    team = RoleAssignment.objects.filter(user__username="demo-equipe", role=Role.TERRITORY_TEAM).first()
+    if len(users) < 3 or team is None:
+        raise RuntimeError("Les comptes de démonstration manquent : lancez d'abord seed_demo.")
+    resolution = (
+        Resolution.objects.current()
+        .filter(version__territory__phase__slug=team.phase_slug, version__territory__code=team.territory_code)
+        .first()
+    )
+    code = resolution.communes.order_by("code").values_list("code", flat=True).first()
+    commune = Commune.objects.of(resolution.edition_id).filter(code=code).order_by("kind").first()
+    point = shapely.from_geojson(resolution.geometry).representative_point() if resolution.geometry else None
+    with transaction.atomic():
+        for suffix, (name, kind, steps) in SITES.items():
+            _site(suffix, name, kind, steps, place_of(commune), point, users)
+    log(f"Sites de démonstration : {len(SITES)} sites à chaque étape de la labellisation.")
+    return len(SITES)
+
+
+def _site(suffix, name, kind, steps, place, point, users) -> Site:
+    today, anct, bdt = timezone.localdate(), users["demo-anct"], users["demo-operateur"]
+    site = Site.objects.create(
+        identifier=f"{PREFIX}{suffix}",
+        name=name,
+        kind=kind,
+        origin=SiteOrigin.PROPOSAL,
+        latitude=point.y if point else 46.5,
+        longitude=point.x if point else 2.5,
+        area_m2=40_000 * int(suffix),
+        label_state=LabelState.PROPOSED,
+        proposed_by=users["demo-equipe"],
+        is_demo=True,
+        added_facts={"land_control": {"value": True, "source": "Démonstration", "date": today.isoformat()}},
+        **place.as_fields(),
+    )
+    for name_of_step in steps:
+        if name_of_step == "label":
+            bdt_request = site.opinion_requests.get(organisation__operator="bdt")
+            give_opinion(bdt_request, by=bdt, kind=LabelOpinionKind.FAVORABLE, text="")
+        site.run_label(name_of_step, by=anct, comment="Démonstration.", deadline=today + timedelta(days=30))
+    if site.label_state == LabelState.LABELLED:
+        ready = suffix == "3"
+        for offset, milestone in enumerate(MilestoneKind.values):
+            day = today - timedelta(days=30 - offset) if ready else today + timedelta(days=200 + 30 * offset)
+            Milestone.objects.create(site=site, kind=milestone, **({"done_on": day} if ready else {"planned_on": day}))
+    return site
+
 
 # --- sselect ---------------------------------------------------------------------------------------------------------
 DEMO_SELECTION = "50 sites, 5 par région, zéro artificialisation nette (démo)"

@@ -45,3 +45,10 @@ class MilestoneKind(models.TextChoices):
     AVAILABILITY = "availability", "disponibilité du site"
     BDT_ENGINEERING = "bdt_engineering", "financement Banque des Territoires : ingénierie"
     BDT_INVESTMENT = "bdt_investment", "financement Banque des Territoires : investissement"
+
+
+# --- slabel ---
+class LabelOpinionKind(models.TextChoices):
+    FAVORABLE = "favorable", "favorable"
+    RESERVED = "reserve", "favorable avec réserves"
+    UNFAVORABLE = "defavorable", "défavorable"

@@ -2,7 +2,7 @@
 
 from pilote.core.history import Vocabulary, field_labels
 
-from .enums import Objective
+from .enums import LabelOpinionKind, LabelState, MilestoneKind, Objective
 from .models import Selection
 
 VOCABULARY = Vocabulary(
@@ -13,6 +13,16 @@ VOCABULARY = Vocabulary(
         "selection.create": "Sélection de sites calculée",
         "selection.adopt": "Sélection de sites adoptée",
         "selection.withdraw": "Adoption d'une sélection de sites retirée",
+        # --- slabel ---
+        "site.proposed": "Site proposé",
+        "site.label.preselectionne": "Site présélectionné",
+        "site.label.en_instruction": "Instruction du label ouverte",
+        "site.label.labellise": "Site labellisé",
+        "site.label.ajourne": "Labellisation ajournée",
+        "site.label.refuse": "Labellisation refusée",
+        "site.label_opinion.asked": "Avis demandé sur la labellisation",
+        "site.label_opinion.given": "Avis rendu sur la labellisation",
+        "site.milestone.saved": "Étape vers « prêt à accueillir » enregistrée",
     },
     labels={
         # --- sselect ---
@@ -21,9 +31,25 @@ VOCABULARY = Vocabulary(
         "adopted_by_bdt": "Adoptée par la Banque des Territoires",
         # --- sdata ---
         "rows": "Lignes lues",
+        # --- slabel ---
+        "label_state": "Labellisation",
+        "comment": "Motivation",
+        "deadline": "À rendre avant le",
+        "kind": "Avis",
+        "text": "Motivation",
+        "planned_on": "Prévue le",
+        "done_on": "Faite le",
+        "amount": "Montant (€)",
+        "note": "Commentaire",
+        "commune_code": "Commune",
+        "area_m2": "Surface (m²)",
     },
     choices={
         # --- sselect ---
         "objective": dict(Objective.choices),
+        # --- slabel ---
+        "label_state": dict(LabelState.choices),
+        "kind": {**dict(LabelOpinionKind.choices), **dict(MilestoneKind.choices)},
     },
 )
+history = VOCABULARY.history

@@ -11,14 +11,16 @@ win over the imported ones (`Site.effective_facts()`).
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django_fsm import FSMField
 
 from pilote.core.models import Organisation
 from pilote.core.versioning import Revised
 
-from .enums import LabelState, MethodStatus, MilestoneKind, Objective, SiteKind, SiteOrigin
+from .enums import LabelOpinionKind, LabelState, MethodStatus, MilestoneKind, Objective, SiteKind, SiteOrigin
+from .labelling import LabellingWorkflow
 
 
-class Site(Revised):
+class Site(LabellingWorkflow, Revised):
     identifier = models.CharField("identifiant", max_length=60, unique=True)  # e.g. the Cartofriches site_id
     name = models.CharField("nom", max_length=300)
     kind = models.CharField("nature", max_length=20, choices=SiteKind.choices)
@@ -35,7 +37,7 @@ class Site(Revised):
     is_artificialised = models.BooleanField("déjà artificialisé", null=True)  # None: unknown (ZAN account)
     facts = models.JSONField("faits importés", default=dict, blank=True)
     added_facts = models.JSONField("faits ajoutés", default=dict, blank=True)
-    label_state = models.CharField("labellisation", max_length=20, choices=LabelState.choices, default=LabelState.POOL)
+    label_state = FSMField("labellisation", max_length=20, choices=LabelState.choices, default=LabelState.POOL)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -197,7 +199,7 @@ class LabelOpinionRequest(models.Model):
     deadline = models.DateField("à rendre avant le")
     asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     asked_at = models.DateTimeField("demandé le", auto_now_add=True)
-    kind = models.CharField("avis", max_length=20, blank=True)  # favorable / reserve / defavorable, empty: awaited
+    kind = models.CharField("avis", max_length=20, choices=LabelOpinionKind.choices, blank=True)  # empty: awaited
     text = models.TextField("motivation", blank=True)
     given_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -208,6 +210,12 @@ class LabelOpinionRequest(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["site", "organisation"], name="one_label_opinion_per_organisation"),
         ]
+
+    def __str__(self):
+        return f"Avis de {self.organisation.name} sur {self.site}"
+
+    def is_late(self, today) -> bool:
+        return not self.kind and self.deadline < today
 
 
 class Milestone(Revised):
@@ -226,3 +234,6 @@ class Milestone(Revised):
             models.UniqueConstraint(fields=["site", "kind"], name="one_milestone_of_a_kind_per_site"),
             models.CheckConstraint(condition=Q(kind__in=MilestoneKind.values), name="milestone_known_kind"),
         ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} – {self.site}"

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from .views import public, selection
+from .views import labelling, proposal, public, selection
 
 app_name = "sites"
 # The pool of candidate sites, their scoring, the selection of 50, the labelling with Banque des Territoires, and the
@@ -20,4 +20,12 @@ urlpatterns: list = [
     path("selections/<int:pk>/", selection.selection, name="selection"),
     path("selections/<int:pk>/adopter/", selection.selection_adopt, name="selection_adopt"),
     # --- end sselect ---
+    # --- slabel ---
+    path("proposer/", proposal.propose_site, name="propose"),
+    path("labellisation/", labelling.label_dashboard, name="label_dashboard"),
+    path("labellisation/avis/<int:pk>/", labelling.label_opinion, name="label_opinion"),
+    path("labellisation/<str:identifier>/", labelling.label_site, name="label_site"),
+    path("labellisation/<str:identifier>/etapes/<slug:kind>/", labelling.label_milestone, name="label_milestone"),
+    path("labellisation/<str:identifier>/<slug:name>/", labelling.label_step, name="label_step"),
+    # --- end slabel ---
 ]

@@ -20,6 +20,7 @@ from pilote.plans import demo as plans_demo
 from pilote.plans import views as plans_views
 from pilote.shell import bench_load, bench_pages, bench_transfer
 from pilote.shell.management.commands import bench as bench_command
+from pilote.sites import bench as sites_bench
 from pilote.sites import bench_public as sites_bench_public
 from pilote.sites import bench_selection as sites_bench_selection
 from pilote.sites import demo as sites_demo
@@ -47,6 +48,7 @@ def test_the_registry_collects_the_demo_seeds_in_the_order_of_the_apps():
     assert registry.demo_seeds() == [
         plans_demo.seed,
         targeting_demo.seed,
+        sites_demo.slabel,
         sites_demo.sselect,
         campaigns_demo.seed,
         budget_demo.seed,
@@ -68,6 +70,7 @@ def test_the_registry_collects_the_bench_sections_sorted_by_letter():
         "k": targeting_bench.ImportBench,
         "l": targeting_bench.TargetingBench,
         "m": targeting_bench_pages.PagesBench,
+        "n": sites_bench.ImportBench,
         "q": sites_bench_selection.SelectionBench,
         "r": sites_bench_public.PublicPagesBench,
     }

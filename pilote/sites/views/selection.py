@@ -113,7 +113,7 @@ def selection(request, pk: int):
         "totals": _totals(chosen),
         "gap": chosen_selection.explanation.get("gap"),
         "can_adopt": perms.can_adopt_selection(request.user),
-        "is_bdt": perms.is_banque_des_territoires(request.user),
+        "is_bdt": perms.is_bdt(request.user),
         "breadcrumb_data": crumbs(chosen_selection.name, _list_crumb()),
     }
     return render(request, "sites/selection.html", context)
@@ -128,7 +128,7 @@ def selection_adopt(request, pk: int):
     if chosen_selection.status != "optimal":
         messages.error(request, "Une sélection sans solution ne peut pas être adoptée.")
         return redirect("sites:selection", pk=pk)
-    as_bdt = perms.is_banque_des_territoires(request.user)
+    as_bdt = perms.is_bdt(request.user)
     solver.adopt(chosen_selection, request.user, as_bdt=as_bdt)
     who = "la Banque des Territoires" if as_bdt else "l'ANCT"
     messages.success(request, f"Sélection « {chosen_selection.name} » adoptée par {who}.")
