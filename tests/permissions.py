@@ -395,3 +395,8 @@ EXPECTATIONS |= perm_events.EXPECTATIONS
 from tests.targeting import perm_pages  # noqa: E402
 
 EXPECTATIONS |= perm_pages.EXPECTATIONS
+
+# --- sites (issue 11) ---
+from tests.sites import perm_sscore  # noqa: E402
+
+EXPECTATIONS |= perm_sscore.EXPECTATIONS

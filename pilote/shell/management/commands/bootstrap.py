@@ -22,5 +22,7 @@ class Command(BaseCommand):
         call_command("compute_targeting", verbosity=verbosity)
         # The EPCI contours of the ranking's map, derived once and cached, so that no visitor waits for them.
         call_command("derive_epci_contours", verbosity=verbosity)
+        # -- sites (issue 11): the scores of the pool under the published method, after import_sites --
+        call_command("score_sites", verbosity=verbosity)
         if settings.DEMO_MODE:
             call_command("seed_demo", verbosity=verbosity)
