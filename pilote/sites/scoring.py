@@ -18,7 +18,9 @@ A published method never changes (`QualificationMethod.save` refuses it): a chan
 of a version (`SiteScore`, one row per method and site) are never rewritten by another.
 """
 
-from django.db import transaction
+import json
+
+from django.db import connections, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -203,40 +205,66 @@ def publish_new_version(*, criteria: list, notes: str, actor) -> QualificationMe
 # --- Scoring -----------------------------------------------------------------------------------------------------
 
 
-def _matches(rule: dict, value) -> bool:
+def _test(rule: dict):
+    """The rule as a predicate of a known value (compiled once per scoring, not once per site)."""
     if "match" in rule:
-        return value == rule["match"] and type(value) is type(rule["match"])
+        match, kind = rule["match"], type(rule["match"])
+        return lambda value: value == match and type(value) is kind
     if "prefix" in rule:
-        return isinstance(value, str) and value.upper().startswith(rule["prefix"].upper())
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return False
+        prefix = rule["prefix"].upper()
+        return lambda value: isinstance(value, str) and value.upper().startswith(prefix)
     low, high = rule.get("min"), rule.get("max")
-    return (low is None or value >= low) and (high is None or value < high)
+    low = float("-inf") if low is None else low
+    high = float("inf") if high is None else high
+    return lambda value: type(value) in (int, float) and low <= value < high
 
 
-def criterion_points(criterion: dict, fact: dict | None) -> dict:
-    """{"points", "weight", "value", "label", "source", "date"}: the weighted points one fact earns (0 if unknown or
-    if no value of the criterion matches it: neither advantage nor constraint)."""
+def compile_criteria(criteria: list) -> list:
+    return [
+        (c["key"], c["weight"], [(_test(r), round(c["weight"] * r["points"], 4), r["label"]) for r in c["values"]])
+        for c in criteria
+    ]
+
+
+def _points(weight: float, rules: list, fact: dict | None) -> dict:
     fact = fact or {}
     value = fact.get("value")
-    rule = next((r for r in criterion["values"] if value is not None and _matches(r, value)), None)
+    if value is not None:
+        for test, points, label in rules:
+            if test(value):
+                return _line(points, weight, value, True, label, fact)
+    return _line(0.0, weight, value, False, "inconnu", fact)
+
+
+def _line(points, weight, value, known, label, fact) -> dict:
+    source, date = fact.get("source", ""), fact.get("date", "")
     return {
-        "points": round(criterion["weight"] * rule["points"], 4) if rule else 0.0,
-        "weight": criterion["weight"],
+        "points": points,
+        "weight": weight,
         "value": value,
-        "known": rule is not None,
-        "label": rule["label"] if rule else "inconnu",
-        "source": fact.get("source", ""),
-        "date": fact.get("date", ""),
+        "known": known,
+        "label": label,
+        "source": source,
+        "date": date,
     }
 
 
-def score_of(criteria: list, facts: dict) -> tuple[float, float, dict]:
+def criterion_points(criterion: dict, fact: dict | None) -> dict:
+    """{"points", "weight", "value", "known", "label", "source", "date"}: the weighted points one fact earns (0 if
+    unknown or if no value of the criterion matches it: neither advantage nor constraint)."""
+    ((_, weight, rules),) = compile_criteria([criterion])
+    return _points(weight, rules, fact)
+
+
+def score_of(criteria: list, facts: dict, *, compiled: list | None = None) -> tuple[float, float, dict]:
     """(score 0–100, reliability 0–1, points per criterion) of one site's facts."""
-    points = {c["key"]: criterion_points(c, facts.get(c["key"])) for c in criteria}
-    total_weight = sum(c["weight"] for c in criteria) or 1
-    balance = sum(p["points"] for p in points.values())
-    known = sum(p["weight"] for p in points.values() if p["known"])
+    points, balance, known, total_weight = {}, 0.0, 0.0, 0.0
+    for key, weight, rules in compiled or compile_criteria(criteria):
+        point = points[key] = _points(weight, rules, facts.get(key))
+        balance += point["points"]
+        known += weight if point["known"] else 0
+        total_weight += weight
+    total_weight = total_weight or 1
     return round(50 * (1 + balance / total_weight), 2), round(known / total_weight, 4), points
 
 
@@ -263,17 +291,34 @@ def score_pool(method: QualificationMethod, sites=None) -> int:
     """Scores every site of the pool (or of `sites`) under `method`, in bulk; replaces only this method's scores."""
     phase = current_phase_slug()
     queryset = Site.objects.all() if sites is None else sites
-    rows = []
-    for values in queryset.values(*SITE_FIELDS).iterator(chunk_size=5000):
-        site_id = values.pop("id")
-        score, reliability, points = score_of(method.criteria, site_facts(**values, current_phase=phase))
-        rows.append(SiteScore(method=method, site_id=site_id, score=score, reliability=reliability, points=points))
+    compiled, rows = compile_criteria(method.criteria), []
+    for values in queryset.values_list(*SITE_FIELDS).iterator(chunk_size=5000):
+        facts = site_facts(**dict(zip(SITE_FIELDS[1:], values[1:], strict=True)), current_phase=phase)
+        rows.append((values[0], *score_of(method.criteria, facts, compiled=compiled)))
     existing = SiteScore.objects.filter(method=method)
     if sites is not None:
         existing = existing.filter(site__in=queryset)
     existing.delete()
-    SiteScore.objects.bulk_create(rows, batch_size=5000)
+    _write_scores(method, rows)
     return len(rows)
+
+
+def _write_scores(method: QualificationMethod, rows: list) -> None:
+    """One COPY on PostgreSQL (the whole pool well within the second a bulk INSERT of JSON rows cannot keep), a bulk
+    insert elsewhere."""
+    connection = connections[SiteScore.objects.db]
+    now = timezone.now()
+    if connection.vendor != "postgresql":
+        SiteScore.objects.bulk_create(
+            (SiteScore(method=method, site_id=i, score=s, reliability=r, points=p) for i, s, r, p in rows),
+            batch_size=2000,
+        )
+        return
+    columns = "method_id, site_id, score, reliability, points, computed_at"
+    copy_sql = f"COPY {SiteScore._meta.db_table} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(copy_sql) as copy:
+        for site_id, score, reliability, points in rows:
+            copy.write_row((method.pk, site_id, score, reliability, json.dumps(points), now))
 
 
 # --- Comparing two versions --------------------------------------------------------------------------------------
