@@ -68,7 +68,13 @@ class ScoringBench(BenchSection):
                     walls.append(elapsed())
                     cpus.append(time.process_time() - started)
                 wall, cpu = statistics.median(walls), statistics.median(cpus)
-                self.row(f"score_pool: {count:,} sites scored, CPU time of this process", f"{cpu:.2f} s")
+                # On a machine shared with other work the wall clock stretches; the CPU time of this process does not.
+                self.row(
+                    f"score_pool: {count:,} sites scored, CPU time of this process",
+                    f"{cpu:.2f} s",
+                    "target ≤ 1 s",
+                    cpu <= TARGET_S,
+                )
                 self.row(
                     f"score_pool: {count:,} sites read, scored, written",
                     f"{wall:.2f} s",

@@ -18,10 +18,10 @@ A published method never changes (`QualificationMethod.save` refuses it): a chan
 of a version (`SiteScore`, one row per method and site) are never rewritten by another.
 """
 
-import json
-
+import orjson
 from django.db import connections, transaction
-from django.db.models import Max
+from django.db.models import Max, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from pilote.core import audit
@@ -284,23 +284,34 @@ def current_phase_slug() -> str:
 
 
 SITE_FIELDS = ("id", "kind", "area_m2", "is_artificialised", "territories", "facts", "added_facts")
+JSON_FIELDS = ("territories", "facts", "added_facts")
 
 
 @transaction.atomic
 def score_pool(method: QualificationMethod, sites=None) -> int:
     """Scores every site of the pool (or of `sites`) under `method`, in bulk; replaces only this method's scores."""
-    phase = current_phase_slug()
-    queryset = Site.objects.all() if sites is None else sites
-    compiled, rows = compile_criteria(method.criteria), []
-    for values in queryset.values_list(*SITE_FIELDS).iterator(chunk_size=5000):
-        facts = site_facts(**dict(zip(SITE_FIELDS[1:], values[1:], strict=True)), current_phase=phase)
-        rows.append((values[0], *score_of(method.criteria, facts, compiled=compiled)))
+    phase, compiled = current_phase_slug(), compile_criteria(method.criteria)
+    rows = []
+    for site_id, row in _site_rows(Site.objects.all() if sites is None else sites):
+        facts = site_facts(**row, current_phase=phase)
+        rows.append((site_id, *score_of(method.criteria, facts, compiled=compiled)))
     existing = SiteScore.objects.filter(method=method)
     if sites is not None:
-        existing = existing.filter(site__in=queryset)
+        existing = existing.filter(site__in=sites.values("pk"))
     existing.delete()
     _write_scores(method, rows)
     return len(rows)
+
+
+def _site_rows(queryset):
+    """(site id, {field: value}) of the fields a method reads. The JSON fields are read as text and decoded by
+    orjson: json.loads took a third of the scoring's time."""
+    plain = [name for name in SITE_FIELDS if name not in JSON_FIELDS]
+    texts = {f"{name}_text": Cast(name, TextField()) for name in JSON_FIELDS}
+    for values in queryset.annotate(**texts).values_list(*plain, *texts).iterator(chunk_size=5000):
+        row = dict(zip(plain[1:], values[1 : len(plain)], strict=True))
+        row.update((name, orjson.loads(text)) for name, text in zip(JSON_FIELDS, values[len(plain) :], strict=True))
+        yield values[0], row
 
 
 def _write_scores(method: QualificationMethod, rows: list) -> None:
@@ -318,7 +329,7 @@ def _write_scores(method: QualificationMethod, rows: list) -> None:
     copy_sql = f"COPY {SiteScore._meta.db_table} ({columns}) FROM STDIN"
     with connection.cursor() as cursor, cursor.cursor.copy(copy_sql) as copy:
         for site_id, score, reliability, points in rows:
-            copy.write_row((method.pk, site_id, score, reliability, json.dumps(points), now))
+            copy.write_row((method.pk, site_id, score, reliability, orjson.dumps(points).decode(), now))
 
 
 # --- Comparing two versions --------------------------------------------------------------------------------------
