@@ -182,6 +182,8 @@ def latest_method() -> QualificationMethod | None:
 @transaction.atomic
 def publish_new_version(*, criteria: list, notes: str, actor) -> QualificationMethod:
     """A new published version (next number), its audit row, and the scores of the whole pool under it."""
+    # Two editors at once: the second waits on the latest version's row, then takes the next number.
+    QualificationMethod.objects.select_for_update().order_by("-number").first()
     number = (QualificationMethod.objects.aggregate(last=Max("number"))["last"] or 0) + 1
     method = QualificationMethod.objects.create(
         number=number,
@@ -227,7 +229,7 @@ def compile_criteria(criteria: list) -> list:
 
 
 def _points(weight: float, rules: list, fact: dict | None) -> dict:
-    fact = fact or {}
+    fact = fact if isinstance(fact, dict) else {}
     value = fact.get("value")
     if value is not None:
         for test, points, label in rules:
