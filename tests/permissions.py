@@ -410,3 +410,8 @@ EXPECTATIONS |= perm_select.EXPECTATIONS
 from tests.sites import perm_label  # noqa: E402
 
 EXPECTATIONS |= perm_label.EXPECTATIONS
+
+# --- sites (issue 11) ---
+from tests.sites import perm_sscore  # noqa: E402
+
+EXPECTATIONS |= perm_sscore.EXPECTATIONS

@@ -9,9 +9,11 @@ class SitesConfig(AppConfig):
     verbose_name = "Sites industriels"
     # What the app contributes to the others, read through pilote.core.registry (filled as the capability grows).
     history_vocabularies = ("pilote.sites.history.VOCABULARY",)
-    demo_seeds = ("pilote.sites.demo.slabel", "pilote.sites.demo.sselect")
+    # In this order: the demo sites, their scores, then a selection among the scored sites.
+    demo_seeds = ("pilote.sites.demo.slabel", "pilote.sites.demo.sscore", "pilote.sites.demo.sselect")
     bench_sections = {
         "n": "pilote.sites.bench.ImportBench",
+        "p": "pilote.sites.bench_scoring.ScoringBench",
         "q": "pilote.sites.bench_selection.SelectionBench",
         "r": "pilote.sites.bench_public.PublicPagesBench",
     }

@@ -16,6 +16,7 @@ from pilote.core.models import RoleAssignment, User
 from pilote.geography.models import Commune
 from pilote.territories.models import Resolution
 
+from . import scoring
 from . import selection as solver
 from .enums import LabelOpinionKind, LabelState, MethodStatus, MilestoneKind, SiteKind, SiteOrigin
 from .labelling import give_opinion
@@ -107,3 +108,10 @@ def sselect(*, log=print) -> int:
         outcome = solver.run(selection)
     log(f"Sélection de démonstration : {len(outcome.chosen)} sites retenus ({outcome.status}).")
     return 1
+
+
+# --- sscore --------------------------------------------------------------------------------------------------------
+def sscore(*, log=print) -> None:
+    """The default qualification method, and the scores of whatever sites the demo holds."""
+    method = scoring.ensure_default_method()
+    log(f"{method} : {scoring.score_pool(scoring.latest_method())} site(s) noté(s).")

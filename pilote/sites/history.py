@@ -5,6 +5,11 @@ from pilote.core.history import Vocabulary, field_labels
 from .enums import LabelOpinionKind, LabelState, MilestoneKind, Objective
 from .models import Selection
 
+
+def _pairs(value) -> str:
+    return " ; ".join(f"{k} : {v:g}" for k, v in sorted(value.items()))
+
+
 VOCABULARY = Vocabulary(
     actions={
         # --- sdata: imports of the pool ---
@@ -23,6 +28,8 @@ VOCABULARY = Vocabulary(
         "site.label_opinion.asked": "Avis demandé sur la labellisation",
         "site.label_opinion.given": "Avis rendu sur la labellisation",
         "site.milestone.saved": "Étape vers « prêt à accueillir » enregistrée",
+        # --- sscore: the qualification method ---
+        "sites.method_publish": "Nouvelle version de la méthode de qualification des sites publiée",
     },
     labels={
         # --- sselect ---
@@ -43,6 +50,10 @@ VOCABULARY = Vocabulary(
         "note": "Commentaire",
         "commune_code": "Commune",
         "area_m2": "Surface (m²)",
+        # --- sscore ---
+        "number": "Version n°",
+        "weights": "Poids des critères",
+        "notes": "Ce qui change",
     },
     choices={
         # --- sselect ---
@@ -51,5 +62,6 @@ VOCABULARY = Vocabulary(
         "label_state": dict(LabelState.choices),
         "kind": {**dict(LabelOpinionKind.choices), **dict(MilestoneKind.choices)},
     },
+    formats={"weights": _pairs},
 )
 history = VOCABULARY.history

@@ -116,6 +116,10 @@ class NafConsumption(models.Model):
         constraints = [models.UniqueConstraint(fields=["commune_code", "year"], name="naf_commune_year_unique")]
 
 
+class ImmutableMethod(Exception):
+    pass
+
+
 class QualificationMethod(models.Model):
     """A version of the qualification method for industrial use: criteria with values, points and weights. Once
     published it never changes; past scores keep their version."""
@@ -137,6 +141,21 @@ class QualificationMethod(models.Model):
 
     def __str__(self):
         return f"Méthode de qualification, version {self.number}"
+
+    CONTENT = ("number", "status", "criteria", "notes")
+
+    def save(self, *args, **kwargs):
+        """A published version never changes (its scores would no longer say what they were computed with)."""
+        if self.pk is not None:
+            stored = QualificationMethod.objects.filter(pk=self.pk, status=MethodStatus.PUBLISHED)
+            stored = stored.values(*self.CONTENT).first()
+            if stored is not None and any(stored[name] != getattr(self, name) for name in self.CONTENT):
+                raise ImmutableMethod(f"{self} est publiée : une modification est une nouvelle version.")
+        super().save(*args, **kwargs)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == MethodStatus.PUBLISHED
 
 
 class SiteScore(models.Model):

@@ -100,3 +100,14 @@ def can_adopt_selection(user) -> bool:
 def can_view_sites(user) -> bool:
     """The pool, the site pages and the labelled sites: everyone, visitors included."""
     return True
+
+
+# --- sscore: the qualification method ---
+def can_view_method(user) -> bool:
+    """The qualification method and the scores it gives are public: what a score means must be readable by all."""
+    return True
+
+
+def can_edit_method(user) -> bool:
+    """ANCT publishes new versions of the qualification method."""
+    return is_national(user)

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from .views import labelling, proposal, public, selection
+from .views import labelling, method, proposal, public, selection
 
 app_name = "sites"
 # The pool of candidate sites, their scoring, the selection of 50, the labelling with Banque des Territoires, and the
@@ -28,4 +28,9 @@ urlpatterns: list = [
     path("labellisation/<str:identifier>/etapes/<slug:kind>/", labelling.label_milestone, name="label_milestone"),
     path("labellisation/<str:identifier>/<slug:name>/", labelling.label_step, name="label_step"),
     # --- end slabel ---
+    # --- sscore ---
+    path("methode/", method.method, name="method"),
+    path("methode/nouvelle-version/", method.method_edit, name="method_edit"),
+    path("site/<str:identifier>/score/", method.site_score, name="site_score"),
+    # --- end sscore ---
 ]

@@ -22,6 +22,7 @@ from pilote.shell import bench_load, bench_pages, bench_transfer
 from pilote.shell.management.commands import bench as bench_command
 from pilote.sites import bench as sites_bench
 from pilote.sites import bench_public as sites_bench_public
+from pilote.sites import bench_scoring as sites_bench_scoring
 from pilote.sites import bench_selection as sites_bench_selection
 from pilote.sites import demo as sites_demo
 from pilote.targeting import bench as targeting_bench
@@ -49,6 +50,7 @@ def test_the_registry_collects_the_demo_seeds_in_the_order_of_the_apps():
         plans_demo.seed,
         targeting_demo.seed,
         sites_demo.slabel,
+        sites_demo.sscore,
         sites_demo.sselect,
         campaigns_demo.seed,
         budget_demo.seed,
@@ -71,6 +73,7 @@ def test_the_registry_collects_the_bench_sections_sorted_by_letter():
         "l": targeting_bench.TargetingBench,
         "m": targeting_bench_pages.PagesBench,
         "n": sites_bench.ImportBench,
+        "p": sites_bench_scoring.ScoringBench,
         "q": sites_bench_selection.SelectionBench,
         "r": sites_bench_public.PublicPagesBench,
     }

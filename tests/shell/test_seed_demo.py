@@ -85,12 +85,13 @@ def test_bootstrap_seeds_the_demo_only_in_demo_mode(settings, monkeypatch):
     settings.DEMO_MODE = False
     call_command("bootstrap")
     assert "seed_demo" not in called
-    assert called[-5:] == [
+    assert called[-6:] == [
         "resolve_perimeters",
         "import_indicators",
         "compute_targeting",
         "derive_epci_contours",
         "import_sites",
+        "score_sites",
     ]
     settings.DEMO_MODE = True
     call_command("bootstrap")

@@ -24,5 +24,7 @@ class Command(BaseCommand):
         call_command("derive_epci_contours", verbosity=verbosity)
         # -- sites (issue 11): the pool of candidate sites, placed in the territories resolved above --
         call_command("import_sites", available=True, verbosity=verbosity)
+        # -- sites (issue 11): the scores of the pool under the published method, after import_sites --
+        call_command("score_sites", verbosity=verbosity)
         if settings.DEMO_MODE:
             call_command("seed_demo", verbosity=verbosity)

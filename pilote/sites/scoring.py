@@ -1,0 +1,365 @@
+"""The qualification of a site for industrial use: a versioned method of weighted criteria, and its scores.
+
+In the spirit of Mutafriches' industrial-use score: each criterion turns one fact of the site into points between -1
+(a constraint) and +1 (an advantage); an unknown fact gives 0 (neutral) and counts against the **reliability**, the
+share of the weights resting on known facts. The score, 0 to 100, is 50 × (1 + Σ weight × points / Σ weight): 50 is
+a site about which nothing is known or whose advantages and constraints cancel out; it is additive over criteria, so a
+selection can add scores up.
+
+Facts read (keys of `Site.effective_facts()`, each `{"value", "source", "date"}`, value None = unknown):
+`zoning` (zone type of the urban-planning document: U…, AU…, A…, N…), `land_control` ("controlled", "in_progress",
+"none"), `owner_type` (Cartofriches `proprio_personne`), `pollution` ("none", "unlikely", "suspected", "proven",
+"treated"), `networks` (serviced: True/False), `motorway_distance_m`, `rail_distance_m`, `waterway_distance_m`
+(metres), `flood_risk` and `protected_area` (True/False). Three facts come from the site itself: `area` (area_m2),
+`brownfield` (its kind, or land already artificialised) and `programme_territory` (in a territory of the current
+phase, through the stored resolutions).
+
+A published method never changes (`QualificationMethod.save` refuses it): a change is a new version, and the scores
+of a version (`SiteScore`, one row per method and site) are never rewritten by another.
+"""
+
+import orjson
+from django.db import connections, transaction
+from django.db.models import Max, TextField
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from pilote.core import audit
+from pilote.territories.models import Phase
+
+from .enums import MethodStatus, SiteKind
+from .models import QualificationMethod, Site, SiteScore
+
+
+def _range(points, label, low=None, high=None):
+    return {"min": low, "max": high, "points": points, "label": label}
+
+
+def _is(match, points, label):
+    return {"match": match, "points": points, "label": label}
+
+
+def _prefix(prefix, points, label):
+    return {"prefix": prefix, "points": points, "label": label}
+
+
+# The default method, version 1. Values are tried in order: the first that matches gives the points.
+DEFAULT_CRITERIA = [
+    {
+        "key": "area",
+        "label": "Surface du site",
+        "weight": 3,
+        "values": [
+            _range(-1, "moins de 0,5 ha", high=5_000),
+            _range(0, "de 0,5 à 2 ha", 5_000, 20_000),
+            _range(0.5, "de 2 à 10 ha", 20_000, 100_000),
+            _range(1, "10 ha ou plus", 100_000),
+        ],
+    },
+    {
+        "key": "zoning",
+        "label": "Zonage du document d'urbanisme",
+        "weight": 2,
+        "values": [
+            _prefix("U", 1, "zone urbaine (U)"),
+            _prefix("AU", 0.5, "zone à urbaniser (AU)"),
+            _prefix("A", -1, "zone agricole (A)"),
+            _prefix("N", -1, "zone naturelle (N)"),
+        ],
+    },
+    {
+        "key": "land_control",
+        "label": "Maîtrise foncière",
+        "weight": 2,
+        "values": [
+            _is("controlled", 1, "maîtrisé par la collectivité ou l'aménageur"),
+            _is("in_progress", 0.5, "acquisition en cours"),
+            _is("none", -0.5, "non maîtrisé"),
+        ],
+    },
+    {
+        "key": "owner_type",
+        "label": "Type de propriétaire",
+        "weight": 1,
+        "values": [
+            _is("personne morale", 0.5, "personne morale"),
+            _is("personne physique", -0.5, "personne physique"),
+            _is("personne physique, personne morale", -0.5, "propriétaires multiples (physiques et morales)"),
+        ],
+    },
+    {
+        "key": "pollution",
+        "label": "Pollution des sols",
+        "weight": 2,
+        "values": [
+            _is("none", 1, "pollution inexistante"),
+            _is("treated", 1, "pollution traitée"),
+            _is("unlikely", 0.5, "pollution peu probable"),
+            _is("suspected", -0.5, "pollution supposée"),
+            _is("proven", -1, "pollution avérée"),
+        ],
+    },
+    {
+        "key": "networks",
+        "label": "Réseaux (site viabilisé)",
+        "weight": 1,
+        "values": [_is(True, 1, "viabilisé"), _is(False, -0.5, "non viabilisé")],
+    },
+    {
+        "key": "motorway_distance_m",
+        "label": "Distance à un échangeur autoroutier",
+        "weight": 2,
+        "values": [
+            _range(1, "moins de 5 km", high=5_000),
+            _range(0.5, "de 5 à 15 km", 5_000, 15_000),
+            _range(0, "de 15 à 30 km", 15_000, 30_000),
+            _range(-1, "30 km ou plus", 30_000),
+        ],
+    },
+    {
+        "key": "rail_distance_m",
+        "label": "Distance au fret ferroviaire",
+        "weight": 1,
+        "values": [
+            _range(1, "moins de 1 km (embranchement possible)", high=1_000),
+            _range(0.5, "de 1 à 5 km", 1_000, 5_000),
+            _range(0, "5 km ou plus", 5_000),
+        ],
+    },
+    {
+        "key": "waterway_distance_m",
+        "label": "Distance à une voie navigable",
+        "weight": 0.5,
+        "values": [_range(1, "moins de 2 km", high=2_000), _range(0, "2 km ou plus", 2_000)],
+    },
+    {
+        "key": "flood_risk",
+        "label": "Risque d'inondation",
+        "weight": 1.5,
+        "values": [_is(True, -1, "en zone inondable"), _is(False, 0.5, "hors zone inondable")],
+    },
+    {
+        "key": "protected_area",
+        "label": "Espaces naturels protégés (Natura 2000, ZNIEFF, zone humide)",
+        "weight": 1.5,
+        "values": [_is(True, -1, "dans ou au contact d'un espace protégé"), _is(False, 0.5, "hors espace protégé")],
+    },
+    {
+        "key": "brownfield",
+        "label": "Friche ou terrain déjà artificialisé (sobriété foncière)",
+        "weight": 2,
+        "values": [_is(True, 1, "oui : aucune consommation d'espace naturel"), _is(False, -0.5, "non : terrain nu")],
+    },
+    {
+        "key": "programme_territory",
+        "label": "Dans un territoire d'industrie de la phase en cours",
+        "weight": 1,
+        "values": [_is(True, 1, "oui"), _is(False, 0, "non")],
+    },
+]
+
+SOURCE_OF_SITE = "fiche du site (Pilote)"
+
+
+def ensure_default_method() -> QualificationMethod:
+    """The default published method, version 1 (idempotent)."""
+    method = QualificationMethod.objects.filter(number=1).first()
+    if method is None:
+        method = QualificationMethod.objects.create(
+            number=1,
+            criteria=DEFAULT_CRITERIA,
+            notes="Version initiale (voir la décision d'architecture 0009).",
+            status=MethodStatus.PUBLISHED,
+            published_at=timezone.now(),
+        )
+    return method
+
+
+def latest_method() -> QualificationMethod | None:
+    return QualificationMethod.objects.filter(status=MethodStatus.PUBLISHED).order_by("-number").first()
+
+
+@transaction.atomic
+def publish_new_version(*, criteria: list, notes: str, actor) -> QualificationMethod:
+    """A new published version (next number), its audit row, and the scores of the whole pool under it."""
+    # Two editors at once: the second waits on the latest version's row, then takes the next number.
+    QualificationMethod.objects.select_for_update().order_by("-number").first()
+    number = (QualificationMethod.objects.aggregate(last=Max("number"))["last"] or 0) + 1
+    method = QualificationMethod.objects.create(
+        number=number,
+        criteria=criteria,
+        notes=notes,
+        created_by=actor,
+        status=MethodStatus.PUBLISHED,
+        published_at=timezone.now(),
+    )
+    weights = {c["key"]: c["weight"] for c in criteria}
+    audit.record(
+        actor=actor,
+        action="sites.method_publish",
+        obj=method,
+        changes={"number": [None, number], "weights": [None, weights], "notes": [None, notes]},
+    )
+    score_pool(method)
+    return method
+
+
+# --- Scoring -----------------------------------------------------------------------------------------------------
+
+
+def _test(rule: dict):
+    """The rule as a predicate of a known value (compiled once per scoring, not once per site)."""
+    if "match" in rule:
+        match, kind = rule["match"], type(rule["match"])
+        return lambda value: value == match and type(value) is kind
+    if "prefix" in rule:
+        prefix = rule["prefix"].upper()
+        return lambda value: isinstance(value, str) and value.upper().startswith(prefix)
+    low, high = rule.get("min"), rule.get("max")
+    low = float("-inf") if low is None else low
+    high = float("inf") if high is None else high
+    return lambda value: type(value) in (int, float) and low <= value < high
+
+
+def compile_criteria(criteria: list) -> list:
+    return [
+        (c["key"], c["weight"], [(_test(r), round(c["weight"] * r["points"], 4), r["label"]) for r in c["values"]])
+        for c in criteria
+    ]
+
+
+def _points(weight: float, rules: list, fact: dict | None) -> dict:
+    fact = fact if isinstance(fact, dict) else {}
+    value = fact.get("value")
+    if value is not None:
+        for test, points, label in rules:
+            if test(value):
+                return _line(points, weight, value, True, label, fact)
+    return _line(0.0, weight, value, False, "inconnu", fact)
+
+
+def _line(points, weight, value, known, label, fact) -> dict:
+    source, date = fact.get("source", ""), fact.get("date", "")
+    return {
+        "points": points,
+        "weight": weight,
+        "value": value,
+        "known": known,
+        "label": label,
+        "source": source,
+        "date": date,
+    }
+
+
+def criterion_points(criterion: dict, fact: dict | None) -> dict:
+    """{"points", "weight", "value", "known", "label", "source", "date"}: the weighted points one fact earns (0 if
+    unknown or if no value of the criterion matches it: neither advantage nor constraint)."""
+    ((_, weight, rules),) = compile_criteria([criterion])
+    return _points(weight, rules, fact)
+
+
+def score_of(criteria: list, facts: dict, *, compiled: list | None = None) -> tuple[float, float, dict]:
+    """(score 0–100, reliability 0–1, points per criterion) of one site's facts."""
+    points, balance, known, total_weight = {}, 0.0, 0.0, 0.0
+    for key, weight, rules in compiled or compile_criteria(criteria):
+        point = points[key] = _points(weight, rules, facts.get(key))
+        balance += point["points"]
+        known += weight if point["known"] else 0
+        total_weight += weight
+    total_weight = total_weight or 1
+    return round(50 * (1 + balance / total_weight), 2), round(known / total_weight, 4), points
+
+
+def site_facts(*, kind, area_m2, is_artificialised, territories, facts, added_facts, current_phase) -> dict:
+    """The facts a method reads: the site's effective facts and the three the site itself holds."""
+    own = {"value": None, "source": SOURCE_OF_SITE, "date": ""}
+    derived = {
+        "area": {**own, **facts.get("area", {}), "value": area_m2},
+        "brownfield": {**own, "value": kind == SiteKind.BROWNFIELD or bool(is_artificialised)},
+        "programme_territory": {**own, "value": bool(current_phase and territories.get(current_phase))},
+    }
+    return {**facts, **added_facts, **derived}
+
+
+def current_phase_slug() -> str:
+    return Phase.objects.order_by("starts_on_year").values_list("slug", flat=True).last() or ""
+
+
+SITE_FIELDS = ("id", "kind", "area_m2", "is_artificialised", "territories", "facts", "added_facts")
+JSON_FIELDS = ("territories", "facts", "added_facts")
+
+
+@transaction.atomic
+def score_pool(method: QualificationMethod, sites=None) -> int:
+    """Scores every site of the pool (or of `sites`) under `method`, in bulk; replaces only this method's scores."""
+    phase, compiled = current_phase_slug(), compile_criteria(method.criteria)
+    rows = []
+    for site_id, row in _site_rows(Site.objects.all() if sites is None else sites):
+        facts = site_facts(**row, current_phase=phase)
+        rows.append((site_id, *score_of(method.criteria, facts, compiled=compiled)))
+    existing = SiteScore.objects.filter(method=method)
+    if sites is not None:
+        existing = existing.filter(site__in=sites.values("pk"))
+    existing.delete()
+    _write_scores(method, rows)
+    return len(rows)
+
+
+def _site_rows(queryset):
+    """(site id, {field: value}) of the fields a method reads. The JSON fields are read as text and decoded by
+    orjson: json.loads took a third of the scoring's time."""
+    plain = [name for name in SITE_FIELDS if name not in JSON_FIELDS]
+    texts = {f"{name}_text": Cast(name, TextField()) for name in JSON_FIELDS}
+    for values in queryset.annotate(**texts).values_list(*plain, *texts).iterator(chunk_size=5000):
+        row = dict(zip(plain[1:], values[1 : len(plain)], strict=True))
+        row.update((name, orjson.loads(text)) for name, text in zip(JSON_FIELDS, values[len(plain) :], strict=True))
+        yield values[0], row
+
+
+def _write_scores(method: QualificationMethod, rows: list) -> None:
+    """One COPY on PostgreSQL (the whole pool well within the second a bulk INSERT of JSON rows cannot keep), a bulk
+    insert elsewhere."""
+    connection = connections[SiteScore.objects.db]
+    now = timezone.now()
+    if connection.vendor != "postgresql":
+        SiteScore.objects.bulk_create(
+            (SiteScore(method=method, site_id=i, score=s, reliability=r, points=p) for i, s, r, p in rows),
+            batch_size=2000,
+        )
+        return
+    columns = "method_id, site_id, score, reliability, points, computed_at"
+    copy_sql = f"COPY {SiteScore._meta.db_table} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(copy_sql) as copy:
+        for site_id, score, reliability, points in rows:
+            copy.write_row((method.pk, site_id, score, reliability, orjson.dumps(points).decode(), now))
+
+
+# --- Comparing two versions --------------------------------------------------------------------------------------
+
+
+def compare(older: QualificationMethod, newer: QualificationMethod, *, limit: int = 20) -> dict:
+    """Who gains and who loses from one version to the other: sites scored under both, by change of score."""
+    before = dict(SiteScore.objects.filter(method=older).values_list("site_id", "score"))
+    after = dict(SiteScore.objects.filter(method=newer).values_list("site_id", "score"))
+    deltas = sorted(((after[s] - before[s], s) for s in before.keys() & after.keys()), key=lambda d: (d[0], d[1]))
+    wanted = [s for _, s in deltas[:limit]] + [s for _, s in deltas[-limit:]]
+    sites = {
+        pk: (identifier, name)
+        for pk, identifier, name in Site.objects.filter(pk__in=wanted).values_list("pk", "identifier", "name")
+    }
+
+    def line(delta, site_id):
+        return {
+            "identifier": sites[site_id][0],
+            "name": sites[site_id][1],
+            "before": before[site_id],
+            "after": after[site_id],
+            "delta": round(delta, 2),
+        }
+
+    return {
+        "compared": len(deltas),
+        "gainers": [line(d, s) for d, s in reversed(deltas[-limit:]) if d > 0],
+        "losers": [line(d, s) for d, s in deltas[:limit] if d < 0],
+        "unchanged": sum(1 for d, _ in deltas if d == 0),
+    }
