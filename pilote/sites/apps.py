@@ -6,3 +6,5 @@ class SitesConfig(AppConfig):
     label = "sites"
     verbose_name = "Sites industriels"
     # What the app contributes to the others, read through pilote.core.registry (filled as the capability grows).
+    # --- szan: the ZAN account on a territory's page ---
+    page_sections = ("pilote.sites.zan.territory_section",)

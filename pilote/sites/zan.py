@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Sum
+from django.db.models import Max, Q, Sum
 
 from pilote.territories.models import Resolution, ResolvedCommune
 
@@ -84,6 +84,8 @@ class Trajectory:
     last_year: int | None  # the last yearly flow known (None: nothing since 2021)
     sites_ha: float  # what the given sites would add
     has_data: bool
+    sites_count: int = 0
+    sites_uncertain: int = 0  # sites whose NAF impact rests on an unknown (counted prudently)
 
     @property
     def remaining_ha(self) -> float:
@@ -94,41 +96,59 @@ class Trajectory:
         return self.reference_activity_ha / self.reference_ha if self.reference_ha else None
 
     @property
+    def activity_percent(self) -> int | None:
+        return None if self.activity_share is None else round(self.activity_share * 100)
+
+    @property
     def is_over(self) -> bool:
         return self.remaining_ha < 0
 
 
-def trajectory(commune_codes: Iterable[str], sites: Iterable[Site] = ()) -> Trajectory:
-    """The trajectory of the communes (a territory, a région, the nation): two aggregate queries."""
-    rows = NafConsumption.objects.filter(commune_code__in=list(commune_codes))
-    reference = rows.filter(year__in=REFERENCE_YEARS).aggregate(t=Sum("total_m2"), a=Sum("activity_m2"))
-    since = rows.filter(year__gte=TARGET_FROM_YEAR).aggregate(t=Sum("total_m2"), a=Sum("activity_m2"), last=Max("year"))
-    reference_m2 = reference["t"] or 0.0
+def trajectory(communes, sites: Iterable[Site] = ()) -> Trajectory:
+    """The trajectory of the communes (codes, or a query of codes: a territory, a région, the nation): one query."""
+    reference, since = Q(year__in=REFERENCE_YEARS), Q(year__gte=TARGET_FROM_YEAR)
+    sums = NafConsumption.objects.filter(commune_code__in=communes).aggregate(
+        reference=Sum("total_m2", filter=reference),
+        reference_activity=Sum("activity_m2", filter=reference),
+        since=Sum("total_m2", filter=since),
+        since_activity=Sum("activity_m2", filter=since),
+        last=Max("year", filter=since),
+    )
+    reference_m2 = sums["reference"] or 0.0
+    chosen = account(sites)
     return Trajectory(
         reference_ha=reference_m2 / M2_PER_HA,
-        reference_activity_ha=(reference["a"] or 0.0) / M2_PER_HA,
+        reference_activity_ha=(sums["reference_activity"] or 0.0) / M2_PER_HA,
         target_ha=reference_m2 / 2 / M2_PER_HA,
-        since_ha=(since["t"] or 0.0) / M2_PER_HA,
-        since_activity_ha=(since["a"] or 0.0) / M2_PER_HA,
-        last_year=since["last"],
-        sites_ha=account(sites).naf_ha,
-        has_data=reference["t"] is not None,
+        since_ha=(sums["since"] or 0.0) / M2_PER_HA,
+        since_activity_ha=(sums["since_activity"] or 0.0) / M2_PER_HA,
+        last_year=sums["last"],
+        sites_ha=chosen.naf_ha,
+        has_data=sums["reference"] is not None,
+        sites_count=chosen.sites,
+        sites_uncertain=chosen.uncertain,
     )
 
 
-def territory_communes(territory) -> list[str]:
-    """The communes of a territory's current perimeter on the platform's edition, from the stored resolution."""
-    return list(
-        ResolvedCommune.objects.filter(
-            resolution__in=Resolution.objects.current(), resolution__version__territory=territory
-        ).values_list("code", flat=True)
-    )
+def territory_communes(territory):
+    """A query of the communes of a territory's current perimeter on the platform's edition, from the stored resolution."""
+    return ResolvedCommune.objects.filter(
+        resolution__in=Resolution.objects.current(), resolution__version__territory=territory
+    ).values("code")
 
 
 def territory_trajectory(territory) -> Trajectory:
     """A territory's trajectory with what its labelled, shortlisted or proposed sites would add."""
-    communes = territory_communes(territory)
-    sites = Site.objects.filter(**{f"territories__{territory.phase.slug}": territory.code}).exclude(
+    return trajectory(territory_communes(territory), territory_sites(territory))
+
+
+def territory_sites(territory):
+    """The sites of the territory that are choices (proposed, shortlisted, in review, labelled or postponed)."""
+    return Site.objects.filter(**{f"territories__{territory.phase.slug}": territory.code}).exclude(
         label_state__in=[LabelState.POOL, LabelState.REFUSED]
     )
-    return trajectory(communes, sites)
+
+
+def territory_section(territory) -> dict:
+    """« Sobriété foncière (ZAN) » on a territory's public page (SitesConfig.page_sections): two queries."""
+    return {"template": "sites/_zan.html", "zan": territory_trajectory(territory)}

@@ -1,6 +1,9 @@
 """The ZAN account: a site's NAF impact, the account of a set of sites, a territory's trajectory."""
 
+import re
+
 import pytest
+from django.urls import reverse
 
 from pilote.sites.enums import LabelState, SiteKind, SiteOrigin
 from pilote.sites.models import NafConsumption, Site, SiteImport
@@ -72,3 +75,17 @@ def test_territory_trajectory_reads_its_resolved_communes_and_its_proposed_sites
     assert result.reference_ha == pytest.approx(4.0)  # 01001 + 01002; 39002 is in ti-2701
     assert result.sites_ha == pytest.approx(4.0)
     assert result.is_over
+
+
+def test_territory_page_shows_its_zan_trajectory_in_hectares(client, mini_world):
+    url = reverse("territories:detail", args=["2018-2022", "ti-8401"])
+    assert 'id="zan-none"' in client.get(url).content.decode()
+    for year, total in ((2011, 300_000), (2015, 100_000), (2021, 120_000)):
+        _flows("01001", year, total, total / 4)
+    site("mine", area=50_000, territories={"2018-2022": "ti-8401"}, label_state=LabelState.LABELLED).save()
+    page = client.get(url).content.decode()
+    assert re.search(
+        r'id="zan-reference">40,0 ha</p>\s*<p class="ti-figure-label">\s*consommés en 2011–2021, dont 25 %', page
+    )
+    assert 'id="zan-target">20,0 ha' in page and 'id="zan-since">12,0 ha' in page
+    assert 'id="zan-sites">5,0 ha' in page and "Reste 3,0 ha sur l'objectif 2021–2031" in page
