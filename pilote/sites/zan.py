@@ -131,7 +131,7 @@ def trajectory(communes, sites: Iterable[Site] = ()) -> Trajectory:
 
 
 def territory_communes(territory):
-    """A query of the communes of a territory's current perimeter on the platform's edition, from the stored resolution."""
+    """A query of the codes of a territory's current communes on the platform's edition (stored resolution)."""
     return ResolvedCommune.objects.filter(
         resolution__in=Resolution.objects.current(), resolution__version__territory=territory
     ).values("code")
