@@ -8,3 +8,6 @@ class SitesConfig(AppConfig):
     # What the app contributes to the others, read through pilote.core.registry (filled as the capability grows).
     # --- szan: the ZAN account on a territory's page ---
     page_sections = ("pilote.sites.zan.territory_section",)
+    bench_sections = {
+        "o": "pilote.sites.bench_zan.ZanBench",  # szan
+    }

@@ -123,7 +123,11 @@ def _columns(header: list[str]) -> dict:
             destinations[(2000 + int(m[1]), FIELDS[m[2]])] = index
     if not totals:
         raise NafFileRefused(["Aucune colonne de flux annuel « nafAAartBB » (par exemple naf11art12) n'a été trouvée."])
-    return {"idcom": header.index("idcom"), "years": totals, "destinations": destinations, "width": len(header)}
+    by_year = {year: {"total_m2": i} for year, i in totals.items()}
+    for (year, name), i in destinations.items():
+        if year in by_year:
+            by_year[year][name] = i
+    return {"idcom": header.index("idcom"), "years": totals, "by_year": by_year, "width": len(header)}
 
 
 def _read_row(line: int, values: list[str], header, columns, errors: list, rows: list, seen: set) -> None:
@@ -138,11 +142,8 @@ def _read_row(line: int, values: list[str], header, columns, errors: list, rows:
         errors.append(f"Ligne {line} : la commune {code} figure deux fois dans le fichier.")
         return
     seen.add(code)
-    for year, index in columns["years"].items():
-        flows = {"total_m2": _number(line, header[index], values[index], errors)}
-        for (y, name), i in columns["destinations"].items():
-            if y == year:
-                flows[name] = _number(line, header[i], values[i], errors)
+    for year, indexes in columns["by_year"].items():
+        flows = {name: _number(line, header[i], values[i], errors) for name, i in indexes.items()}
         if None not in flows.values():
             rows.append(NafConsumption(commune_code=code, year=year, **flows))
 

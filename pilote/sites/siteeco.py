@@ -458,8 +458,12 @@ def _export_geometry(site: Site) -> tuple[str, bool]:
 
 def export_csv(sites: list[Site], *, today) -> dict[str, str]:
     """The two tables as CSV texts (`;`, as the CNIG example files), file name → text."""
+    return tables_csv(export_tables(sites, today=today))
+
+
+def tables_csv(tables: dict[str, list[list]]) -> dict[str, str]:
     files = {}
-    for table, rows in export_tables(sites, today=today).items():
+    for table, rows in tables.items():
         out = io.StringIO()
         csv.writer(out, delimiter=";", lineterminator="\n").writerows(rows)
         files[f"{table}.csv"] = out.getvalue()

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import shapely
 from django.conf import settings
+from django.core.management import CommandError, call_command
 
 from pilote.sites import siteeco
 from pilote.sites.enums import LabelState, SiteKind, SiteOrigin
@@ -177,3 +178,23 @@ def test_exported_files_import_back(db):
     Site.objects.all().delete()
     report = import_site_eco(files["site-eco.csv"].encode(), files["terrain-eco.csv"].encode(), "export")
     assert report.created == 1 and Site.objects.get().area_m2 == 120_000
+
+
+def test_command_imports_a_pair_of_csv_and_refuses_in_french(db, tmp_path, capsys):
+    (tmp_path / "site-eco.csv").write_bytes(table("site-eco", ZONE))
+    (tmp_path / "terrain-eco.csv").write_bytes(table("terrain-eco", FREE, SOLD))
+    call_command("import_site_eco", str(tmp_path / "site-eco.csv"), str(tmp_path / "terrain-eco.csv"))
+    out = capsys.readouterr().out
+    assert "1 sites créés, 0 mis à jour, 1 terrains écartés" in out and "déjà occupé" in out
+    (tmp_path / "bad.csv").write_bytes(table("site-eco", ZONE | {"site_surf_brute": "x"}))
+    with pytest.raises(CommandError, match="rien n'a été écrit"):
+        call_command("import_site_eco", str(tmp_path / "bad.csv"))
+
+
+def test_export_command_writes_the_labelled_sites_only(db, tmp_path, capsys):
+    _labelled("a")
+    _labelled("b", label_state=LabelState.IN_REVIEW)
+    call_command("export_site_eco", str(tmp_path / "out"))
+    assert "1 sites labellisés exportés" in capsys.readouterr().out
+    rows = (tmp_path / "out" / "terrain-eco.csv").read_text().splitlines()
+    assert len(rows) == 2 and rows[1].startswith("01001_TERRAIN-ECO_00001;01001_SITE-ECO_00001;")
