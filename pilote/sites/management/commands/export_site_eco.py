@@ -24,7 +24,9 @@ class Command(BaseCommand):
             for table, rows in tables.items():
                 validate(table, rows)
         except SiteEcoRefused as refused:
-            raise CommandError("Export non conforme au schéma, rien n'a été écrit :\n" + "\n".join(refused.errors))
+            raise CommandError(
+                "Export non conforme au schéma, rien n'a été écrit :\n" + "\n".join(refused.errors)
+            ) from None
         folder.mkdir(parents=True, exist_ok=True)
         for name, text in tables_csv(tables).items():
             (folder / name).write_text(text, encoding="utf-8")
