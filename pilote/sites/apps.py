@@ -11,3 +11,4 @@ class SitesConfig(AppConfig):
     bench_sections = {
         "o": "pilote.sites.bench_zan.ZanBench",  # szan
     }
+    demo_seeds = ("pilote.sites.demo.szan",)

@@ -14,11 +14,10 @@ from pilote.territories.models import Territory
 
 from . import siteeco
 from .models import Site
-from .naf import import_naf
+from .naf import import_naf, yearly_columns
 from .zan import account, territory_trajectory
 
 YEARS = range(2009, 2024)
-DESTINATIONS = ("act", "hab", "mix", "rou", "fer", "inc")
 NAF_TARGET_S = 20
 TRAJECTORIES_TARGET_S = 2
 ACCOUNT_TARGET_S = 1
@@ -41,6 +40,9 @@ class ZanBench(BenchSection):
 
     def bench_naf(self) -> None:
         codes = list(Commune.objects.filter(edition_id=settings.DEFAULT_EDITION).values_list("code", flat=True))
+        if not codes:
+            self.row(f"import_naf: no commune in edition {settings.DEFAULT_EDITION}", "skipped")
+            return
         data = naf_file(codes)
         with timer() as elapsed:
             report = import_naf(data, "bench.csv")
@@ -86,10 +88,7 @@ class ZanBench(BenchSection):
 
 
 def naf_file(codes: list[str]) -> bytes:
-    header = ["idcom", "idcomtxt"]
-    for year in YEARS:
-        a, b = year % 100, (year + 1) % 100
-        header += [f"naf{a:02}art{b:02}"] + [f"art{a:02}{d}{b:02}" for d in DESTINATIONS]
+    header = ["idcom", "idcomtxt", *yearly_columns(YEARS)]
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow(header)

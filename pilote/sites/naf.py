@@ -86,6 +86,15 @@ def _write(rows: list[tuple], file_name: str, digest: str, user, report: NafRepo
     imported.save(update_fields=["report"])
 
 
+def yearly_columns(years) -> list[str]:
+    """The official columns of the yearly flows of `years`: nafYYartZZ then artYY{act,hab,mix,rou,fer,inc}ZZ."""
+    columns = []
+    for year in years:
+        a, b = year % 100, (year + 1) % 100
+        columns += [f"naf{a:02}art{b:02}"] + [f"art{a:02}{d}{b:02}" for d in FIELDS]
+    return columns
+
+
 def parse(data: bytes) -> tuple[list[tuple], list[int]]:
     """The yearly flows of the file, or `NafFileRefused` with every problem found (the first 20)."""
     if not data.strip():

@@ -89,3 +89,13 @@ def test_territory_page_shows_its_zan_trajectory_in_hectares(client, mini_world)
     )
     assert 'id="zan-target">20,0 ha' in page and 'id="zan-since">12,0 ha' in page
     assert 'id="zan-sites">5,0 ha' in page and "Reste 3,0 ha sur l'objectif 2021–2031" in page
+
+
+def test_demo_seed_gives_territories_flows_once(mini_world):
+    from pilote.sites.demo import szan
+
+    szan(log=lambda line: None)
+    rows = NafConsumption.objects.count()
+    assert rows and NafConsumption.objects.filter(commune_code="01001", year=2022).exists()
+    szan(log=lambda line: None)
+    assert NafConsumption.objects.count() == rows
