@@ -13,8 +13,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Max, Q, Sum
 
+from pilote.geography.enums import CommuneKind
+from pilote.geography.models import Commune
 from pilote.territories.models import Resolution, ResolvedCommune
 
 from .enums import LabelState, SiteKind
@@ -128,6 +131,12 @@ def trajectory(communes, sites: Iterable[Site] = ()) -> Trajectory:
         sites_count=chosen.sites,
         sites_uncertain=chosen.uncertain,
     )
+
+
+def area_communes(region_code: str = ""):
+    """A query of the codes of the communes of a région (or of France when empty) on the platform's edition."""
+    communes = Commune.objects.filter(edition_id=settings.DEFAULT_EDITION, kind=CommuneKind.CURRENT)
+    return (communes.filter(region_code=region_code) if region_code else communes).values("code")
 
 
 def territory_communes(territory):

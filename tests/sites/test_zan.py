@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from pilote.sites.enums import LabelState, SiteKind, SiteOrigin
 from pilote.sites.models import NafConsumption, Site, SiteImport
-from pilote.sites.zan import account, naf_impact, territory_trajectory, trajectory
+from pilote.sites.zan import account, area_communes, naf_impact, territory_trajectory, trajectory
 from pilote.territories.models import Territory
 
 
@@ -99,3 +99,13 @@ def test_demo_seed_gives_territories_flows_once(mini_world):
     assert rows and NafConsumption.objects.filter(commune_code="01001", year=2022).exists()
     szan(log=lambda line: None)
     assert NafConsumption.objects.count() == rows
+
+
+def test_region_and_nation_trajectories_read_the_communes_of_the_edition(mini_world):
+    _flows("01001", 2012, 30_000, 0)
+    _flows("39002", 2012, 50_000, 0)
+    sites = [site("a", area=10_000)]
+    assert trajectory(area_communes("84"), sites).reference_ha == pytest.approx(3.0)
+    assert trajectory(area_communes("27")).reference_ha == pytest.approx(5.0)
+    national = trajectory(area_communes(), sites)
+    assert national.reference_ha == pytest.approx(8.0) and national.sites_ha == pytest.approx(1.0)
