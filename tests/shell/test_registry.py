@@ -20,6 +20,9 @@ from pilote.plans import demo as plans_demo
 from pilote.plans import views as plans_views
 from pilote.shell import bench_load, bench_pages, bench_transfer
 from pilote.shell.management.commands import bench as bench_command
+from pilote.sites import bench_zan as sites_bench_zan
+from pilote.sites import demo as sites_demo
+from pilote.sites import zan as sites_zan
 from pilote.targeting import bench as targeting_bench
 from pilote.targeting import bench_pages as targeting_bench_pages
 from pilote.targeting import demo as targeting_demo
@@ -36,6 +39,7 @@ def test_the_registry_collects_the_page_sections_of_the_apps():
     assert registry.page_sections() == [
         plans_views.territory_contact_section,
         diagnosis.diagnosis_section,
+        sites_zan.territory_section,
         dashboard.territory_money_section,
     ]
 
@@ -44,6 +48,7 @@ def test_the_registry_collects_the_demo_seeds_in_the_order_of_the_apps():
     assert registry.demo_seeds() == [
         plans_demo.seed,
         targeting_demo.seed,
+        sites_demo.szan,
         campaigns_demo.seed,
         budget_demo.seed,
         budget_demo_evidence.seed,  # after targeting's demo events, which it designates from
@@ -64,6 +69,7 @@ def test_the_registry_collects_the_bench_sections_sorted_by_letter():
         "k": targeting_bench.ImportBench,
         "l": targeting_bench.TargetingBench,
         "m": targeting_bench_pages.PagesBench,
+        "o": sites_bench_zan.ZanBench,
     }
 
 
