@@ -5,6 +5,7 @@ opinions awaited, Banque des Territoires' for `demo-operateur`), labelled and re
 and planned — so that every role of the demo sees the workflow, the opinions and the dashboard. Idempotent: a second
 run finds the sites and writes nothing. Transitions are called as the people of the demo would make them."""
 
+import random
 from datetime import timedelta
 
 import shapely
@@ -14,7 +15,7 @@ from django.utils import timezone
 from pilote.core.enums import Role
 from pilote.core.models import RoleAssignment, User
 from pilote.geography.models import Commune
-from pilote.territories.models import Resolution
+from pilote.territories.models import Resolution, ResolvedCommune, Territory
 
 from . import scoring
 from . import selection as solver
@@ -115,3 +116,45 @@ def sscore(*, log=print) -> None:
     """The default qualification method, and the scores of whatever sites the demo holds."""
     method = scoring.ensure_default_method()
     log(f"{method} : {scoring.score_pool(scoring.latest_method())} site(s) noté(s).")
+
+
+# --- szan: Cerema NAF flows for the demo, so that territory pages show their ZAN trajectory ------------------------
+
+DEMO_NAF_TERRITORIES = 12  # the first territories of phase 2: enough to show the section, cheap to write
+DEMO_NAF_FILE = "démonstration — flux NAF fictifs au format Cerema"
+
+
+def szan(*, log=print) -> None:
+    """Fictitious yearly NAF flows (in the Cerema format, through the importer) for the communes of the first
+    territories of phase 2, unless some flows exist already (the real file, or a previous run)."""
+    from .models import NafConsumption
+    from .naf import import_naf
+
+    if NafConsumption.objects.exists():
+        return
+    territories = Territory.objects.filter(phase__slug="2023-2027").order_by("code")[:DEMO_NAF_TERRITORIES]
+    codes = sorted(
+        set(
+            ResolvedCommune.objects.filter(
+                resolution__in=Resolution.objects.current(), resolution__version__territory__in=territories
+            ).values_list("code", flat=True)
+        )
+    )
+    if codes:
+        report = import_naf(_naf_file(codes), DEMO_NAF_FILE)
+        log(f"Sites (ZAN) : {report.as_text()}")
+
+
+def _naf_file(codes: list[str]) -> bytes:
+    from .naf import FIELDS, yearly_columns
+
+    years = range(2009, 2024)
+    lines = [";".join(["idcom", *yearly_columns(years)])]
+    for code in codes:
+        rng = random.Random(code)  # the same demo on every run
+        values = []
+        for _ in years:
+            parts = [rng.choice((0, 0, 500, 1_500, 4_000)) for _ in FIELDS]
+            values += [sum(parts), *parts]
+        lines.append(";".join([code, *map(str, values)]))
+    return ("\n".join(lines) + "\n").encode()

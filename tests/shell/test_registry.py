@@ -24,7 +24,9 @@ from pilote.sites import bench as sites_bench
 from pilote.sites import bench_public as sites_bench_public
 from pilote.sites import bench_scoring as sites_bench_scoring
 from pilote.sites import bench_selection as sites_bench_selection
+from pilote.sites import bench_zan as sites_bench_zan
 from pilote.sites import demo as sites_demo
+from pilote.sites import zan as sites_zan
 from pilote.targeting import bench as targeting_bench
 from pilote.targeting import bench_pages as targeting_bench_pages
 from pilote.targeting import demo as targeting_demo
@@ -41,6 +43,7 @@ def test_the_registry_collects_the_page_sections_of_the_apps():
     assert registry.page_sections() == [
         plans_views.territory_contact_section,
         diagnosis.diagnosis_section,
+        sites_zan.territory_section,
         dashboard.territory_money_section,
     ]
 
@@ -52,6 +55,7 @@ def test_the_registry_collects_the_demo_seeds_in_the_order_of_the_apps():
         sites_demo.slabel,
         sites_demo.sscore,
         sites_demo.sselect,
+        sites_demo.szan,
         campaigns_demo.seed,
         budget_demo.seed,
         budget_demo_evidence.seed,  # after targeting's demo events, which it designates from
@@ -73,6 +77,7 @@ def test_the_registry_collects_the_bench_sections_sorted_by_letter():
         "l": targeting_bench.TargetingBench,
         "m": targeting_bench_pages.PagesBench,
         "n": sites_bench.ImportBench,
+        "o": sites_bench_zan.ZanBench,
         "p": sites_bench_scoring.ScoringBench,
         "q": sites_bench_selection.SelectionBench,
         "r": sites_bench_public.PublicPagesBench,
