@@ -2,6 +2,7 @@
 every page it reaches, and people with a role and a password."""
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -89,3 +90,13 @@ def person(username: str, role: Role, *, organisation: tuple[str, str] | None = 
         user.organisation = Organisation.objects.create(kind=kind, name=name, **scope)
         user.save(update_fields=["organisation"])
     return user
+
+
+# The README's screenshots are refreshed on purpose (`PILOTE_SCREENSHOTS=1`); a plain run of the suite writes them in a
+# temporary folder and leaves the work tree alone.
+SCREENSHOTS = (
+    Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+    if os.environ.get("PILOTE_SCREENSHOTS") == "1"
+    else Path(tempfile.gettempdir()) / "pilote-screenshots"
+)
+SCREENSHOTS.mkdir(parents=True, exist_ok=True)

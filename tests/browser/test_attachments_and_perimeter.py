@@ -14,10 +14,9 @@ from pilote.core.enums import Role
 from pilote.territories.models import Phase, Territory
 
 from ..core.documents import PDF
-from .support import PHASE, Visit, person
+from .support import PHASE, SCREENSHOTS, Visit, person
 
 pytestmark = pytest.mark.browser
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture

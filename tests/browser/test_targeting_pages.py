@@ -7,17 +7,14 @@ through axe-core: no violation of impact « serious » or « critical ». Screen
 docs/screenshots/ciblage_*.png.
 """
 
-from pathlib import Path
-
 import pytest
 
 from pilote.core.enums import Role
 
 from ..targeting import scored
-from .support import Visit, person
+from .support import SCREENSHOTS, Visit, person
 
 pytestmark = pytest.mark.browser
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture
