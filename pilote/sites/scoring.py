@@ -97,6 +97,12 @@ DEFAULT_CRITERIA = [
             _is("unlikely", 0.5, "pollution peu probable"),
             _is("suspected", -0.5, "pollution supposée"),
             _is("proven", -1, "pollution avérée"),
+            # as Cartofriches (CNIG Friches) writes them
+            _is("pollution inexistante", 1, "pollution inexistante"),
+            _is("pollution traitée", 1, "pollution traitée"),
+            _is("pollution peu probable", 0.5, "pollution peu probable"),
+            _is("pollution supposée", -0.5, "pollution supposée"),
+            _is("pollution avérée", -1, "pollution avérée"),
         ],
     },
     {

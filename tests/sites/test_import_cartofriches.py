@@ -52,7 +52,7 @@ def test_each_fact_has_its_source_and_date_and_unknown_is_not_no(mini_world, tmp
         "date": "2024-03-10",
     }
     assert facts["01004_2"]["is_verified_brownfield"]["value"] is False
-    assert facts["01001_1"]["distance_rail_m"]["value"] == 850.0
+    assert facts["01001_1"]["rail_distance_m"]["value"] == 850.0
     assert facts["01001_1"]["distance_road_m"]["value"] is None
     assert facts["01001_1"]["owner_category"]["value"] == "COMMUNE ; SCI - SOCIETE CIVILE IMMOBILIERE"
 

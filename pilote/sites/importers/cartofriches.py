@@ -54,8 +54,8 @@ TEXT_FACTS = {
 }
 NUMBER_FACTS = {
     "desserte_distance_route": "distance_road_m",
-    "desserte_distance_ferroviaire": "distance_rail_m",
-    "desserte_distance_fluvial": "distance_waterway_m",
+    "desserte_distance_ferroviaire": "rail_distance_m",  # the keys the qualification method reads
+    "desserte_distance_fluvial": "waterway_distance_m",
     "desserte_distance_maritime": "distance_sea_m",
     "bati_nombre": "buildings_count",
     "bati_surface": "built_area_m2",
