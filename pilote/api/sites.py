@@ -23,6 +23,14 @@ router = Router(tags=["sites"])
 NOT_FOUND = {404: Error, 422: InvalidInput}
 PAGE_SIZE = 500
 Page = Annotated[int, Field(ge=1, le=1000, description="Numéro de page (500 sites par page)")]
+# The states of the labelling, in the schema itself: another value is a 422 saying which are allowed.
+LabelStateParam = Annotated[
+    str,
+    Field(
+        pattern="^(" + "|".join(["", *LabelState.values]) + ")$",
+        description="État de labellisation : " + ", ".join(f"{v} ({label})" for v, label in LabelState.choices),
+    ),
+]
 
 
 class SiteOut(Schema):
@@ -115,7 +123,7 @@ def _check_codes(region: str, departement: str, epci: str, commune: str) -> None
 )
 def sites_list(
     request, region: str = "", departement: str = "", epci: str = "", commune: str = "", phase: str = "",
-    territoire: str = "", etat: str = "", page: Page = 1,
+    territoire: str = "", etat: LabelStateParam = "", page: Page = 1,
 ):  # fmt: skip
     _check_codes(region, departement, epci, commune)
     if etat and etat not in LabelState.values:
@@ -139,7 +147,7 @@ def sites_list(
 
 @router.get(
     "/sites/labellises",
-    response=list[LabelledOut],
+    response={200: list[LabelledOut], **NOT_FOUND},
     summary="Sites labellisés",
     description="Les sites labellisés avec la Banque des Territoires et leurs caractéristiques : surface, "
     "disponibilité, réseaux, territoire et son adresse de contact.",
