@@ -23,14 +23,6 @@ router = Router(tags=["sites"])
 NOT_FOUND = {404: Error, 422: InvalidInput}
 PAGE_SIZE = 500
 Page = Annotated[int, Field(ge=1, le=1000, description="Numéro de page (500 sites par page)")]
-# The states of the labelling, in the schema itself: another value is a 422 saying which are allowed.
-LabelStateParam = Annotated[
-    str,
-    Field(
-        pattern="^(" + "|".join(["", *LabelState.values]) + ")$",
-        description="État de labellisation : " + ", ".join(f"{v} ({label})" for v, label in LabelState.choices),
-    ),
-]
 
 
 class SiteOut(Schema):
@@ -115,7 +107,7 @@ def _check_codes(region: str, departement: str, epci: str, commune: str) -> None
 
 @router.get(
     "/sites/",
-    response={200: SitePage, 400: Error, **NOT_FOUND},
+    response={200: SitePage, **NOT_FOUND},
     summary="Vivier des sites industriels",
     description="Les sites du vivier, meilleur score d'abord, par pages de 500 (`page=2`), filtrés par codes "
     "officiels : `region`, `departement`, `epci` (SIREN), `commune` (INSEE), `phase` et `territoire` (ti-RRNN), "
@@ -123,11 +115,11 @@ def _check_codes(region: str, departement: str, epci: str, commune: str) -> None
 )
 def sites_list(
     request, region: str = "", departement: str = "", epci: str = "", commune: str = "", phase: str = "",
-    territoire: str = "", etat: LabelStateParam = "", page: Page = 1,
+    territoire: str = "", etat: str = "", page: Page = 1,
 ):  # fmt: skip
     _check_codes(region, departement, epci, commune)
     if etat and etat not in LabelState.values:
-        raise HttpError(400, f"État de labellisation inconnu : {etat} (attendu : {', '.join(LabelState.values)})")
+        raise HttpError(404, f"État de labellisation inconnu : {etat} (attendu : {', '.join(LabelState.values)})")
     method = public.published_method()
     sites = public.with_score(Site.objects.all(), method).order_by(*public.SORTS_DEFAULT)
     filters = {"region_code": region, "departement_code": departement, "epci_siren": epci, "commune_code": commune}

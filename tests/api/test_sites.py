@@ -57,7 +57,7 @@ def test_pool_by_official_codes(get, pool, query, expected):
         ("epci=123456789", 404, "EPCI inconnu en 2026 : 123456789"),
         ("commune=99999", 404, "Commune inconnue en 2026 : 99999"),
         ("territoire=ti-9999", 404, "Territoire inconnu en phase 2023-2027 : ti-9999"),
-        ("etat=parti", 400, "État de labellisation inconnu : parti"),
+        ("etat=parti", 404, "État de labellisation inconnu : parti"),
     ],
 )
 def test_unknown_codes_are_french_errors(get, pool, query, status, detail):
