@@ -14,8 +14,9 @@ PAGES = {
     "/carte/2023-2027.geojson": 3,
     "/recherche/?q=saint etienne": 5,
     "/territoires/?tri=population": 10,
-    "/territoires/2023-2027/ti-8401/": 14,  # + the money it received (budget section)
-    "/territoires/2018-2022/ti-5305/": 14,
+    # + the money it received (budget), the « Diagnostic » (targeting, 6), the ZAN trajectory (sites, 2)
+    "/territoires/2023-2027/ti-8401/": 22,
+    "/territoires/2018-2022/ti-5305/": 22,
     "/epci/200046977/": 8,
     "/communes/42218/": 8,
     "/evolution/": 14,
