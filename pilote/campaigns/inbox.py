@@ -106,9 +106,15 @@ def inbox(user) -> QuerySet:
             has_late_opinion=Exists(late),
         )
         .annotate(is_todo=Case(When(todo, then=Value(1)), default=Value(0), output_field=IntegerField()))
+        # Named, not an expression in order_by: PostgreSQL refuses the positional reference Django writes for it.
+        .annotate(
+            no_deadline=Case(
+                When(awaited_deadline__isnull=True, then=Value(1)), default=Value(0), output_field=IntegerField()
+            )
+        )
         .order_by(
             "-is_todo",
-            Case(When(awaited_deadline__isnull=True, then=Value(1)), default=Value(0)),
+            "no_deadline",
             "awaited_deadline",
             "-campaign__opened_at",
             "territory__code",

@@ -101,6 +101,7 @@ def campaign_list(request):
     # Unread messages of the files of this page: one query, whatever the page.
     unread = dict(
         TerritoryFile.objects.filter(pk__in=[file.pk for file in page.object_list])
+        .order_by()
         .with_unread(user)
         .values_list("pk", "unread")
     )
