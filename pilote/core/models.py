@@ -6,11 +6,35 @@ the geography or the territories, so that `core` depends on no other app.
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from .enums import DEPARTEMENTAL_KINDS, REGIONAL_KINDS, Operator, OrganisationKind, Role
+
+SERVICE_PREFIXES = {
+    OrganisationKind.PREFECTURE_DEPARTEMENT: "Préfecture de département",
+    OrganisationKind.PREFECTURE_REGION: "Préfecture de région (SGAR)",
+    OrganisationKind.DREETS: "DREETS",
+    OrganisationKind.CONSEIL_REGIONAL: "Conseil régional",
+}
+
+
+class OrganisationManager(models.Manager):
+    def serving(self, kind: str, code: str, *, place: str = "") -> "Organisation":
+        """The State service or conseil régional of `kind` serving the département or région `code`, created when
+        missing and named « Préfecture de département – Ain (01) » (`place`: the place's name, if known). The database
+        keeps one of each (constraints below), so two callers at once get the same organisation."""
+        scope = {"departement_code": code} if kind in DEPARTEMENTAL_KINDS else {"region_code": code}
+        found = self.filter(kind=kind, **scope).first()
+        if found is not None:
+            return found
+        name = f"{SERVICE_PREFIXES[kind]} – {place} ({code})" if place else f"{SERVICE_PREFIXES[kind]} ({code})"
+        try:
+            with transaction.atomic():
+                return self.create(kind=kind, name=name, **scope)
+        except IntegrityError:  # created meanwhile by another caller
+            return self.get(kind=kind, **scope)
 
 
 class Organisation(models.Model):
@@ -20,6 +44,8 @@ class Organisation(models.Model):
     region_code = models.CharField("région", max_length=3, blank=True)
     departement_code = models.CharField("département", max_length=3, blank=True)
     siren = models.CharField("SIREN", max_length=9, blank=True)
+
+    objects = OrganisationManager()
 
     class Meta:
         ordering = ["name"]

@@ -6,7 +6,7 @@ mixin of `Site` so that the workflow lives in one module."""
 
 from datetime import date
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django_fsm import can_proceed, has_transition_perm, transition
 
@@ -44,38 +44,13 @@ def bdt_organisation() -> Organisation:
     )
 
 
-def _service(kind: str, name: str, **scope) -> Organisation:
-    """The préfecture of a département or the conseil régional of a région, created when missing (the database keeps
-    one of each, see `Organisation`'s constraints)."""
-    found = Organisation.objects.filter(kind=kind, **scope).first()
-    if found is not None:
-        return found
-    try:
-        with transaction.atomic():
-            return Organisation.objects.create(kind=kind, name=name, **scope)
-    except IntegrityError:
-        return Organisation.objects.get(kind=kind, **scope)
-
-
 def reviewers_of(site) -> list[Organisation]:
     """Whose opinion a site in review needs: its préfecture, its région, Banque des Territoires."""
     wanted = []
     if site.departement_code:
-        wanted.append(
-            _service(
-                OrganisationKind.PREFECTURE_DEPARTEMENT,
-                f"Préfecture de département ({site.departement_code})",
-                departement_code=site.departement_code,
-            )
-        )
+        wanted.append(Organisation.objects.serving(OrganisationKind.PREFECTURE_DEPARTEMENT, site.departement_code))
     if site.region_code:
-        wanted.append(
-            _service(
-                OrganisationKind.CONSEIL_REGIONAL,
-                f"Conseil régional ({site.region_code})",
-                region_code=site.region_code,
-            )
-        )
+        wanted.append(Organisation.objects.serving(OrganisationKind.CONSEIL_REGIONAL, site.region_code))
     return [*wanted, bdt_organisation()]
 
 

@@ -7,9 +7,9 @@ page shows the gap. When no choice satisfies every constraint, each constraint i
 N sites asked, and the French explanation names those that cannot hold (alone or together).
 
 Eligibility rules (phase, reliability, area, overseas, forced out) fix a site out; forced-in sites are fixed in; the
-caps are rows of the program. A site's new NAF consumption is `naf_impact(site)` (defined here while the ZAN account of
-`zan.py` is built beside it: 0 for a brownfield or already artificialised land, else its area; unknown area of a
-greenfield: not countable, so not eligible under a NAF cap). A site's cost is its fact `bdt_support` (euros) when known.
+caps are rows of the program. A site's new NAF consumption is the ZAN account's one rule (`zan.new_naf_m2`: 0 for a
+brownfield or already artificialised land, else its area; unknown area of a greenfield: not countable, so not
+eligible under a NAF cap). A site's cost is its fact `bdt_support` (euros) when known.
 """
 
 import math
@@ -26,8 +26,9 @@ from django.utils import timezone
 from pilote.core.audit import record
 from pilote.territories.models import Phase
 
-from .enums import Objective, SiteKind
+from .enums import Objective
 from .models import Selection, SelectionItem, Site
+from .zan import new_naf_m2
 
 OVERSEAS_REGIONS = frozenset({"01", "02", "03", "04", "06"})  # Guadeloupe, Martinique, Guyane, La Réunion, Mayotte
 NEAR_MISSES = 20  # eligible sites kept out, best first, each with what kept it out
@@ -64,12 +65,8 @@ LABELS = {
 
 
 def naf_impact(site) -> float | None:
-    """New NAF (natural, agricultural, forest) land a site consumes, m²; None when it cannot be told."""
-    return _naf(site.kind, site.is_artificialised, site.area_m2)
-
-
-def _naf(kind: str, is_artificialised: bool | None, area_m2: float | None) -> float | None:
-    return 0.0 if kind == SiteKind.BROWNFIELD or is_artificialised else area_m2
+    """New NAF (natural, agricultural, forest) land a site consumes, m²; None when it cannot be told (`zan`'s rule)."""
+    return new_naf_m2(site.kind, site.is_artificialised, site.area_m2)
 
 
 def _known_number(fact) -> float | None:
@@ -452,7 +449,7 @@ def candidates(method) -> list[Candidate]:
                 reliability=reliability,
                 region=region,
                 area_m2=area,
-                naf_m2=_naf(kind, artificialised, area),
+                naf_m2=new_naf_m2(kind, artificialised, area),
                 cost=_number(next((c for c in costs if c), None)),
                 in_phase=bool(phase and (territories or {}).get(phase)),
             )  # fmt: skip

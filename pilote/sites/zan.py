@@ -38,11 +38,21 @@ class Impact:
         return self.naf_m2 / M2_PER_HA
 
 
+def new_naf_m2(kind: str, is_artificialised: bool | None, area_m2: float | None) -> float | None:
+    """The one NAF rule: a brownfield or already artificialised land consumes nothing, any other plot its area (m²);
+    None when that area is unknown. The selection reads it as is (an unknown area cannot fit under a NAF cap)."""
+    if kind == SiteKind.BROWNFIELD or is_artificialised:
+        return 0.0
+    return None if area_m2 is None else float(area_m2)
+
+
 def naf_impact(site: Site) -> Impact:
-    """What building on `site` would consume of NAF land, in m²."""
-    if site.kind == SiteKind.BROWNFIELD or site.is_artificialised:
+    """What building on `site` would consume of NAF land, in m², for the account: an unknown area counts 0 and, like
+    land not known to be artificialised or not, is flagged uncertain."""
+    naf_m2 = new_naf_m2(site.kind, site.is_artificialised, site.area_m2)
+    if naf_m2 == 0.0 and (site.kind == SiteKind.BROWNFIELD or site.is_artificialised):
         return Impact(0.0, False)
-    return Impact(float(site.area_m2 or 0), site.area_m2 is None or site.is_artificialised is None)
+    return Impact(naf_m2 or 0.0, naf_m2 is None or site.is_artificialised is None)
 
 
 @dataclass

@@ -10,12 +10,21 @@ from django.conf import settings
 from django.db import migrations
 from django.db.models import F
 
-from pilote.campaigns.addressees import organisation_name
-
 DEPARTEMENT_REVIEWER, REGION_REVIEWER = "departement_reviewer", "region_reviewer"
 PREFECTURE_DEPARTEMENT, PREFECTURE_REGION = "prefecture_departement", "prefecture_region"
 CONSEIL_REGIONAL = "conseil_regional"
 REGIONAL = ("prefecture_region", "dreets", "conseil_regional")
+# How services were named when this migration was written (frozen here: a migration does not read today's code).
+PREFIXES = {
+    PREFECTURE_DEPARTEMENT: "Préfecture de département",
+    PREFECTURE_REGION: "Préfecture de région (SGAR)",
+    "dreets": "DREETS",
+    CONSEIL_REGIONAL: "Conseil régional",
+}
+
+
+def organisation_name(kind: str, code: str, place: str) -> str:
+    return f"{PREFIXES[kind]} – {place} ({code})" if place else f"{PREFIXES[kind]} ({code})"
 
 
 def _names(apps, model: str) -> dict[str, str]:
