@@ -45,7 +45,7 @@ from .forms import (
 )
 from .history import commune_names, epci_names
 from .inbox import PAGE_SIZE as INBOX_PAGE_SIZE
-from .inbox import InboxFilterForm, inbox, todo_items
+from .inbox import InboxFilterForm, inbox
 from .models import (
     ApprovedRecord,
     Campaign,
@@ -116,7 +116,6 @@ def campaign_list(request):
         "page": page,
         "query": query.urlencode(),
         "today": timezone.localdate(),
-        "todo": [item for item in todo_items(user) if item.count],
         "can_open": perms.can_open_campaign(user),
         "can_dashboard": perms.can_view_dashboard(user),
         "breadcrumb_data": crumbs("Campagnes"),
