@@ -1,14 +1,13 @@
 """Where a site is: its commune of the platform's edition, the EPCI, département and région of that commune, and the
 territory of each phase whose current perimeter holds it (withdrawn territories left out) — read from the stored
 resolutions, never by name. One way for the importers (`Placer`, many communes, no query per commune) and for a
-person's proposal (`communes_named`, `place_of`)."""
+person's proposal (`place_of`, the commune found by `territories.search.communes_named`)."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from pilote.geography.enums import CommuneKind
 from pilote.geography.models import Commune
 from pilote.geography.projection import edition_index, map_commune
 from pilote.territories.models import Resolution, ResolvedCommune
@@ -62,15 +61,6 @@ class Placer:
         facts = self.index.communes[commune]
         epci = min(self.index.epcis_of.get(commune, ()), default="")
         return Place(commune, epci, facts.departement, facts.region, dict(self.territories.get(commune, {})))
-
-
-def communes_named(text: str) -> list[Commune]:
-    """Current communes of the platform's edition whose name or INSEE code is `text` (case-insensitive)."""
-    text = text.strip()
-    rows = Commune.objects.filter(edition_id=settings.DEFAULT_EDITION, kind=CommuneKind.CURRENT)
-    if text.isdigit() or (len(text) == 5 and text[:2].upper() in ("2A", "2B")):
-        return list(rows.filter(code=text.upper()))
-    return list(rows.filter(name__iexact=text).order_by("code"))
 
 
 def place_of(commune: Commune) -> Place:

@@ -62,3 +62,23 @@ def places(text: str, edition: int, *, limit: int) -> tuple[list[Epci], list[Com
         loose_filter(epcis[:CANDIDATES], text, codes=("siren",), limit=limit),
         loose_filter(communes[:CANDIDATES], text, codes=("code",), limit=limit),
     )
+
+
+# « Beta-ville (01002) », as forms show a saved commune; or a bare INSEE code (Corsica: 2A, 2B).
+COMMUNE_CODE = re.compile(r"^(\d[\dAB]\d{3})$|\((\d[\dAB]\d{3})\)\s*$")
+
+
+def commune_code_in(text: str) -> str | None:
+    """The INSEE code a person typed: the text itself, or the code ending « Nom (code) »; None for a name."""
+    found = COMMUNE_CODE.search(" ".join(text.split()).upper())
+    return (found.group(1) or found.group(2)) if found else None
+
+
+def communes_named(text: str, edition: int, *, limit: int = 6) -> list[Commune]:
+    """The current communes of `edition` a person names: by INSEE code (bare or « Nom (code) »), else by their exact
+    name, case aside (homonyms ordered by code). Forms phrase the refusal: none, or several."""
+    current = Commune.objects.of(edition).filter(kind=CommuneKind.CURRENT)
+    code = commune_code_in(text)
+    if code is not None:
+        return list(current.filter(code=code))
+    return list(current.filter(name__iexact=" ".join(text.split())).order_by("code")[:limit])

@@ -7,16 +7,18 @@ import json
 import math
 
 from django import forms
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from pilote.core.audit import record
 from pilote.core.forms import DsfrForm
+from pilote.territories.search import communes_named
 
 from .. import perms
 from ..enums import LabelState, SiteKind, SiteOrigin
 from ..models import Site
-from ..places import communes_named, place_of
+from ..places import place_of
 
 DUPLICATE_METRES = 200
 EARTH_RADIUS = 6_371_000
@@ -100,7 +102,7 @@ class SiteProposalForm(DsfrForm):
             self.fields[f"fact_{key}"] = field
 
     def clean_commune(self):
-        found = communes_named(self.cleaned_data["commune"])
+        found = communes_named(self.cleaned_data["commune"], settings.DEFAULT_EDITION)
         if not found:
             raise forms.ValidationError("Aucune commune de ce nom : vérifiez l'orthographe ou donnez le code INSEE.")
         if len(found) > 1:

@@ -2,8 +2,6 @@
 the list of events. The commune is typed by name or INSEE code and resolved on the platform's edition to its
 département and région, which must be in the declarant's scope."""
 
-import re
-
 from django import forms
 from django.conf import settings
 from django.db import transaction
@@ -14,6 +12,7 @@ from pilote.core.identifiers import siret_is_valid
 from pilote.core.versioning import STALE, EditConflict, RevisionFormMixin, revise, row
 from pilote.geography.enums import CommuneKind
 from pilote.geography.models import Commune, Departement, Region
+from pilote.territories.search import commune_code_in, communes_named
 
 from ..enums import EventKind
 from ..models import IndustrialEvent
@@ -22,7 +21,6 @@ from ..perms import covers
 EVENT_FIELDS = ["company", "siret", "sector", "kind", "occurred_on", "jobs_lost", "jobs_threatened", "description"]
 PLACE_FIELDS = ["commune_code", "departement_code", "region_code"]
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-NAMED_CODE = re.compile(r"\((\d[\dAB]\d{3})\)\s*$")  # « Beta-ville (01002) », as the form shows a saved commune
 
 
 def current_communes():
@@ -30,17 +28,13 @@ def current_communes():
 
 
 def find_commune(text: str) -> Commune:
-    """The commune of the platform's edition named by `text`: an INSEE code, « Nom (code) » or a name (accents and
-    case as written in the COG; a name shared by several communes asks for the code). Refusals in French."""
+    """The commune of the platform's edition named by `text`: an INSEE code, « Nom (code) » or a name (a name shared
+    by several communes asks for the code). Refusals in French."""
     text = " ".join(text.split())
-    found = NAMED_CODE.search(text)
-    code = found.group(1) if found else text.upper()
-    if re.fullmatch(r"\d[\dAB]\d{3}", code):
-        commune = current_communes().filter(code=code).first()
-        if commune is None:
-            raise forms.ValidationError(f"Aucune commune ne porte le code INSEE « {code} ».")
-        return commune
-    matches = list(current_communes().filter(name__iexact=text)[:6])
+    code = commune_code_in(text)
+    matches = communes_named(text, settings.DEFAULT_EDITION)
+    if code is not None and not matches:
+        raise forms.ValidationError(f"Aucune commune ne porte le code INSEE « {code} ».")
     if not matches:
         raise forms.ValidationError(
             f"Aucune commune ne s'appelle « {text} » : vérifiez le nom ou donnez son code INSEE."
