@@ -33,7 +33,8 @@ from django.utils import timezone
 from pilote.core.audit import record
 from pilote.core.versioning import check_revision
 from pilote.targeting.enums import Level
-from pilote.targeting.models import Score, Scoring
+from pilote.targeting.index import latest_scorings
+from pilote.targeting.models import Score
 from pilote.territories.figures import region_names
 from pilote.territories.models import Resolution, Territory
 
@@ -119,13 +120,9 @@ def load_weights(years: set[int], method_versions: set[int] = frozenset()) -> di
 
 def _index_scores(method_versions: set[int]) -> dict[int, dict[tuple[str, str], float | None]]:
     """{version id: {(phase slug, territory code): score}} from the latest scoring of each method version (the one
-    `targeting` publishes as current for it). Two queries."""
-    latest = {}
-    scorings = Scoring.objects.filter(method_version_id__in=method_versions).order_by("computed_at", "id")
-    for pk, version in scorings.values_list("pk", "method_version_id"):
-        latest[version] = pk  # the last one wins
+    `targeting` publishes as current for it, `index.latest_scorings`). Two queries."""
     scores = {version: {} for version in method_versions}
-    version_of = {pk: version for version, pk in latest.items()}
+    version_of = {pk: version for version, pk in latest_scorings(method_versions).items()}
     rows = Score.objects.filter(scoring_id__in=version_of, level=Level.TERRITORY)
     for scoring, phase_slug, code, score in rows.values_list("scoring_id", "phase_slug", "code", "score"):
         scores[version_of[scoring]][phase_slug, code] = score

@@ -297,13 +297,27 @@ def score(computation: Computation, method_version: MethodVersion, *, draws: int
     return scoring
 
 
+# The scoring a method version publishes as current: its newest (the higher id breaks a tie).
+NEWEST_FIRST = ("-computed_at", "-id")
+
+
 def latest_scoring(method_version: MethodVersion | None = None) -> Scoring | None:
     """The latest scoring of a method version (default: the latest published version of the default method)."""
     version = method_version or latest_version()
     if version is None:
         return None
     scorings = Scoring.objects.filter(method_version=version).select_related("computation", "method_version__method")
-    return scorings.order_by("-computed_at", "-id").first()
+    return scorings.order_by(*NEWEST_FIRST).first()
+
+
+def latest_scorings(method_version_ids: set[int]) -> dict[int, int]:
+    """{method version id: id of its latest scoring} for several versions at once, by the rule of `latest_scoring`.
+    One query."""
+    latest: dict[int, int] = {}
+    scorings = Scoring.objects.filter(method_version_id__in=method_version_ids).order_by(*NEWEST_FIRST)
+    for pk, version in scorings.values_list("pk", "method_version_id"):
+        latest.setdefault(version, pk)  # the first one met is the newest
+    return latest
 
 
 # -- reading ------------------------------------------------------------------------------------------------------

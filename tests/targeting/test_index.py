@@ -5,7 +5,7 @@ from pilote.targeting import catalogue as k
 from pilote.targeting import compute as c
 from pilote.targeting import index
 from pilote.targeting.enums import Level, MethodStatus
-from pilote.targeting.models import ImmutableMethod, MethodVersion, MethodWeight, Score
+from pilote.targeting.models import ImmutableMethod, MethodVersion, MethodWeight, Score, Scoring
 
 from .conftest import make_computation, make_version
 
@@ -185,3 +185,15 @@ def test_candidates_are_epci_outside_the_phase_with_their_nearest_territory(data
     assert [(f.siren, f.rank, f.nearest_code) for f in found] == [("200000002", 1, "ti-2701")]
     assert found[0].distance_km == pytest.approx(1.5 * np.cos(np.radians(45.5)) * 111.2, rel=0.02)
     assert index.candidates(index.score(computation, version)) == []  # phase 2 holds every EPCI
+
+
+def test_the_latest_scoring_of_several_versions_at_once_follows_the_rule_for_one(data, django_assert_num_queries):
+    computation = make_computation({k.POVERTY: {"A": 10.0, "B": 20.0}})
+    first, second = make_version({k.POVERTY: 1.0}, number=2), make_version({k.POVERTY: 1.0}, number=3)
+    older = index.score(computation, first)
+    newer = Scoring.objects.create(method_version=first, computation=computation, computed_at=older.computed_at)
+    only = index.score(computation, second)
+    with django_assert_num_queries(1):
+        latest = index.latest_scorings({first.pk, second.pk})
+    assert latest == {first.pk: newer.pk, second.pk: only.pk}  # same time: the later one is the newest
+    assert latest[first.pk] == index.latest_scoring(first).pk
