@@ -1,35 +1,11 @@
-import importlib
-import sys
-import types
-
-import pytest
 from django.urls import reverse
 
 from pilote.targeting.enums import AlertStatus
-from pilote.targeting.models import Alert, Score
+from pilote.targeting.models import Alert
 from tests.targeting import scored
 
 METHOD = reverse("targeting:method")
 ALERTS = reverse("targeting:alerts")
-
-
-@pytest.fixture
-def index_compare(monkeypatch):
-    """tindex's `index.compare`; until it lands, a stand-in written to the agreed interface (rows of level,
-    phase_slug, code, rank_a, rank_b, delta over the units both scorings rank)."""
-    try:
-        importlib.import_module("pilote.targeting.index")
-    except ImportError:
-
-        def compare(a, b):
-            ranks = {(s.level, s.phase_slug, s.code): s.rank_national for s in Score.objects.filter(scoring=a)}
-            return [
-                (s.level, s.phase_slug, s.code, ranks[key], s.rank_national, s.rank_national - ranks[key])
-                for s in Score.objects.filter(scoring=b)
-                if (key := (s.level, s.phase_slug, s.code)) in ranks
-            ]
-
-        monkeypatch.setitem(sys.modules, "pilote.targeting.index", types.SimpleNamespace(compare=compare))
 
 
 def test_method_page_says_when_no_method_is_published(client, mini_world):
@@ -49,7 +25,16 @@ def test_method_page_shows_each_indicator_with_source_weight_direction_and_vinta
     assert "Version 1 de test" in html  # the version history with its notes
 
 
-def test_method_page_compares_two_versions_who_moves_up_and_down(client, mini_world, index_compare):
+def test_method_page_names_the_shock_thresholds_in_french(client, mini_world):
+    scored.scoring()
+    items = client.get(METHOD).context["thresholds"]
+    assert ("Alerte chômage : sur combien de trimestres", 4) in items  # the documented default
+    assert len(items) == 6
+    html = client.get(METHOD).content.decode()
+    assert "unemployment_quarters" not in html and "Alerte emploi industriel : baisse sur un an, en %" in html
+
+
+def test_method_page_compares_two_versions_who_moves_up_and_down(client, mini_world):
     scored.scoring()
     scored.scoring(scored.method_version(2, weights=(("pauvrete", 1.0),)), reverse=True)
     response = client.get(METHOD, {"a": "indice-fragilite-v1", "b": "indice-fragilite-v2"})

@@ -11,6 +11,8 @@ from django.views.decorators.http import require_GET
 from pilote.core.breadcrumbs import crumbs
 from pilote.core.pagecache import public_cache
 
+from .. import index
+from ..forms.method import THRESHOLDS
 from ..forms.ranking import version_key, version_label
 from ..models import Indicator, MethodVersion, MethodWeight, Scoring
 from ..ranking import default_version, latest_scoring, published_versions, unit_names
@@ -75,17 +77,12 @@ class Move:
         return (self.rank_a or 0) - (self.rank_b or 0)
 
 
-def _field(row, name: str, position: int):
-    return getattr(row, name) if hasattr(row, name) else row[position]
-
-
 def comparison(scoring_a: Scoring, scoring_b: Scoring) -> list[Move]:
-    """Every unit ranked by both scorings, most moved first, named."""
-    from ..index import compare  # tindex's comparison: the one rule of who moves where
-
-    rows = compare(scoring_a, scoring_b)
+    """Every unit ranked by both scorings, most moved first, named (`index.compare`: who moves where)."""
     fields = ("level", "phase_slug", "code", "rank_a", "rank_b")
-    moves = [Move(name="", **{name: _field(row, name, i) for i, name in enumerate(fields)}) for row in rows]
+    moves = [
+        Move(name="", **{name: getattr(row, name) for name in fields}) for row in index.compare(scoring_a, scoring_b)
+    ]
     edition = scoring_b.computation.edition_id
     names = {phase: unit_names(phase, edition) for phase in {m.phase_slug for m in moves}}
     for move in moves:
@@ -103,6 +100,14 @@ def _compared(form: MethodForm):
     return comparison(scoring_a, scoring_b)
 
 
+def threshold_lines(version: MethodVersion | None) -> list[tuple[str, float]]:
+    """The shock thresholds a version applies (its own, else the documented defaults), by their French label."""
+    if version is None:
+        return []
+    values = index.thresholds_of(version)
+    return [(label, values[name]) for name, (label, *_) in THRESHOLDS.items() if name in values]
+
+
 @require_GET
 @public_cache
 def method(request):
@@ -117,6 +122,7 @@ def method(request):
         "versions": versions,
         "scoring": scoring,
         "lines": indicator_lines(version, scoring),
+        "thresholds": threshold_lines(version),
         "moves": moves,
         "up": [m for m in moves or [] if m.places > 0][:MOVERS],
         "down": [m for m in moves or [] if m.places < 0][:MOVERS],
