@@ -23,6 +23,7 @@ urlpatterns: list = [
     # --- slabel ---
     path("proposer/", proposal.propose_site, name="propose"),
     path("labellisation/", labelling.label_dashboard, name="label_dashboard"),
+    path("labellisation/a-traiter/", labelling.label_todo, name="todo"),  # sglue: before <identifier>
     path("labellisation/avis/<int:pk>/", labelling.label_opinion, name="label_opinion"),
     path("labellisation/<str:identifier>/", labelling.label_site, name="label_site"),
     path("labellisation/<str:identifier>/etapes/<slug:kind>/", labelling.label_milestone, name="label_milestone"),
