@@ -16,7 +16,7 @@ from pilote.core.breadcrumbs import crumbs
 from pilote.core.exports import append_rows, csv_response, xlsx_response
 from pilote.core.pagecache import public_cache
 
-from .. import public
+from .. import public, zan
 from ..forms.pool import PoolFilterForm
 from ..models import Site
 
@@ -78,6 +78,7 @@ def site_page(request, identifier: str):
         "region": public.regions().get(site.region_code, site.region_code),
         "area_ha": public.hectares(site),
         "place": place,
+        "zan": zan.site_account(site, phase),
         "breadcrumb_data": crumbs(site.name, _pool_crumb()),
     }
     return render(request, "sites/site.html", context)
