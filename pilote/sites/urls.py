@@ -13,6 +13,9 @@ urlpatterns: list = [
     path("labellises.geojson", public.labelled_geojson, name="labelled_geojson"),
     re_path(r"^labellises\.(?P<fmt>csv|xlsx)$", public.labelled_export, name="labelled_export"),
     # --- end of spublic ---
+    # --- sglue: the labelled sites in the CNIG SITE-ECO / TERRAIN-ECO format (views/public.py) ---
+    re_path(r"^labellises-(?P<table>site-eco|terrain-eco)\.csv$", public.labelled_site_eco, name="labelled_site_eco"),
+    # --- end sglue ---
     # --- sselect ---
     path("selections/", selection.selections, name="selections"),
     path("selections/nouvelle/", selection.selection_new, name="selection_new"),
