@@ -19,6 +19,7 @@ from pilote.core.versioning import EditConflict, conflict_status
 from .. import inbox, perms, public
 from ..dashboard import dashboard
 from ..enums import LabelState, MilestoneKind
+from ..forms.dashboard import DashboardFilterForm
 from ..forms.labelling import LabelOpinionForm, LabelStepForm, MilestoneForm
 from ..labelling import TransitionRefused, give_opinion
 from ..models import LabelOpinionRequest, Milestone, Site
@@ -140,8 +141,16 @@ def label_dashboard(request):
             "Le tableau de bord des sites labellisés est réservé à l'ANCT et à Banque des Territoires."
         )
     board = dashboard(timezone.localdate())
-    context = {"board": board, "breadcrumb_data": crumbs("Sites labellisés : vers « prêt à accueillir »")}
-    return render(request, "sites/label_dashboard.html", context)
+    form = DashboardFilterForm(request.GET or None, board=board)
+    valid = form.is_bound and form.is_valid()
+    context = {
+        "board": board,
+        "form": form,
+        "rows": form.filter(board.rows) if valid else ([] if form.is_bound else board.rows),
+        "filters": form.summary() if valid else "",
+        "breadcrumb_data": crumbs("Sites labellisés : vers « prêt à accueillir »"),
+    }
+    return render(request, "sites/label_dashboard.html", context, status=400 if form.errors else 200)
 
 
 @login_required
