@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from pilote.core.breadcrumbs import crumbs
 from pilote.core.pagecache import public_cache
 
+from ..forms.method import THRESHOLDS
 from ..forms.ranking import version_key, version_label
 from ..models import Indicator, MethodVersion, MethodWeight, Scoring
 from ..ranking import default_version, latest_scoring, published_versions, unit_names
@@ -117,6 +118,7 @@ def method(request):
         "versions": versions,
         "scoring": scoring,
         "lines": indicator_lines(version, scoring),
+        "thresholds": threshold_lines(version),
         "moves": moves,
         "up": [m for m in moves or [] if m.places > 0][:MOVERS],
         "down": [m for m in moves or [] if m.places < 0][:MOVERS],
@@ -124,6 +126,12 @@ def method(request):
         "breadcrumb_data": crumbs("Méthode de l'indice de fragilité", (reverse("targeting:ranking"), "Classement")),
     }
     return render(request, "targeting/method.html", context, status=400 if form.errors else 200)
+
+
+def threshold_lines(version: MethodVersion | None) -> list[tuple[str, str]]:
+    """The version's shock thresholds as people read them: the label of the method form, the value in French."""
+    thresholds = (version.thresholds if version else None) or {}
+    return [(THRESHOLDS.get(key, (key,))[0], f"{value:g}".replace(".", ",")) for key, value in thresholds.items()]
 
 
 @require_GET
