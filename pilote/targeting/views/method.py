@@ -129,9 +129,12 @@ def method(request):
 
 
 def threshold_lines(version: MethodVersion | None) -> list[tuple[str, str]]:
-    """The version's shock thresholds as people read them: the label of the method form, the value in French."""
+    """The version's shock thresholds as people read them: the label of the method form, the value in French, in
+    the form's order (a JSON object keeps none on PostgreSQL)."""
     thresholds = (version.thresholds if version else None) or {}
-    return [(THRESHOLDS.get(key, (key,))[0], f"{value:g}".replace(".", ",")) for key, value in thresholds.items()]
+    order = {key: rank for rank, key in enumerate(THRESHOLDS)}
+    keys = sorted(thresholds, key=lambda key: (order.get(key, len(order)), key))
+    return [(THRESHOLDS.get(key, (key,))[0], f"{thresholds[key]:g}".replace(".", ",")) for key in keys]
 
 
 @require_GET
