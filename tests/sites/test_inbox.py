@@ -146,3 +146,16 @@ def test_the_inbox_page_costs_a_constant_number_of_queries(client, people, bdt, 
 
 
 QUERIES_ANCT = 10  # session, user, roles, shortlist, decide, communes, DSFR config ×2, sites and campaigns counts
+
+
+def test_an_opinion_given_from_outside_the_scope_leads_back_to_the_inbox(client, people):
+    site = in_review(people, "S-1")
+    outsider = people["dep39"]
+    outsider.organisation = people["dep01"].organisation  # a member of the préfecture asked, whose role is elsewhere
+    outsider.save()
+    request = LabelOpinionRequest.objects.get(site=site, organisation=outsider.organisation)
+    client.force_login(outsider)
+    response = client.post(reverse("sites:label_opinion", args=[request.pk]), {"kind": "favorable", "text": ""})
+    assert response.status_code == 302 and response["Location"] == reverse("sites:todo")
+    assert LabelOpinionRequest.objects.get(pk=request.pk).kind == "favorable"
+    assert todo_counts(outsider) == {"opinions": 0, "late": 0}

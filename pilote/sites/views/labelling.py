@@ -103,7 +103,7 @@ def label_opinion(request, pk: int):
         return render(request, "sites/label_site.html", context, status=403 if refusal.forbidden else 400)
     messages.success(request, "Avis rendu.")
     if not perms.can_see_labelling(request.user, site):
-        return redirect("/")
+        return redirect("sites:todo")  # the opinions still awaited from the organisation
     return redirect("sites:label_site", identifier=site.identifier)
 
 
