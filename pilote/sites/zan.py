@@ -197,8 +197,10 @@ def _reason(site: Site) -> tuple[str, str]:
         return "le site est une friche : son sol est déjà artificialisé", "brownfield"
     if site.is_artificialised:
         return "le terrain est déjà artificialisé", "brownfield"
-    if site.area_m2 is None:
+    if site.area_m2 is None and site.is_artificialised is None:
         return "on ne sait pas si le terrain est artificialisé et sa surface est inconnue", "area"
+    if site.area_m2 is None:
+        return "le terrain n'est pas artificialisé mais sa surface est inconnue", "area"
     if site.is_artificialised is None:
         return "on ne sait pas si le terrain est déjà artificialisé : sa surface est comptée comme consommée", "area"
     return "le terrain n'est pas artificialisé : sa surface serait consommée", "area"

@@ -65,6 +65,11 @@ def test_an_unknown_plot_of_unknown_area_reads_unknown_never_zero(client, mini_w
     assert "Source : fichier SITE-ECO / TERRAIN-ECO (CNIG)." in block  # no fact: the site's origin
 
 
+def test_a_greenfield_plot_of_unknown_area_says_which_fact_is_missing(client, mini_world):
+    block = _block(client, _zone_plot(is_artificialised=False, area_m2=None, facts={}))
+    assert "(NAF) inconnue</strong> : le terrain n'est pas artificialisé mais sa surface est inconnue." in block
+
+
 def _flows(code, year, total):
     source = SiteImport.objects.get_or_create(source="cerema_naf", sha256="x", defaults={"file_name": "f"})[0]
     NafConsumption.objects.create(commune_code=code, year=year, total_m2=total, activity_m2=0, source=source)
