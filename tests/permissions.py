@@ -415,3 +415,8 @@ EXPECTATIONS |= perm_label.EXPECTATIONS
 from tests.sites import perm_sscore  # noqa: E402
 
 EXPECTATIONS |= perm_sscore.EXPECTATIONS
+
+# --- sites: « À traiter » of the sites (sglue) ---
+from tests.sites import perm_glue  # noqa: E402
+
+EXPECTATIONS |= perm_glue.EXPECTATIONS

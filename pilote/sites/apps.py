@@ -25,4 +25,6 @@ class SitesConfig(AppConfig):
         "q": "pilote.sites.bench_selection.SelectionBench",
         "r": "pilote.sites.bench_public.PublicPagesBench",
     }
+    # « À traiter »: opinions awaited from the person's organisation, sites to shortlist or to decide (sglue).
+    inbox_counts = ("pilote.sites.inbox.todo_items",)
     menu_items = (MenuItem("Sites", "sites:pool", visible_to="pilote.sites.perms.can_view_sites"),)

@@ -10,12 +10,12 @@ from pilote.core.perms import assignments, departement_codes, is_national, regio
 
 
 def is_bdt(user) -> bool:
-    organisation = getattr(user, "organisation", None) if user.is_authenticated else None
-    return (
-        organisation is not None
-        and organisation.operator == Operator.BANQUE_DES_TERRITOIRES
-        and any(a.role == Role.OPERATOR for a in assignments(user))
-    )
+    # The role first: it is read once per request, the organisation only for operators (the header's « À traiter »
+    # asks on every page).
+    if not any(a.role == Role.OPERATOR for a in assignments(user)):
+        return False
+    organisation = user.organisation
+    return organisation is not None and organisation.operator == Operator.BANQUE_DES_TERRITOIRES
 
 
 def in_scope(user, site) -> bool:

@@ -28,7 +28,7 @@ from pilote.core.sources import fetch_named
 from pilote.geography.models import Commune
 
 from . import lambert93
-from .enums import SiteKind, SiteOrigin
+from .enums import LabelState, SiteKind, SiteOrigin
 from .models import Site, SiteImport
 
 SOURCE = "cnig_site_eco"
@@ -377,6 +377,31 @@ def _write(candidates: list[Site], file_name: str, digest: str, user, report: Si
 # --- export of labelled sites --------------------------------------------------------------------------------------
 
 EXPORT_PRODUCER = "Pilote Territoires d'industrie (ANCT, Banque des Territoires)"
+# The columns of the two tables, in the order of the standard v1.0.1 (the version of the schemas in
+# data/manifest.toml; tests/sites/test_site_eco_export.py keeps them equal): the export writes them without fetching
+# the schemas, so that the public files are served even where the schemas are not at hand.
+EXPORT_FIELDS = {
+    "site-eco": (
+        "site_id", "pole_id", "site_nom", "site_type", "site_vocadomi", "site_etat", "site_surf_brute",
+        "site_surf_utile", "site_creation_date", "site_identif_date", "site_actu_date", "source_producteur",
+        "site_description", "site_quali_territoire", "site_evol_urba", "site_url", "site_epci_nom", "site_epci_siren",
+        "site_comm_nom", "site_comm_insee", "site_moa_type", "site_moa_nom", "site_moa_amngt", "site_moa_comm",
+        "site_uf_nbre", "site_uf_vacant_nbre", "site_taux_vacance", "site_uf_bati_nbre", "site_nb_etab",
+        "site_nb_emploi", "site_geomsurf", "site_geompoint", "site_media", "site_surf_comm_dispo", "site_surf_projet",
+        "site_voca_industrielle", "site_voca_commerciale", "site_voca_tertiaire", "site_voca_artisanale",
+        "site_voca_touristique", "site_voca_portuaire", "site_voca_aeroportuaire", "reseau_eau_pluviale",
+        "reseau_eau_potable", "reseau_assainissement", "reseau_gaz", "reseau_electrique", "reseau_fibre_optique",
+        "reseau_fret_ferroviaire", "reseau_fluvial", "desserte_tc", "desserte_route_nom", "autoroute_nom",
+        "autoroute_echang_dist", "gare_nom", "gare_dist", "gare_fret_nom", "gare_fret_dist", "aeroport_nom",
+        "aeroport_dist", "port_nom", "port_dist",
+    ),
+    "terrain-eco": (
+        "terr_id", "site_id", "terr_refcad", "terr_surf_brute", "terr_utile", "terr_identif_date", "terr_actu_date",
+        "terr_maitrise_fonc", "terr_stade_amngt", "terr_stade_comm", "terr_etat_occup", "terr_usage",
+        "terr_url_cartofriches", "terr_geomsurf", "terr_cle_en_main", "terr_acquereur", "terr_cession_date",
+        "terr_vente_montant", "terr_m2_prix",
+    ),
+}  # fmt: skip
 
 
 def export_tables(sites: list[Site], *, today) -> dict[str, list[list]]:
@@ -394,8 +419,14 @@ def export_tables(sites: list[Site], *, today) -> dict[str, list[list]]:
 
 
 def _field_names(table: str) -> list[str]:
-    descriptor = json.loads(fetch_named(SCHEMAS[table]).read_text(encoding="utf-8"))
-    return [f["name"] for f in descriptor["fields"]]
+    return list(EXPORT_FIELDS[table])
+
+
+def labelled_tables(*, today) -> dict[str, list[list]]:
+    """The labelled sites as the two CNIG tables: what `export_site_eco` validates and writes, and what
+    /sites/labellises-site-eco.csv and -terrain-eco.csv serve (the same bytes through `tables_csv`)."""
+    sites = list(Site.objects.filter(label_state=LabelState.LABELLED).order_by("identifier"))
+    return export_tables(sites, today=today)
 
 
 def _names(sites: list[Site]) -> dict[str, str]:

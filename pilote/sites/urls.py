@@ -13,6 +13,9 @@ urlpatterns: list = [
     path("labellises.geojson", public.labelled_geojson, name="labelled_geojson"),
     re_path(r"^labellises\.(?P<fmt>csv|xlsx)$", public.labelled_export, name="labelled_export"),
     # --- end of spublic ---
+    # --- sglue: the labelled sites in the CNIG SITE-ECO / TERRAIN-ECO format (views/public.py) ---
+    re_path(r"^labellises-(?P<table>site-eco|terrain-eco)\.csv$", public.labelled_site_eco, name="labelled_site_eco"),
+    # --- end sglue ---
     # --- sselect ---
     path("selections/", selection.selections, name="selections"),
     path("selections/nouvelle/", selection.selection_new, name="selection_new"),
@@ -23,6 +26,7 @@ urlpatterns: list = [
     # --- slabel ---
     path("proposer/", proposal.propose_site, name="propose"),
     path("labellisation/", labelling.label_dashboard, name="label_dashboard"),
+    path("labellisation/a-traiter/", labelling.label_todo, name="todo"),  # sglue: before <identifier>
     path("labellisation/avis/<int:pk>/", labelling.label_opinion, name="label_opinion"),
     path("labellisation/<str:identifier>/", labelling.label_site, name="label_site"),
     path("labellisation/<str:identifier>/etapes/<slug:kind>/", labelling.label_milestone, name="label_milestone"),

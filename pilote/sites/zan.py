@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Max, Q, Sum
 
+from pilote.core.formats import day
 from pilote.geography.enums import CommuneKind
 from pilote.geography.models import Commune
-from pilote.territories.models import Resolution, ResolvedCommune
+from pilote.territories.models import Resolution, ResolvedCommune, Territory
 
 from .enums import LabelState, SiteKind
 from .models import NafConsumption, Site
@@ -171,3 +172,56 @@ def territory_sites(territory):
 def territory_section(territory) -> dict:
     """« Sobriété foncière (ZAN) » on a territory's public page (SitesConfig.page_sections): two queries."""
     return {"template": "sites/_zan.html", "zan": territory_trajectory(territory)}
+
+
+# --- a site's page: its impact, why, from which source, and its territory's account (sglue) ---------------------------
+
+
+@dataclass(frozen=True)
+class SiteAccount:
+    """The ZAN block of a site's page: `naf_impact` with the reason and the source it rests on, and the account of
+    the site's territory of the current phase when the Cerema file covers it (`trajectory` None otherwise)."""
+
+    impact: Impact
+    is_area_unknown: bool  # a plot not known to be artificialised, of unknown area: its consumption is unknown
+    reason: str
+    source: str
+    date: str  # « 30/11/2026 », or empty
+    territory: Territory | None = None
+    trajectory: Trajectory | None = None
+
+
+def _reason(site: Site) -> tuple[str, str]:
+    """Why the site consumes what `naf_impact` says, and the fact that says so (its key in the site's facts)."""
+    if site.kind == SiteKind.BROWNFIELD:
+        return "le site est une friche : son sol est déjà artificialisé", "brownfield"
+    if site.is_artificialised:
+        return "le terrain est déjà artificialisé", "brownfield"
+    if site.area_m2 is None and site.is_artificialised is None:
+        return "on ne sait pas si le terrain est artificialisé et sa surface est inconnue", "area"
+    if site.area_m2 is None:
+        return "le terrain n'est pas artificialisé mais sa surface est inconnue", "area"
+    if site.is_artificialised is None:
+        return "on ne sait pas si le terrain est déjà artificialisé : sa surface est comptée comme consommée", "area"
+    return "le terrain n'est pas artificialisé : sa surface serait consommée", "area"
+
+
+def site_account(site: Site, phase_slug: str) -> SiteAccount:
+    """The ZAN block of `site`'s page; three queries when the site lies in a territory of `phase_slug`, none else."""
+    reason, key = _reason(site)
+    fact = site.effective_facts().get(key)
+    fact = fact if isinstance(fact, dict) else {}
+    impact = naf_impact(site)
+    code = (site.territories or {}).get(phase_slug)
+    territories = Territory.objects.select_related("phase").filter(phase__slug=phase_slug, code=code)
+    territory = territories.first() if code else None
+    path = territory_trajectory(territory) if territory else None
+    return SiteAccount(
+        impact=impact,
+        is_area_unknown=site.area_m2 is None and impact.naf_m2 == 0 and impact.is_uncertain,
+        reason=reason,
+        source=fact.get("source") or site.get_origin_display(),
+        date=day(fact["date"]) if fact.get("date") else "",
+        territory=territory,
+        trajectory=path if path and path.has_data else None,
+    )

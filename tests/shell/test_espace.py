@@ -15,7 +15,7 @@ NAMES = {"Ain industriel", "Nouveau Jura", "Alpha-Beta", "Jura Zeta"}
 
 def _page(client, user, assert_max):
     client.force_login(user)
-    with assert_max(11):  # 10, and one for « À traiter » (registry `inbox_counts`)
+    with assert_max(12):  # 10, and one per app counting « À traiter » (registry `inbox_counts`: sites, campaigns)
         response = client.get(URL)
     assert response.status_code == 200
     return response.content.decode()

@@ -140,7 +140,10 @@ def test_the_bench_runs_the_sections_of_the_registry(monkeypatch, tmp_path, sett
 
 
 def test_the_registry_collects_the_inbox_counts():
-    assert [f.__module__ + "." + f.__name__ for f in registry.inbox_counts()] == ["pilote.campaigns.inbox.todo_items"]
+    assert [f.__module__ + "." + f.__name__ for f in registry.inbox_counts()] == [
+        "pilote.sites.inbox.todo_items",
+        "pilote.campaigns.inbox.todo_items",
+    ]
 
 
 def test_mon_espace_and_the_header_read_the_inbox_counts_of_the_registry(client, mini_world, monkeypatch):

@@ -98,8 +98,9 @@ def test_unknown_site_is_404(client, pool):
 
 def test_site_page_has_a_constant_number_of_queries(client, pool, django_assert_num_queries):
     client.get("/sites/site/01001_1/")
-    # method, site with its score, phases, territory, binôme, commune, regions; the layout: 2
-    with django_assert_num_queries(9):
+    # method, site with its score, phases, territory, binôme, commune, regions; the layout: 2; the ZAN block: the
+    # territory with its phase, its NAF account, its sites (tests/sites/test_site_zan.py)
+    with django_assert_num_queries(12):
         client.get("/sites/site/01001_1/")
 
 

@@ -40,9 +40,8 @@ def test_the_page_says_why_each_site_is_in_or_out(client, people, method, django
     selection = Selection.objects.get()
     url = reverse("sites:selection", args=[selection.pk])
     client.get(url)  # warms the session and the user's roles
-    with django_assert_num_queries(
-        10
-    ):  # session, user, roles, selection, items, scores, régions, DSFR ×2, « À traiter »
+    # session, user, roles, selection, items, scores, régions, DSFR ×2, « À traiter » of campaigns and of the sites
+    with django_assert_num_queries(11):
         page = client.get(url).content.decode()
     assert "1e meilleure valeur des sites éligibles" in page
     assert "sa région a déjà ses 1 site(s) au maximum" in page  # sel-b
@@ -139,7 +138,7 @@ def test_the_list_shows_each_selection_in_constant_queries(client, people, metho
     build(client, people, method, include_overseas="on")
     build(client, people, method, name="Deuxième", include_overseas="on")
     client.get(reverse("sites:selections"))
-    with django_assert_num_queries(7):  # session, user, roles, selections with their counts, DSFR ×2, « À traiter »
+    with django_assert_num_queries(8):  # session, user, roles, selections with their counts, DSFR ×2, À traiter ×2
         page = client.get(reverse("sites:selections")).content.decode()
     assert "Deuxième" in page and "2 / 2" in page and 'name="a"' in page
 

@@ -97,12 +97,12 @@ def test_list_shows_the_scope_only_and_filters(client, people, django_assert_num
         event(commune="39002", company=f"Atelier jurassien {n}")
     client.force_login(people["region27"])
     # session, user, roles, the filters' régions and départements, count, page, commune names, the DSFR settings (2)
-    with django_assert_num_queries(11):  # and « À traiter » of the header
+    with django_assert_num_queries(12):  # and « À traiter » of the header (campaigns, sites)
         body = client.get(reverse("targeting:events")).content.decode()
     assert "Atelier jurassien 2" in body and "Usine de l&#x27;Ain" not in body
     for n in range(10):
         event(commune="39001", company=f"Scierie {n}")
-    with django_assert_num_queries(11):  # and « À traiter » of the header  # as many with 13 events in two communes
+    with django_assert_num_queries(12):  # and « À traiter » of the header  # as many with 13 events in two communes
         assert "Scierie 9" in client.get(reverse("targeting:events")).content.decode()
     client.force_login(people["anct"])
     body = client.get(reverse("targeting:events"), {"kind": "pse"}).content.decode()

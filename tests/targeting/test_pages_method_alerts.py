@@ -1,7 +1,7 @@
 from django.urls import reverse
 
 from pilote.targeting.enums import AlertStatus
-from pilote.targeting.models import Alert
+from pilote.targeting.models import Alert, MethodVersion
 from tests.targeting import scored
 
 METHOD = reverse("targeting:method")
@@ -133,3 +133,20 @@ def test_alerts_and_method_queries_do_not_grow_with_rows(client, people):
     scored.indicators()  # the catalogue is read once, whatever its size
     scored.method_version(2)
     assert (count_queries(client, ALERTS), count_queries(client, METHOD)) == before
+
+
+def test_method_page_names_each_shock_threshold_in_french(client, mini_world):
+    scoring = scored.scoring()
+    thresholds = {"unemployment_rise_points": 1.5, "candidate_top_share": 0.2, "min_jobs": 200}
+    MethodVersion.objects.filter(pk=scoring.method_version_id).update(thresholds=thresholds)  # published: no save()
+    html = client.get(METHOD).content.decode()
+    block = html.split('id="method-thresholds">')[1].split("</ul>")[0]
+    assert [line.replace("&#x27;", "'").strip() for line in block.split("<li>")[1:]] == [
+        "Alerte chômage : hausse de plus que la France, en points : 1,5</li>",
+        "Alerte chômage : sur combien de trimestres : 4</li>",
+        "Alerte emploi industriel : baisse sur un an, en % : 5,0</li>",
+        "Alerte emploi salarié : baisse sur un an, en % : 3,0</li>",
+        "Alertes emploi : effectif minimal l'année précédente : 200</li>",
+        "Candidats : part des EPCI les plus fragiles retenue (0 à 1) : 0,2</li>",
+    ]  # the version's own, the defaults for the others, in the order of the method form
+    assert "unemployment_rise_points" not in html

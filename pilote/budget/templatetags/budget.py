@@ -1,8 +1,8 @@
 from django import template
-from django.urls import reverse
 
 from pilote.budget.money import euros, percent
 from pilote.budget.perms import can_steer, can_view_budget
+from pilote.core.subnav import subnav
 
 register = template.Library()
 
@@ -45,14 +45,7 @@ BUDGET_SECTIONS = (
 )
 
 
-@register.inclusion_tag("budget/_nav.html", takes_context=True)
+@register.inclusion_tag("components/_subnav.html", takes_context=True)
 def budget_nav(context) -> dict:
     """The links of the budget pages the signed-in person may open, the current section marked."""
-    request = context["request"]
-    current = request.resolver_match.url_name
-    links = [
-        {"label": label, "url": reverse(name), "in_section": current in section, "is_page": name == f"budget:{current}"}
-        for label, name, section, allowed in BUDGET_SECTIONS
-        if allowed(request.user)
-    ]
-    return {"links": links}
+    return subnav(context["request"], "Budget du programme", BUDGET_SECTIONS)

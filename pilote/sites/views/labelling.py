@@ -16,9 +16,10 @@ from pilote.core.history import everything
 from pilote.core.models import AuditEvent
 from pilote.core.versioning import EditConflict, conflict_status
 
-from .. import perms
+from .. import inbox, perms, public
 from ..dashboard import dashboard
 from ..enums import LabelState, MilestoneKind
+from ..forms.dashboard import DashboardFilterForm
 from ..forms.labelling import LabelOpinionForm, LabelStepForm, MilestoneForm
 from ..labelling import TransitionRefused, give_opinion
 from ..models import LabelOpinionRequest, Milestone, Site
@@ -102,7 +103,7 @@ def label_opinion(request, pk: int):
         return render(request, "sites/label_site.html", context, status=403 if refusal.forbidden else 400)
     messages.success(request, "Avis rendu.")
     if not perms.can_see_labelling(request.user, site):
-        return redirect("/")
+        return redirect("sites:todo")  # the opinions still awaited from the organisation
     return redirect("sites:label_site", identifier=site.identifier)
 
 
@@ -140,5 +141,38 @@ def label_dashboard(request):
             "Le tableau de bord des sites labellisés est réservé à l'ANCT et à Banque des Territoires."
         )
     board = dashboard(timezone.localdate())
-    context = {"board": board, "breadcrumb_data": crumbs("Sites labellisés : vers « prêt à accueillir »")}
-    return render(request, "sites/label_dashboard.html", context)
+    form = DashboardFilterForm(request.GET or None, board=board)
+    valid = form.is_bound and form.is_valid()
+    context = {
+        "board": board,
+        "form": form,
+        "rows": form.filter(board.rows) if valid else ([] if form.is_bound else board.rows),
+        "filters": form.summary() if valid else "",
+        "breadcrumb_data": crumbs("Sites labellisés : vers « prêt à accueillir »"),
+    }
+    return render(request, "sites/label_dashboard.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def label_todo(request):
+    """What waits for the person on the sites: opinions of their organisation, sites to shortlist or to decide."""
+    user, today = request.user, timezone.localdate()
+    opinions = list(inbox.awaited_opinions(user))
+    shortlist, decide = list(inbox.to_shortlist(user)), list(inbox.to_decide(user))
+    sites = [r.site for r in opinions] + shortlist + decide
+    names = public.commune_names(site.commune_code for site in sites) if sites else {}
+
+    def commune(site) -> str:
+        return f"{names.get(site.commune_code, '')} ({site.commune_code})".strip()
+
+    context = {
+        "opinions": [(r, commune(r.site), r.is_late(today)) for r in opinions],
+        "to_shortlist": [(site, commune(site)) for site in shortlist],
+        "to_decide": [(site, commune(site)) for site in decide],
+        "has_organisation": bool(user.organisation_id),
+        "steers": perms.can_steer_labelling(user),
+        "decides": perms.can_decide_labelling(user),
+        "breadcrumb_data": crumbs("Sites : à traiter"),
+    }
+    return render(request, "sites/label_todo.html", context)

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
@@ -16,7 +17,7 @@ from pilote.core.breadcrumbs import crumbs
 from pilote.core.exports import append_rows, csv_response, xlsx_response
 from pilote.core.pagecache import public_cache
 
-from .. import public
+from .. import public, siteeco, zan
 from ..forms.pool import PoolFilterForm
 from ..models import Site
 
@@ -78,6 +79,7 @@ def site_page(request, identifier: str):
         "region": public.regions().get(site.region_code, site.region_code),
         "area_ha": public.hectares(site),
         "place": place,
+        "zan": zan.site_account(site, phase),
         "breadcrumb_data": crumbs(site.name, _pool_crumb()),
     }
     return render(request, "sites/site.html", context)
@@ -120,3 +122,14 @@ def labelled_export(request, fmt: str):
     sheet.title = "Sites labellisés"
     append_rows(sheet, [public.EXPORT_HEADER, *rows])
     return xlsx_response(book, "sites-labellises.xlsx")
+
+
+@require_GET
+@public_cache
+def labelled_site_eco(request, table: str):
+    """A table of the labelled sites in the CNIG « Sites économiques » format: the bytes `export_site_eco` writes
+    (one writer). Not validated here: the writer is held to the schemas by the tests and the command (ADR 0009)."""
+    text = siteeco.tables_csv(siteeco.labelled_tables(today=timezone.localdate()))[f"{table}.csv"]
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="sites-labellises-{table}.csv"'
+    return response

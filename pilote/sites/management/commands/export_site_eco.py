@@ -6,9 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from pilote.sites.enums import LabelState
-from pilote.sites.models import Site
-from pilote.sites.siteeco import SiteEcoRefused, export_tables, tables_csv, validate
+from pilote.sites.siteeco import SiteEcoRefused, labelled_tables, tables_csv, validate
 
 
 class Command(BaseCommand):
@@ -18,8 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("folder", type=Path)
 
     def handle(self, folder: Path, **options):
-        sites = list(Site.objects.filter(label_state=LabelState.LABELLED).order_by("identifier"))
-        tables = export_tables(sites, today=timezone.localdate())
+        tables = labelled_tables(today=timezone.localdate())
         try:
             for table, rows in tables.items():
                 validate(table, rows)
@@ -30,4 +27,5 @@ class Command(BaseCommand):
         folder.mkdir(parents=True, exist_ok=True)
         for name, text in tables_csv(tables).items():
             (folder / name).write_text(text, encoding="utf-8")
-        self.stdout.write(f"{len(sites)} sites labellisés exportés dans {folder} (site-eco.csv, terrain-eco.csv).")
+        count = len(tables["site-eco"]) - 1
+        self.stdout.write(f"{count} sites labellisés exportés dans {folder} (site-eco.csv, terrain-eco.csv).")
