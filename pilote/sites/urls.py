@@ -19,6 +19,7 @@ urlpatterns: list = [
     path("selections/comparer/", selection.selection_compare, name="selection_compare"),
     path("selections/<int:pk>/", selection.selection, name="selection"),
     path("selections/<int:pk>/adopter/", selection.selection_adopt, name="selection_adopt"),
+    path("selections/<int:pk>/preselectionner/", selection.selection_shortlist, name="selection_shortlist"),
     # --- end sselect ---
     # --- slabel ---
     path("proposer/", proposal.propose_site, name="propose"),
