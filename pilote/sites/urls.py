@@ -23,6 +23,7 @@ urlpatterns: list = [
     # --- end sselect ---
     # --- slabel ---
     path("proposer/", proposal.propose_site, name="propose"),
+    path("proposer/commune.json", proposal.commune_bounds, name="propose_commune"),
     path("labellisation/", labelling.label_dashboard, name="label_dashboard"),
     path("labellisation/avis/<int:pk>/", labelling.label_opinion, name="label_opinion"),
     path("labellisation/<str:identifier>/", labelling.label_site, name="label_site"),

@@ -129,3 +129,20 @@ def test_a_proposed_site_is_scored_under_the_current_method_so_a_selection_can_t
     score = Site.objects.get().scores.get()
     assert score.method == method
     assert score.points["land_control"]["value"] is True  # its own facts count
+
+
+def test_the_drawing_map_is_sent_to_the_bounds_of_the_commune_named(client, people):
+    from pilote.geography.contours import load_geometries
+
+    client.force_login(people["team"])
+    found = client.get(reverse("sites:propose_commune"), {"commune": "Delta"}).json()
+    west, south, east, north = load_geometries(["01004"])["01004"].bounds
+    assert found == {"code": "01004", "name": "Delta", "bounds": [[south, west], [north, east]]}
+    unknown = client.get(reverse("sites:propose_commune"), {"commune": "Nulle-Part"})
+    assert unknown.status_code == 404
+    assert unknown.json() == {"error": "Commune introuvable ou ambiguë : la carte reste sur la France."}
+
+
+def test_only_who_proposes_sites_gets_the_bounds_of_a_commune(client, people):
+    client.force_login(people["operator"])
+    assert client.get(reverse("sites:propose_commune"), {"commune": "Delta"}).status_code == 403
