@@ -404,7 +404,7 @@ def _explain(problem: Problem, rules, exact: list[int], outcome: Outcome):
         if "region_min" in rules and regions[cand.region] <= c["region_min"] and rank[i] > problem.size:
             why.append(f"complète le minimum de {c['region_min']} site(s) de sa région")
         if rank[i] <= problem.size:
-            why.append(f"{rank[i]}e meilleure valeur des sites éligibles")
+            why.append(f"{rank[i]}{'re' if rank[i] == 1 else 'e'} meilleure valeur des sites éligibles")
         if not why:
             why.append("meilleure combinaison sous les plafonds (NAF, budget, régions)")
         outcome.reasons[cand.site_id] = {"kind": "chosen", "rank": rank[i], "why": why}

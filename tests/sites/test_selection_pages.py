@@ -45,7 +45,7 @@ def test_the_page_says_why_each_site_is_in_or_out(client, people, method, django
         10
     ):  # session, user, roles, selection, items, scores, régions, DSFR ×2, « À traiter »
         page = client.get(url).content.decode()
-    assert "1e meilleure valeur des sites éligibles" in page
+    assert "1re meilleure valeur des sites éligibles" in page  # sel-a: « 1re », not « 1e »
     assert "sa région a déjà ses 1 site(s) au maximum" in page  # sel-b
     assert "consommerait 12,0 ha d&#x27;espaces NAF au-delà du plafond" in page  # sel-c
 
