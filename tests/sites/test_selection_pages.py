@@ -207,3 +207,21 @@ def test_each_site_of_a_selection_links_to_its_score_and_its_labelling(client, p
     page = client.get(reverse("sites:selection", args=[Selection.objects.get().pk])).content.decode()
     assert f'href="{reverse("sites:site_score", args=["sel-b"])}">Site B</a>' in page  # a near-miss
     assert f'href="{reverse("sites:label_site", args=["sel-a"])}">dans le vivier<' in page
+
+
+def test_a_side_that_adopted_a_selection_is_not_offered_to_adopt_it_again(client, people, method):
+    build(client, people, method, include_overseas="on")
+    selection = Selection.objects.get()
+    url = reverse("sites:selection", args=[selection.pk])
+
+    def page():
+        return " ".join(client.get(url).content.decode().replace("&#x27;", "'").split())
+
+    assert "Adopter cette sélection au nom de l'ANCT" in page()
+    client.post(reverse("sites:selection_adopt", args=[selection.pk]))
+    assert "Adopter cette sélection" not in page()
+    again = client.post(reverse("sites:selection_adopt", args=[selection.pk]), follow=True).content.decode()
+    assert "Sélection « Sélection test » déjà adoptée de votre côté." in again
+    assert AuditEvent.objects.filter(action="selection.adopt").count() == 1  # the second click wrote nothing
+    client.force_login(bdt_person())  # Banque des Territoires still may
+    assert "Adopter cette sélection au nom de la Banque des Territoires" in page()
