@@ -54,6 +54,11 @@ def reviewers_of(site) -> list[Organisation]:
     return [*wanted, bdt_organisation()]
 
 
+# The states from which a site can be shortlisted: by hand on its page, or with the chosen sites of an adopted
+# selection (`selection.shortlist_chosen`).
+SHORTLISTABLE = (LabelState.POOL, LabelState.PROPOSED, LabelState.POSTPONED)
+
+
 class LabellingWorkflow:
     TRANSITIONS = {
         "shortlist": "Présélectionner le site",
@@ -65,7 +70,7 @@ class LabellingWorkflow:
 
     @transition(
         field=FIELD,
-        source=[LabelState.POOL, LabelState.PROPOSED, LabelState.POSTPONED],
+        source=list(SHORTLISTABLE),
         target=LabelState.SHORTLISTED,
         permission=_steers,
     )

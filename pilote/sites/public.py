@@ -174,8 +174,9 @@ def _availability(site: Site, dates: dict) -> str:
     return readable(fact_value(site, "availability"))
 
 
-def labelled_sites(region: str = "") -> list[LabelledSite]:
-    """The labelled sites with their key facts, ordered by région then name: five queries, whatever their number."""
+def labelled_sites(region: str = "", *, phase: str | None = None) -> list[LabelledSite]:
+    """The labelled sites with their key facts, ordered by région then name: five queries, whatever their number.
+    `phase`: the current phase's slug when the caller already read it."""
     sites = Site.objects.filter(label_state=LabelState.LABELLED).order_by()
     if region:
         sites = sites.filter(region_code=region)
@@ -183,7 +184,8 @@ def labelled_sites(region: str = "") -> list[LabelledSite]:
     sites = sorted(sites, key=lambda site: (site.region_code, site.name, site.identifier))
     milestones = Milestone.objects.filter(site__in=sites, kind=MilestoneKind.AVAILABILITY)
     dates = {pk: (done, planned) for pk, done, planned in milestones.values_list("site_id", "done_on", "planned_on")}
-    names, region_names, phase = commune_names(s.commune_code for s in sites), regions(), phase_slug()
+    names, region_names = commune_names(s.commune_code for s in sites), regions()
+    phase = phase_slug() if phase is None else phase
     places = territories_of(sites, phase)
     return [
         LabelledSite(

@@ -27,6 +27,7 @@ from pilote.core.audit import record
 from pilote.territories.models import Phase
 
 from .enums import Objective
+from .labelling import SHORTLISTABLE, TransitionRefused
 from .models import Selection, SelectionItem, Site
 from .zan import new_naf_m2
 
@@ -403,7 +404,7 @@ def _explain(problem: Problem, rules, exact: list[int], outcome: Outcome):
         if "region_min" in rules and regions[cand.region] <= c["region_min"] and rank[i] > problem.size:
             why.append(f"complète le minimum de {c['region_min']} site(s) de sa région")
         if rank[i] <= problem.size:
-            why.append(f"{rank[i]}e meilleure valeur des sites éligibles")
+            why.append(f"{rank[i]}{'re' if rank[i] == 1 else 'e'} meilleure valeur des sites éligibles")
         if not why:
             why.append("meilleure combinaison sous les plafonds (NAF, budget, régions)")
         outcome.reasons[cand.site_id] = {"kind": "chosen", "rank": rank[i], "why": why}
@@ -511,3 +512,24 @@ def adopt(selection: Selection, user, *, as_bdt: bool) -> None:
     selection.adopted_at = timezone.now() if selection.adopted_by_anct_id and selection.adopted_by_bdt_id else None
     selection.save(update_fields=[field_name, "adopted_at"])
     record(actor=user, action="selection.adopt", obj=selection, changes={field_name: [None, str(user)]})
+
+
+def shortlist_chosen(selection: Selection, user) -> tuple[int, int]:
+    """The adopted selection starts the labelling of its sites: each chosen site still in the pool, proposed or
+    postponed is shortlisted (« présélectionné ») through its workflow, with its own history row; the sites already
+    further on are left as they are. Returns (shortlisted, left as they were)."""
+    chosen = SelectionItem.objects.filter(selection=selection, chosen=True).values("site_id")
+    sites = list(Site.objects.filter(pk__in=chosen).order_by("pk"))
+    done = 0
+    with transaction.atomic():
+        for site in sites:
+            if site.label_state not in SHORTLISTABLE:
+                continue
+            try:
+                site.run_label("shortlist", by=user, comment=f"Retenu par la sélection adoptée « {selection.name} »")
+            except TransitionRefused as refusal:  # changed meanwhile: left as it now is
+                if refusal.forbidden:
+                    raise
+                continue
+            done += 1
+    return done, len(sites) - done

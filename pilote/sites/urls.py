@@ -22,9 +22,11 @@ urlpatterns: list = [
     path("selections/comparer/", selection.selection_compare, name="selection_compare"),
     path("selections/<int:pk>/", selection.selection, name="selection"),
     path("selections/<int:pk>/adopter/", selection.selection_adopt, name="selection_adopt"),
+    path("selections/<int:pk>/preselectionner/", selection.selection_shortlist, name="selection_shortlist"),
     # --- end sselect ---
     # --- slabel ---
     path("proposer/", proposal.propose_site, name="propose"),
+    path("proposer/commune.json", proposal.commune_bounds, name="propose_commune"),
     path("labellisation/", labelling.label_dashboard, name="label_dashboard"),
     path("labellisation/a-traiter/", labelling.label_todo, name="todo"),  # sglue: before <identifier>
     path("labellisation/avis/<int:pk>/", labelling.label_opinion, name="label_opinion"),

@@ -55,12 +55,17 @@ def test_a_visitor_reads_the_pool_a_site_and_the_map_of_labelled_sites(browser, 
     visitor.goto("/sites/labellises/")
     assert visitor.heading() == "Sites industriels labellisés"
     visitor.page.locator(".ti-map[data-loaded]").wait_for()
-    shapes = visitor.page.locator(".ti-map path.leaflet-interactive")
+    shapes = visitor.page.locator(".ti-map path.sites-contour")
     assert shapes.count() == 1  # the labelled site, drawn as its contour
+    # and as a circle at its centre, which a contour of a few hectares needs to be seen at the scale of France
+    markers = visitor.page.locator(".ti-map path.sites-marker")
+    assert markers.count() == 1
+    # behind them, the territories of the current phase, which no click reaches
+    assert visitor.page.locator(".ti-map path:not(.leaflet-interactive)").count() >= 1
     assert "contact@ain-industriel.fr" in visitor.text("#labelled")
     assert "disponible le 01/06/2027 (prévu)" in visitor.text("#labelled")
     visitor.check("sites labellisés")
-    shapes.first.click()
+    markers.first.click()
     visitor.page.locator(".leaflet-popup a", has_text="Zone Beta").click()
     visitor.page.wait_for_url("**/sites/site/01002_2/")
     assert visitor.heading() == "Zone Beta"

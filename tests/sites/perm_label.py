@@ -71,4 +71,6 @@ EXPECTATIONS = {
         contains="Proposer un site",
         post=lambda r, c: _signed(r) or (400 if r in PROPOSES else 403),
     ),
+    # Without a commune named: 404 (the map stays on France) for who proposes sites.
+    "sites:propose_commune": Rule(lambda r, c: _signed(r) or (404 if r in PROPOSES else 403)),
 }

@@ -6,6 +6,10 @@ tests/sites/test_selection_pages.py) read, compare and adopt them; every other r
 from tests.permissions import BUILT, LOGIN, NATIONAL, Rule, only, post_only
 
 
+def _signed(role):
+    return LOGIN if role == "anonymous" else None
+
+
 def selection():
     if "selection" not in BUILT:
         from pilote.core.models import User
@@ -26,6 +30,12 @@ EXPECTATIONS = {
     "sites:selection_new": only(NATIONAL, contains="Nouvelle sélection de sites"),
     "sites:selection": only(NATIONAL, lambda t: {"pk": selection().pk}, contains="Sites retenus et pourquoi"),
     "sites:selection_adopt": post_only(),
+    # The matrix's selection is not adopted: ANCT is sent back to it with the reason (nothing shortlisted).
+    "sites:selection_shortlist": Rule(
+        lambda role, code: _signed(role) or 405,
+        lambda t: {"pk": selection().pk},
+        post=lambda role, code: _signed(role) or (302 if role in NATIONAL else 403),
+    ),
     # Without two selections to compare: 404 for who may compare.
     "sites:selection_compare": Rule(
         lambda role, code: LOGIN if role == "anonymous" else 404 if role in NATIONAL else 403

@@ -119,3 +119,30 @@ def test_a_proposal_takes_the_first_free_identifier_of_its_commune(client, peopl
     propose(client, people["team"], latitude="46", longitude="5")
     propose(client, people["team"], latitude="46.1", longitude="5")
     assert sorted(Site.objects.values_list("identifier", flat=True)) == ["PROP-01004-2", "PROP-01004-3", "PROP-01004-4"]
+
+
+def test_a_proposed_site_is_scored_under_the_current_method_so_a_selection_can_take_it(client, people):
+    from pilote.sites.scoring import ensure_default_method
+
+    method = ensure_default_method()
+    propose(client, people["team"], polygon=json.dumps(SQUARE), fact_land_control="yes", source="Cadastre")
+    score = Site.objects.get().scores.get()
+    assert score.method == method
+    assert score.points["land_control"]["value"] is True  # its own facts count
+
+
+def test_the_drawing_map_is_sent_to_the_bounds_of_the_commune_named(client, people):
+    from pilote.geography.contours import load_geometries
+
+    client.force_login(people["team"])
+    found = client.get(reverse("sites:propose_commune"), {"commune": "Delta"}).json()
+    west, south, east, north = load_geometries(["01004"])["01004"].bounds
+    assert found == {"code": "01004", "name": "Delta", "bounds": [[south, west], [north, east]]}
+    unknown = client.get(reverse("sites:propose_commune"), {"commune": "Nulle-Part"})
+    assert unknown.status_code == 404
+    assert unknown.json() == {"error": "Commune introuvable ou ambiguë : la carte reste sur la France."}
+
+
+def test_only_who_proposes_sites_gets_the_bounds_of_a_commune(client, people):
+    client.force_login(people["operator"])
+    assert client.get(reverse("sites:propose_commune"), {"commune": "Delta"}).status_code == 403

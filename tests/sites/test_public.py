@@ -117,6 +117,7 @@ def test_labelled_sites_show_only_labelled_ones_with_key_facts(client, labelled)
     assert (row.place.territory_name, row.place.contact) == ("Ain industriel", "contact@ain-industriel.fr")
     html = response.content.decode()
     assert 'id="labelled-sites"' in html and "sites/labelled_map.js" in html
+    assert 'data-background="/carte/2023-2027.geojson"' in html  # the territories of the current phase, behind
 
 
 def test_labelled_page_has_a_constant_number_of_queries(client, labelled, django_assert_num_queries):

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from pilote.core.models import AuditEvent
 from pilote.sites import selection as solver
+from pilote.sites.enums import LabelState
 from pilote.sites.models import Selection, SelectionItem, Site
 
 from .selection_world import bdt_person, scored_pool
@@ -43,7 +44,7 @@ def test_the_page_says_why_each_site_is_in_or_out(client, people, method, django
     # session, user, roles, selection, items, scores, régions, DSFR ×2, « À traiter » of campaigns and of the sites
     with django_assert_num_queries(11):
         page = client.get(url).content.decode()
-    assert "1e meilleure valeur des sites éligibles" in page
+    assert "1re meilleure valeur des sites éligibles" in page  # sel-a: « 1re », not « 1e »
     assert "sa région a déjà ses 1 site(s) au maximum" in page  # sel-b
     assert "consommerait 12,0 ha d&#x27;espaces NAF au-delà du plafond" in page  # sel-c
 
@@ -150,3 +151,76 @@ def test_a_selection_without_solution_cannot_be_adopted(client, people, method):
     selection.refresh_from_db()
     assert "Une sélection sans solution ne peut pas être adoptée." in response.content.decode()
     assert (selection.adopted_by_anct, selection.adopted_at) == (None, None)
+
+
+def adopted(client, people, method) -> Selection:
+    """A selection of sel-a and sel-d (one per région, strict ZAN), adopted by ANCT then Banque des Territoires;
+    the client is left signed in as ANCT."""
+    build(client, people, method, region_max=1, naf_cap_ha="0", include_overseas="on")
+    selection = Selection.objects.get()
+    client.post(reverse("sites:selection_adopt", args=[selection.pk]))
+    client.force_login(bdt_person())
+    client.post(reverse("sites:selection_adopt", args=[selection.pk]))
+    client.force_login(people["anct"])
+    return selection
+
+
+def test_anct_shortlists_the_chosen_sites_of_an_adopted_selection(client, people, method):
+    selection = adopted(client, people, method)
+    Site.objects.filter(identifier="sel-d").update(label_state=LabelState.LABELLED)
+    url = reverse("sites:selection", args=[selection.pk])
+    assert "Présélectionner les 1 site(s) retenu(s) pour la labellisation" in client.get(url).content.decode()
+    response = client.post(reverse("sites:selection_shortlist", args=[selection.pk]), follow=True)
+    page = response.content.decode().replace("&#x27;", "'")
+    states = dict(Site.objects.values_list("identifier", "label_state"))
+    assert (states["sel-a"], states["sel-d"], states["sel-b"]) == ("preselectionne", "labellise", "pool")
+    assert (
+        "1 site(s) présélectionné(s) pour la labellisation ; 1 site(s) déjà engagé(s) dans la labellisation, "
+        "laissé(s) en l'état." in page
+    )
+    assert "Les sites retenus sont engagés dans la labellisation." in page
+    event = AuditEvent.objects.get(action="site.label.preselectionne")
+    assert event.changes["comment"] == [None, "Retenu par la sélection adoptée « Sélection test »"]
+
+
+def test_a_selection_not_adopted_by_both_shortlists_nothing(client, people, method):
+    build(client, people, method, include_overseas="on")
+    selection = Selection.objects.get()
+    client.post(reverse("sites:selection_adopt", args=[selection.pk]))  # ANCT only
+    response = client.post(reverse("sites:selection_shortlist", args=[selection.pk]), follow=True)
+    assert "Seule une sélection adoptée par l&#x27;ANCT et la Banque des Territoires" in response.content.decode()
+    assert set(Site.objects.values_list("label_state", flat=True)) == {LabelState.POOL}
+    assert not AuditEvent.objects.filter(action__startswith="site.label").exists()
+
+
+def test_banque_des_territoires_cannot_shortlist_for_anct(client, people, method):
+    selection = adopted(client, people, method)
+    client.force_login(bdt_person())
+    assert "Présélectionner les" not in client.get(reverse("sites:selection", args=[selection.pk])).content.decode()
+    assert client.post(reverse("sites:selection_shortlist", args=[selection.pk])).status_code == 403
+    assert set(Site.objects.values_list("label_state", flat=True)) == {LabelState.POOL}
+
+
+def test_each_site_of_a_selection_links_to_its_score_and_its_labelling(client, people, method):
+    build(client, people, method, region_max=1, naf_cap_ha="0", include_overseas="on")
+    page = client.get(reverse("sites:selection", args=[Selection.objects.get().pk])).content.decode()
+    assert f'href="{reverse("sites:site_score", args=["sel-b"])}">Site B</a>' in page  # a near-miss
+    assert f'href="{reverse("sites:label_site", args=["sel-a"])}">dans le vivier<' in page
+
+
+def test_a_side_that_adopted_a_selection_is_not_offered_to_adopt_it_again(client, people, method):
+    build(client, people, method, include_overseas="on")
+    selection = Selection.objects.get()
+    url = reverse("sites:selection", args=[selection.pk])
+
+    def page():
+        return " ".join(client.get(url).content.decode().replace("&#x27;", "'").split())
+
+    assert "Adopter cette sélection au nom de l'ANCT" in page()
+    client.post(reverse("sites:selection_adopt", args=[selection.pk]))
+    assert "Adopter cette sélection" not in page()
+    again = client.post(reverse("sites:selection_adopt", args=[selection.pk]), follow=True).content.decode()
+    assert "Sélection « Sélection test » déjà adoptée de votre côté." in again
+    assert AuditEvent.objects.filter(action="selection.adopt").count() == 1  # the second click wrote nothing
+    client.force_login(bdt_person())  # Banque des Territoires still may
+    assert "Adopter cette sélection au nom de la Banque des Territoires" in page()

@@ -19,6 +19,7 @@ from .. import perms
 from ..enums import LabelState, SiteKind, SiteOrigin
 from ..models import Site
 from ..places import place_of
+from ..scoring import latest_method, score_pool
 
 DUPLICATE_METRES = 200
 EARTH_RADIUS = 6_371_000
@@ -192,6 +193,9 @@ class SiteProposalForm(DsfrForm):
                     "area_m2": [None, site.area_m2],
                 },
             )
+            method = latest_method()
+            if method is not None:  # scored at once under the current method, so that a selection can take it
+                score_pool(method, sites=Site.objects.filter(pk=site.pk))
         return site
 
     def _new_identifier(self) -> str:

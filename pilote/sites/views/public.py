@@ -88,10 +88,12 @@ def site_page(request, identifier: str):
 @require_GET
 @public_cache
 def labelled(request):
-    rows = public.labelled_sites()
+    phase = public.phase_slug()
+    rows = public.labelled_sites(phase=phase)
     context = {
         "rows": rows,
         "geojson": _geojson(rows),
+        "phase": phase,
         "breadcrumb_data": crumbs("Sites labellisés", _pool_crumb()),
     }
     return render(request, "sites/labelled.html", context)

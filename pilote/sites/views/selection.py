@@ -16,6 +16,7 @@ from pilote.geography.models import Region
 from .. import perms
 from .. import selection as solver
 from ..forms.selection import SelectionForm
+from ..labelling import SHORTLISTABLE
 from ..models import Selection, SelectionItem, SiteScore
 
 
@@ -105,6 +106,7 @@ def selection(request, pk: int):
     _viewer(request)
     chosen_selection = get_object_or_404(_selections(), pk=pk)
     chosen, others = _lines(chosen_selection)
+    may_adopt = perms.can_adopt_selection(request.user) and not _adopted_by_own_side(chosen_selection, request.user)
     context = {
         "selection": chosen_selection,
         "chosen": chosen,
@@ -112,11 +114,18 @@ def selection(request, pk: int):
         "excluded": [line for line in others if line.item.reason.get("kind") == "excluded"],
         "totals": _totals(chosen),
         "gap": chosen_selection.explanation.get("gap"),
-        "can_adopt": perms.can_adopt_selection(request.user),
+        "can_adopt": may_adopt,
         "is_bdt": perms.is_bdt(request.user),
+        "to_shortlist": sum(line.site.label_state in SHORTLISTABLE for line in chosen),
+        "can_shortlist": chosen_selection.adopted_at is not None and perms.can_steer_labelling(request.user),
         "breadcrumb_data": crumbs(chosen_selection.name, _list_crumb()),
     }
     return render(request, "sites/selection.html", context)
+
+
+def _adopted_by_own_side(selection, user) -> bool:
+    """The person's side (Banque des Territoires or ANCT) has adopted this selection already."""
+    return bool(selection.adopted_by_bdt_id if perms.is_bdt(user) else selection.adopted_by_anct_id)
 
 
 @login_required
@@ -129,9 +138,30 @@ def selection_adopt(request, pk: int):
         messages.error(request, "Une sélection sans solution ne peut pas être adoptée.")
         return redirect("sites:selection", pk=pk)
     as_bdt = perms.is_bdt(request.user)
+    if _adopted_by_own_side(chosen_selection, request.user):  # a second click, or two tabs: nothing to write
+        messages.info(request, f"Sélection « {chosen_selection.name} » déjà adoptée de votre côté.")
+        return redirect("sites:selection", pk=pk)
     solver.adopt(chosen_selection, request.user, as_bdt=as_bdt)
     who = "la Banque des Territoires" if as_bdt else "l'ANCT"
     messages.success(request, f"Sélection « {chosen_selection.name} » adoptée par {who}.")
+    return redirect("sites:selection", pk=pk)
+
+
+@login_required
+@require_POST
+def selection_shortlist(request, pk: int):
+    """From the adopted selection to the labelling: ANCT shortlists its chosen sites in one step."""
+    if not perms.can_steer_labelling(request.user):
+        raise PermissionDenied("Seule l'ANCT présélectionne les sites pour la labellisation.")
+    chosen_selection = get_object_or_404(Selection, pk=pk)
+    if chosen_selection.adopted_at is None:
+        messages.error(
+            request, "Seule une sélection adoptée par l'ANCT et la Banque des Territoires engage la labellisation."
+        )
+        return redirect("sites:selection", pk=pk)
+    done, left = solver.shortlist_chosen(chosen_selection, request.user)
+    further = f" ; {left} site(s) déjà engagé(s) dans la labellisation, laissé(s) en l'état" if left else ""
+    messages.success(request, f"{done} site(s) présélectionné(s) pour la labellisation{further}.")
     return redirect("sites:selection", pk=pk)
 
 

@@ -1,7 +1,9 @@
 // « Proposer un site »: place a point or draw a polygon on the map; the form's latitude/longitude fields and its hidden
 // polygon field (GeoJSON) follow. The fields stay editable by hand (keyboard users type the coordinates).
-// <div class="sites-draw" data-lat="id_latitude" data-lon="id_longitude" data-polygon="id_polygon"> with buttons
-// [data-mode="point"], [data-mode="polygon"], [data-action="clear"] inside the form.
+// <div class="sites-draw" data-lat="id_latitude" data-lon="id_longitude" data-polygon="id_polygon"
+// data-commune="id_commune" data-bounds-url="…"> with buttons [data-mode="point"], [data-mode="polygon"],
+// [data-action="clear"] inside the form. The map opens on France and goes to the commune once it is named (a site of
+// a few hectares cannot be drawn at the scale of the country).
 const FRANCE = [[41.3, -5.2], [51.1, 9.6]];
 const STYLE = { color: "#000091", weight: 2, fillColor: "#6a6af4", fillOpacity: 0.35 };
 
@@ -65,6 +67,19 @@ function setup(el) {
   });
   [lat, lon].forEach((input) => input.addEventListener("change", redraw));
   redraw();
+
+  const commune = document.getElementById(el.dataset.commune);
+  async function centre() {
+    const text = commune.value.trim();
+    if (!text) return;
+    const response = await fetch(`${el.dataset.boundsUrl}?commune=${encodeURIComponent(text)}`);
+    if (!response.ok) return; // unknown or ambiguous: the form says which on submit
+    const found = await response.json();
+    map.fitBounds(found.bounds);
+    el.dataset.centred = found.code;
+  }
+  commune.addEventListener("change", centre);
+  centre(); // a form sent back with its errors keeps its commune
 }
 
 document.querySelectorAll(".sites-draw").forEach(setup);
