@@ -11,8 +11,11 @@ from .conftest import make_site
 
 pytestmark = pytest.mark.django_db
 URL = "/sites/proposer/"
-# A square of about 111 m × 78 m at latitude 46°.
-SQUARE = {"type": "Polygon", "coordinates": [[[5.0, 46.0], [5.001, 46.0], [5.001, 46.001], [5.0, 46.001], [5.0, 46.0]]]}
+# A square of about 111 m × 78 m at latitude 45.5°, in Delta (the tiny France's 01004: 3° to 4° east, 45° to 46° north).
+SQUARE = {
+    "type": "Polygon",
+    "coordinates": [[[3.5, 45.5], [3.501, 45.5], [3.501, 45.501], [3.5, 45.501], [3.5, 45.5]]],
+}
 
 
 def propose(client, user, **data):
@@ -39,50 +42,52 @@ def test_a_team_proposes_a_site_drawn_as_a_polygon_in_its_territory(client, peop
     assert (site.origin, site.label_state, site.commune_code) == (SiteOrigin.PROPOSAL, LabelState.PROPOSED, "01004")
     assert site.territories == {"2023-2027": "ti-8401"}
     assert (site.epci_siren, site.departement_code, site.region_code) == ("200000002", "01", "84")
-    assert 8_500 < site.area_m2 < 8_800  # 111.2 m × 77.2 m
-    assert site.latitude == pytest.approx(46.0005)
+    assert 8_500 < site.area_m2 < 8_800  # 111.2 m × 78.0 m
+    assert site.latitude == pytest.approx(45.5005)
     assert site.added_facts == {"land_control": {"value": True, "source": "Cadastre", "date": "2026-01-15"}}
     assert AuditEvent.objects.filter(action="site.proposed", object_id=str(site.pk)).count() == 1
 
 
 def test_a_fact_left_empty_stays_unknown_and_no_is_kept_as_false(client, people):
-    propose(client, people["team"], latitude="46", longitude="5", fact_pollution_known="no", source="Visite")
+    propose(client, people["team"], latitude="45.5", longitude="3.5", fact_pollution_known="no", source="Visite")
     facts = Site.objects.get().added_facts
     assert facts["pollution_known"]["value"] is False
     assert "land_control" not in facts
 
 
 def test_a_team_cannot_propose_outside_its_territory(client, people):
-    response = propose(client, people["other_team"], latitude="46", longitude="5")
+    response = propose(client, people["other_team"], latitude="45.5", longitude="3.5")
     assert response.status_code == 400
     assert "pas dans votre périmètre" in response.content.decode()
     assert not Site.objects.exists()
 
 
 def test_a_departemental_reviewer_proposes_in_its_departement(client, people):
-    assert propose(client, people["dep01"], latitude="46", longitude="5").status_code == 302
-    assert propose(client, people["dep39"], latitude="46.1", longitude="5").status_code == 400
+    assert propose(client, people["dep01"], latitude="45.5", longitude="3.5").status_code == 302
+    assert propose(client, people["dep39"], latitude="45.6", longitude="3.5").status_code == 400
     assert Site.objects.count() == 1
 
 
 def test_a_site_within_200_m_in_the_same_commune_is_flagged_until_confirmed(client, people):
-    make_site("CARTO-1", latitude=46.0, longitude=5.0)
-    response = propose(client, people["team"], latitude="46.001", longitude="5")  # 111 m away
+    make_site("CARTO-1", latitude=45.5, longitude=3.5)
+    response = propose(client, people["team"], latitude="45.501", longitude="3.5")  # 111 m away
     assert response.status_code == 400
     assert "Friche Delta (CARTO-1)" in response.content.decode()
     assert Site.objects.count() == 1
-    assert propose(client, people["team"], latitude="46.001", longitude="5", confirm_duplicate="on").status_code == 302
+    assert (
+        propose(client, people["team"], latitude="45.501", longitude="3.5", confirm_duplicate="on").status_code == 302
+    )
     assert Site.objects.count() == 2
 
 
 def test_a_site_300_m_away_is_not_a_duplicate(client, people):
-    make_site("CARTO-1", latitude=46.0, longitude=5.0)
-    assert propose(client, people["team"], latitude="46.0027", longitude="5").status_code == 302
+    make_site("CARTO-1", latitude=45.5, longitude=3.5)
+    assert propose(client, people["team"], latitude="45.5027", longitude="3.5").status_code == 302
 
 
 def test_a_site_of_the_same_identifier_is_refused(client, people):
     make_site("CARTO-1", latitude=44.0, longitude=2.0)
-    response = propose(client, people["team"], identifier="CARTO-1", latitude="46", longitude="5")
+    response = propose(client, people["team"], identifier="CARTO-1", latitude="45.5", longitude="3.5")
     assert response.status_code == 400
     assert "Ce site existe déjà" in response.content.decode()
     assert Site.objects.count() == 1
@@ -91,14 +96,14 @@ def test_a_site_of_the_same_identifier_is_refused(client, people):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"commune": "Nulle-part", "latitude": "46", "longitude": "5"}, "Aucune commune de ce nom"),
+        ({"commune": "Nulle-part", "latitude": "45.5", "longitude": "3.5"}, "Aucune commune de ce nom"),
         ({"polygon": '{"type": "Polygon", "coordinates": [[[5, 46], [5.1, 46]]]}'}, "pas un polygone valide"),
         ({"polygon": "pas du json"}, "pas un polygone valide"),
         ({}, "Placez le site sur la carte"),
-        ({"latitude": "146", "longitude": "5"}, "inférieure ou égale à 90"),
-        ({"latitude": "46", "longitude": "5", "fact_zoning": "UX"}, "Indiquez la source des faits"),
-        ({"latitude": "46", "longitude": "5", "area_m2": "-3"}, "supérieure ou égale à 1"),
-        ({"latitude": "46", "longitude": "5", "kind": "volcan"}, "Sélectionnez un choix valide"),
+        ({"latitude": "146", "longitude": "3.5"}, "inférieure ou égale à 90"),
+        ({"latitude": "45.5", "longitude": "3.5", "fact_zoning": "UX"}, "Indiquez la source des faits"),
+        ({"latitude": "45.5", "longitude": "3.5", "area_m2": "-3"}, "supérieure ou égale à 1"),
+        ({"latitude": "45.5", "longitude": "3.5", "kind": "volcan"}, "Sélectionnez un choix valide"),
     ],
 )
 def test_a_bad_proposal_is_refused_in_french_and_nothing_is_written(client, people, data, message):
@@ -109,6 +114,14 @@ def test_a_bad_proposal_is_refused_in_french_and_nothing_is_written(client, peop
     assert not AuditEvent.objects.filter(action="site.proposed").exists()
 
 
+def test_a_site_placed_outside_the_commune_named_is_refused(client, people):
+    far = propose(client, people["team"], latitude="45.5", longitude="4.2")  # Delta ends at 4° east: 16 km away
+    assert far.status_code == 400
+    assert "n&#x27;est pas dans la commune Delta (01004)" in far.content.decode()
+    assert not Site.objects.exists()
+    assert propose(client, people["team"], latitude="45.5", longitude="4.003").status_code == 302  # on its limit
+
+
 def test_an_operator_may_not_propose(client, people):
     client.force_login(people["operator"])
     assert client.get(URL).status_code == 403
@@ -116,8 +129,8 @@ def test_an_operator_may_not_propose(client, people):
 
 def test_a_proposal_takes_the_first_free_identifier_of_its_commune(client, people):
     make_site("PROP-01004-2", latitude=44.0, longitude=2.0)
-    propose(client, people["team"], latitude="46", longitude="5")
-    propose(client, people["team"], latitude="46.1", longitude="5")
+    propose(client, people["team"], latitude="45.5", longitude="3.5")
+    propose(client, people["team"], latitude="45.6", longitude="3.5")
     assert sorted(Site.objects.values_list("identifier", flat=True)) == ["PROP-01004-2", "PROP-01004-3", "PROP-01004-4"]
 
 

@@ -6,6 +6,7 @@ the person confirms it is another one."""
 import json
 import math
 
+import shapely
 from django import forms
 from django.conf import settings
 from django.db import transaction
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from pilote.core.audit import record
 from pilote.core.forms import DsfrForm
+from pilote.geography.contours import load_geometries
 from pilote.territories.search import communes_named
 
 from .. import perms
@@ -22,6 +24,9 @@ from ..places import place_of
 from ..scoring import latest_method, score_pool
 
 DUPLICATE_METRES = 200
+# How far outside the named commune's contour a site may be placed, in degrees (about 500 m north–south): the stored
+# contours are simplified to about 50 m, and a site may straddle the commune's limit.
+COMMUNE_MARGIN_DEGREES = 0.005
 EARTH_RADIUS = 6_371_000
 TRISTATE = [("", "inconnu"), ("yes", "oui"), ("no", "non")]
 # The facts a proposal may carry: key → (label, field). A fact left empty stays unknown, never « non ».
@@ -96,7 +101,7 @@ class SiteProposalForm(DsfrForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user, self.place, self.duplicates = user, None, []
+        self.user, self.place, self.commune_label, self.duplicates = user, None, "", []
         for key, (label, field) in FACTS.items():
             field = type(field)(**_copy_options(field))
             field.label, field.required = label, False
@@ -109,7 +114,7 @@ class SiteProposalForm(DsfrForm):
         if len(found) > 1:
             codes = ", ".join(f"{c.name} ({c.code})" for c in found)
             raise forms.ValidationError(f"Plusieurs communes portent ce nom : {codes}. Donnez le code INSEE.")
-        self.place = place_of(found[0])
+        self.place, self.commune_label = place_of(found[0]), f"{found[0].name} ({found[0].code})"
         if not perms.proposal_in_scope(self.user, self.place):
             raise forms.ValidationError(
                 "Cette commune n'est pas dans votre périmètre : vous ne pouvez pas y proposer de site."
@@ -139,6 +144,11 @@ class SiteProposalForm(DsfrForm):
                 data["area_m2"] = round(area)
         if data.get("latitude") is None or data.get("longitude") is None:
             raise forms.ValidationError("Placez le site sur la carte : un point ou un contour.")
+        if self.place is not None and not self._in_commune(data["latitude"], data["longitude"]):
+            raise forms.ValidationError(
+                f"Le site placé sur la carte n'est pas dans la commune {self.commune_label} : placez-le dans la "
+                "commune, ou corrigez le nom de la commune."
+            )
         if any(data.get(f"fact_{key}") for key in FACTS) and not data.get("source"):
             self.add_error("source", "Indiquez la source des faits renseignés.")
         if self.place is not None and not self.errors:
@@ -150,6 +160,11 @@ class SiteProposalForm(DsfrForm):
                     "vérifiez qu'il ne s'agit pas du même, puis confirmez.",
                 )
         return data
+
+    def _in_commune(self, lat: float, lon: float) -> bool:
+        """Within the named commune's contour, or close to it; a commune without a stored contour cannot say no."""
+        contour = load_geometries([self.place.commune]).get(self.place.commune)
+        return contour is None or contour.buffer(COMMUNE_MARGIN_DEGREES).contains(shapely.Point(lon, lat))
 
     def nearby(self, lat: float, lon: float) -> list[Site]:
         same_commune = Site.objects.filter(commune_code=self.place.commune)
