@@ -54,7 +54,7 @@ BUILT = {"terr_id": "01001_TERRAIN-ECO_00002", "terr_stade_amngt": "viabilisé e
 SOLD = {"terr_id": "01001_TERRAIN-ECO_00003"}  # the example plot: sold and occupied
 
 
-def test_csv_plots_become_sites_with_facts_sources_and_the_zan_rule(db):
+def test_csv_plots_become_sites_with_facts_sources_and_the_zan_rule(mini_world):
     report = import_site_eco(table("site-eco", ZONE), table("terrain-eco", FREE, BUILT, SOLD), "zae.csv")
     assert (report.created, report.updated) == (2, 0)
     assert report.left_out == ["Terrain 01001_TERRAIN-ECO_00003 (ZAC Les Bornes du Temps) : déjà occupé."]
@@ -72,13 +72,42 @@ def test_csv_plots_become_sites_with_facts_sources_and_the_zan_rule(db):
     assert "2 sites créés" in SiteImport.objects.get().report["text"]
 
 
-def test_a_zone_without_plots_is_one_site_of_its_available_area(db):
+def test_a_zone_without_plots_is_one_site_of_its_available_area(mini_world):
     import_site_eco(table("site-eco", ZONE), None, "zae.csv")
     site = Site.objects.get(identifier="80024_SITE-ECO_00001")
     assert site.area_m2 == 57_000 and site.is_artificialised is None
 
 
-def test_reimport_updates_facts_and_keeps_what_people_added(db):
+def test_a_site_is_placed_like_the_others_through_the_stored_resolutions(mini_world):
+    """Commune → EPCI → territory of each phase by the importers' Placer, not by the file's words: an EPCI SIREN
+    the file gets wrong is corrected, an older commune code is carried to the commune that holds it now."""
+    zones = table("site-eco", ZONE | {"site_epci_siren": "200099999"}, ZONE | {"site_id": "01003_SITE-ECO_00002",
+                  "site_comm_insee": "01003"})  # fmt: skip
+    import_site_eco(zones, table("terrain-eco", FREE), "zae.csv")
+    plot = Site.objects.get(identifier="01001_TERRAIN-ECO_00001")
+    assert (plot.commune_code, plot.epci_siren, plot.departement_code, plot.region_code) == ("01001", "200000001",
+                                                                                              "01", "84")  # fmt: skip
+    assert plot.territories == {"2018-2022": "ti-8401", "2023-2027": "ti-8401"}
+    assert Site.objects.get(identifier="01003_SITE-ECO_00002").commune_code == "01002"
+
+
+def test_a_commune_unknown_to_the_edition_keeps_its_site_without_a_place_and_is_reported(mini_world):
+    report = import_site_eco(table("site-eco", ZONE | {"site_comm_insee": "75056"}), None, "zae.csv")
+    site = Site.objects.get()
+    assert (site.commune_code, site.region_code, site.territories) == ("", "", {})
+    assert site.facts["commune_in_file"]["value"] == "75056"
+    assert "Commune 75056 absente du COG 2026 : site(s) gardé(s) sans commune." in report.as_text()
+    assert report.left_out == []
+
+
+def test_sites_before_the_geography_are_refused(db, settings):
+    settings.DEFAULT_EDITION = 2031
+    with pytest.raises(SiteEcoRefused, match="COG 2031 absent"):
+        import_site_eco(table("site-eco", ZONE), None, "zae.csv")
+    assert Site.objects.count() == 0
+
+
+def test_reimport_updates_facts_and_keeps_what_people_added(mini_world):
     import_site_eco(table("site-eco", ZONE), table("terrain-eco", FREE), "a.csv")
     site = Site.objects.get()
     site.added_facts = {"flood_risk": {"value": False, "source": "DDT", "date": "2026-01-01"}}
@@ -109,7 +138,7 @@ def _geopackage(path: Path, zone: dict) -> bytes:
     return path.read_bytes()
 
 
-def test_geopackage_is_read_validated_and_imported(db, tmp_path):
+def test_geopackage_is_read_validated_and_imported(mini_world, tmp_path):
     data = _geopackage(tmp_path / "zae.gpkg", ZONE)
     report = import_site_eco(data, None, "zae.gpkg", geopackage=True)
     assert report.created == 1
@@ -133,7 +162,7 @@ BAD = {
 
 
 @pytest.mark.parametrize("kind", BAD)
-def test_bad_files_are_refused_in_french_and_nothing_is_written(db, kind):
+def test_bad_files_are_refused_in_french_and_nothing_is_written(mini_world, kind):
     sites, terrains, words = BAD[kind]
     import_site_eco(table("site-eco", ZONE), None, "before.csv")
     before = list(Site.objects.values_list("identifier", "area_m2"))
@@ -173,14 +202,14 @@ def test_export_of_labelled_sites_is_valid_against_the_official_schemas(db):
     assert [p["site_id"] for p in plots] == [z["site_id"] for z in zones]
 
 
-def test_exported_files_import_back(db):
+def test_exported_files_import_back(mini_world):
     files = siteeco.export_csv([_labelled("a")], today=date(2026, 11, 30))
     Site.objects.all().delete()
     report = import_site_eco(files["site-eco.csv"].encode(), files["terrain-eco.csv"].encode(), "export")
     assert report.created == 1 and Site.objects.get().area_m2 == 120_000
 
 
-def test_command_imports_a_pair_of_csv_and_refuses_in_french(db, tmp_path, capsys):
+def test_command_imports_a_pair_of_csv_and_refuses_in_french(mini_world, tmp_path, capsys):
     (tmp_path / "site-eco.csv").write_bytes(table("site-eco", ZONE))
     (tmp_path / "terrain-eco.csv").write_bytes(table("terrain-eco", FREE, SOLD))
     call_command("import_site_eco", str(tmp_path / "site-eco.csv"), str(tmp_path / "terrain-eco.csv"))
