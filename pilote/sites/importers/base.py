@@ -7,13 +7,11 @@ listing every row concerned: nothing is written then. A fact is `{"value", "sour
 """
 
 import csv
-import gc
 import io
 import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -134,20 +132,6 @@ def number(raw: str | None, *, where: str, problems: list[str], minimum: float |
 
 def fact(value, source: str, date: str) -> dict:
     return {"value": value, "source": source, "date": date}
-
-
-@contextmanager
-def collector_paused():
-    """Python's cyclic garbage collector paused while a parser builds its rows: the national inventory makes about a
-    million dicts and strings that all live until the rows are written, and the collector walked them again and again
-    for nothing (a quarter of the parsing time). The rows hold no reference cycle; the collector runs again after."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def already_imported(source: str, sha256: str) -> bool:

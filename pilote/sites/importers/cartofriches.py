@@ -17,6 +17,7 @@ import orjson
 from django.db import connection
 from django.utils import timezone
 
+from pilote.core.bulk import collector_paused
 from pilote.core.sources import sha256_of
 from pilote.geography.projection import UnknownEdition
 
@@ -27,7 +28,6 @@ from .base import (
     COMMUNE_CODE,
     ImportFileError,
     Report,
-    collector_paused,
     column_index,
     csv_table,
     fact,
