@@ -165,6 +165,11 @@ DEFAULT_CRITERIA = [
 ]
 
 SOURCE_OF_SITE = "fiche du site (Pilote)"
+# The facts no importer writes: Cartofriches and the CNIG SITE-ECO files carry no flood risk nor protected area, so
+# they are known only when a person adds them (the proposal form); until then « inconnu », neutral. The distance to
+# a motorway interchange comes from SITE-ECO only: Cartofriches' `desserte_distance_route` is the distance to any
+# road, kept as `distance_road_m` and read by no criterion. (tests/sites/test_fact_keys.py)
+KNOWN_WHEN_A_PERSON_ADDS = {"flood_risk", "protected_area"}
 
 
 def ensure_default_method() -> QualificationMethod:

@@ -30,7 +30,7 @@ def test_a_team_proposes_a_site_drawn_as_a_polygon_in_its_territory(client, peop
         client,
         people["team"],
         polygon=json.dumps(SQUARE),
-        fact_land_control="yes",
+        fact_land_control="controlled",
         source="Cadastre",
         source_date="2026-01-15",
     )
@@ -41,14 +41,16 @@ def test_a_team_proposes_a_site_drawn_as_a_polygon_in_its_territory(client, peop
     assert (site.epci_siren, site.departement_code, site.region_code) == ("200000002", "01", "84")
     assert 8_500 < site.area_m2 < 8_800  # 111.2 m × 77.2 m
     assert site.latitude == pytest.approx(46.0005)
-    assert site.added_facts == {"land_control": {"value": True, "source": "Cadastre", "date": "2026-01-15"}}
+    assert site.added_facts == {"land_control": {"value": "controlled", "source": "Cadastre", "date": "2026-01-15"}}
     assert AuditEvent.objects.filter(action="site.proposed", object_id=str(site.pk)).count() == 1
 
 
 def test_a_fact_left_empty_stays_unknown_and_no_is_kept_as_false(client, people):
-    propose(client, people["team"], latitude="46", longitude="5", fact_pollution_known="no", source="Visite")
+    propose(client, people["team"], latitude="46", longitude="5", fact_flood_risk="no", source="Visite",
+            fact_pollution="pollution avérée", fact_motorway_distance_m="0")  # fmt: skip
     facts = Site.objects.get().added_facts
-    assert facts["pollution_known"]["value"] is False
+    assert facts["flood_risk"]["value"] is False
+    assert (facts["pollution"]["value"], facts["motorway_distance_m"]["value"]) == ("pollution avérée", 0)
     assert "land_control" not in facts
 
 
