@@ -70,7 +70,10 @@ FACTS = {
     "networks": ("Réseaux (site viabilisé)", forms.ChoiceField(choices=TRISTATE)),
     "motorway_distance_m": ("Distance à un échangeur autoroutier (m)", forms.FloatField(min_value=0)),
     "flood_risk": ("En zone inondable", forms.ChoiceField(choices=TRISTATE)),
-    "protected_area": ("Dans ou au contact d'un espace naturel protégé", forms.ChoiceField(choices=TRISTATE)),
+    "protected_area": (
+        "Au contact d'un espace protégé (Natura 2000, ZNIEFF, zone humide)",
+        forms.ChoiceField(choices=TRISTATE),
+    ),
     "rail_freight": ("Desserte ferroviaire fret", forms.ChoiceField(choices=TRISTATE)),
 }
 
