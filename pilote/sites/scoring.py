@@ -8,11 +8,13 @@ selection can add scores up.
 
 Facts read (keys of `Site.effective_facts()`, each `{"value", "source", "date"}`, value None = unknown):
 `zoning` (zone type of the urban-planning document: U…, AU…, A…, N…), `land_control` ("controlled", "in_progress",
-"none"), `owner_type` (Cartofriches `proprio_personne`), `pollution` ("none", "unlikely", "suspected", "proven",
-"treated"), `networks` (serviced: True/False), `motorway_distance_m`, `rail_distance_m`, `waterway_distance_m`
-(metres), `flood_risk` and `protected_area` (True/False). Three facts come from the site itself: `area` (area_m2),
-`brownfield` (its kind, or land already artificialised) and `programme_territory` (in a territory of the current
-phase, through the stored resolutions).
+"none"), `owner_type` (Cartofriches `proprio_personne`), `pollution` (the CNIG Friches words Cartofriches and the
+proposal form write, « pollution inexistante » … « pollution avérée »; version 1 also reads "none", "unlikely",
+"suspected", "proven", "treated", which no source writes), `networks` (serviced: True/False), `motorway_distance_m`,
+`rail_distance_m`, `waterway_distance_m` (metres), `flood_risk` and `protected_area` (True/False). Three facts come
+from the site itself: `area` (area_m2), `brownfield` (its kind, or land already artificialised) and
+`programme_territory` (in a territory of the current phase, through the stored resolutions). Which source writes
+each is checked by tests/sites/test_fact_keys.py; see KNOWN_WHEN_A_PERSON_ADDS.
 
 A published method never changes (`QualificationMethod.save` refuses it): a change is a new version, and the scores
 of a version (`SiteScore`, one row per method and site) are never rewritten by another.
