@@ -4,8 +4,6 @@ form) — and a key only a person can give is documented as such in `scoring.KNO
 source writes under such a key is one its criterion reads: a value no rule matches would be scored « inconnu »
 without anyone noticing."""
 
-from pathlib import Path
-
 import pytest
 from django import forms
 
@@ -15,8 +13,7 @@ from pilote.sites.importers import import_file
 from pilote.sites.models import Site
 from pilote.sites.siteeco import import_site_eco
 
-from .files import brownfield, write_cartofriches
-from .test_siteeco import BUILT, FREE, ZONE, table
+from .files import BUILT, FREE, ZONE, brownfield, table, write_cartofriches
 
 CRITERIA = {criterion["key"]: criterion for criterion in scoring.DEFAULT_CRITERIA}
 # The CNIG Friches enumeration of `sol_pollution_existe`; « inconnu », « autre » and « sans objet » say nothing.
@@ -28,10 +25,7 @@ OWNERS = ["personne morale", "personne physique", "personne physique, personne m
 ZONES = ["U", "", "N", "A", "AUc", "AUs", "Nh", "Ah"]
 
 
-@pytest.fixture(autouse=True)
-def mirror(settings, tmp_path):
-    settings.DATA_MIRROR_DIR = str(Path(settings.BASE_DIR).parent / "shared" / "data")
-    settings.DATA_CACHE_DIR = tmp_path / "cache"
+pytestmark = pytest.mark.usefixtures("data_mirror")
 
 
 def _cartofriches(tmp_path) -> list[dict]:

@@ -1,8 +1,6 @@
 """CNIG SITE-ECO / TERRAIN-ECO: import of CSV and GeoPackage files written in the official schema, validated with
 frictionless, and the export of labelled sites in the same format, validated too."""
 
-import csv
-import io
 import json
 import sqlite3
 import struct
@@ -11,7 +9,6 @@ from pathlib import Path
 
 import pytest
 import shapely
-from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from pilote.sites import siteeco
@@ -20,38 +17,9 @@ from pilote.sites.models import Site, SiteImport
 from pilote.sites.siteeco import SiteEcoRefused, import_site_eco
 from pilote.sites.zan import naf_impact
 
-SCHEMAS = Path(settings.BASE_DIR).parent / "shared" / "data"
+from .files import BUILT, FREE, SOLD, ZONE, site_eco_example, table
 
-
-@pytest.fixture(autouse=True)
-def mirror(settings, tmp_path):
-    settings.DATA_MIRROR_DIR = str(SCHEMAS)
-    settings.DATA_CACHE_DIR = tmp_path / "cache"
-
-
-def _example(table: str) -> tuple[list[str], list[str]]:
-    text = (SCHEMAS / "cnig-schemas" / "sites-economiques" / table / "exemple-valide.csv").read_text("utf-8")
-    header, row = list(csv.reader(io.StringIO(text), delimiter=";"))[:2]
-    return header, row
-
-
-def table(name: str, *changes: dict) -> bytes:
-    """The official valid example row, once per `changes` dict with those columns changed."""
-    header, example = _example(name)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(header)
-    for change in changes or ({},):
-        writer.writerow([change.get(h, v) for h, v in zip(header, example, strict=True)])
-    return out.getvalue().encode()
-
-
-ZONE = {"site_comm_insee": "01001", "site_epci_siren": "200000001"}
-FREE = {"terr_id": "01001_TERRAIN-ECO_00001", "terr_etat_occup": "libre", "terr_stade_comm": "disponible",
-        "terr_stade_amngt": "non aménagé", "terr_maitrise_fonc": "commune", "terr_surf_brute": "4.5"}  # fmt: skip
-BUILT = {"terr_id": "01001_TERRAIN-ECO_00002", "terr_stade_amngt": "viabilisé et aménagé",
-         "terr_etat_occup": "libre", "terr_stade_comm": "disponible"}  # fmt: skip
-SOLD = {"terr_id": "01001_TERRAIN-ECO_00003"}  # the example plot: sold and occupied
+pytestmark = pytest.mark.usefixtures("data_mirror")
 
 
 def test_csv_plots_become_sites_with_facts_sources_and_the_zan_rule(mini_world):
@@ -121,7 +89,7 @@ def test_reimport_updates_facts_and_keeps_what_people_added(mini_world):
 
 def _geopackage(path: Path, zone: dict) -> bytes:
     """A GeoPackage as QGIS writes one: gpkg_contents, gpkg_geometry_columns, the geometry as a GP blob."""
-    header, example = _example("site-eco")
+    header, example = site_eco_example("site-eco")
     values = dict(zip(header, example, strict=True)) | zone
     geometry = shapely.from_geojson(json.dumps(siteeco._closed(json.loads(values.pop("site_geomsurf")))))
     blob = b"GP" + bytes([0, 0b0000_0001]) + struct.pack("<i", 2154) + shapely.to_wkb(geometry)
