@@ -70,7 +70,7 @@ def _site(suffix, name, kind, steps, place, point, users) -> Site:
         label_state=LabelState.PROPOSED,
         proposed_by=users["demo-equipe"],
         is_demo=True,
-        added_facts={"land_control": {"value": True, "source": "Démonstration", "date": today.isoformat()}},
+        added_facts={"land_control": {"value": "controlled", "source": "Démonstration", "date": today.isoformat()}},
         **place.as_fields(),
     )
     for name_of_step in steps:

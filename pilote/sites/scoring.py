@@ -8,11 +8,13 @@ selection can add scores up.
 
 Facts read (keys of `Site.effective_facts()`, each `{"value", "source", "date"}`, value None = unknown):
 `zoning` (zone type of the urban-planning document: U…, AU…, A…, N…), `land_control` ("controlled", "in_progress",
-"none"), `owner_type` (Cartofriches `proprio_personne`), `pollution` ("none", "unlikely", "suspected", "proven",
-"treated"), `networks` (serviced: True/False), `motorway_distance_m`, `rail_distance_m`, `waterway_distance_m`
-(metres), `flood_risk` and `protected_area` (True/False). Three facts come from the site itself: `area` (area_m2),
-`brownfield` (its kind, or land already artificialised) and `programme_territory` (in a territory of the current
-phase, through the stored resolutions).
+"none"), `owner_type` (Cartofriches `proprio_personne`), `pollution` (the CNIG Friches words Cartofriches and the
+proposal form write, « pollution inexistante » … « pollution avérée »; version 1 also reads "none", "unlikely",
+"suspected", "proven", "treated", which no source writes), `networks` (serviced: True/False), `motorway_distance_m`,
+`rail_distance_m`, `waterway_distance_m` (metres), `flood_risk` and `protected_area` (True/False). Three facts come
+from the site itself: `area` (area_m2), `brownfield` (its kind, or land already artificialised) and
+`programme_territory` (in a territory of the current phase, through the stored resolutions). Which source writes
+each is checked by tests/sites/test_fact_keys.py; see KNOWN_WHEN_A_PERSON_ADDS.
 
 A published method never changes (`QualificationMethod.save` refuses it): a change is a new version, and the scores
 of a version (`SiteScore`, one row per method and site) are never rewritten by another.
@@ -20,8 +22,9 @@ of a version (`SiteScore`, one row per method and site) are never rewritten by a
 
 import orjson
 from django.db import connections, transaction
-from django.db.models import Max, TextField
-from django.db.models.functions import Cast
+from django.db.models import Func, Max, TextField
+from django.db.models.fields.json import KeyTransform
+from django.db.models.functions import Cast, JSONObject
 from django.utils import timezone
 
 from pilote.core import audit
@@ -165,6 +168,11 @@ DEFAULT_CRITERIA = [
 ]
 
 SOURCE_OF_SITE = "fiche du site (Pilote)"
+# The facts no importer writes: Cartofriches and the CNIG SITE-ECO files carry no flood risk nor protected area, so
+# they are known only when a person adds them (the proposal form); until then « inconnu », neutral. The distance to
+# a motorway interchange comes from SITE-ECO only: Cartofriches' `desserte_distance_route` is the distance to any
+# road, kept as `distance_road_m` and read by no criterion. (tests/sites/test_fact_keys.py)
+KNOWN_WHEN_A_PERSON_ADDS = {"flood_risk", "protected_area"}
 
 
 def ensure_default_method() -> QualificationMethod:
@@ -235,26 +243,16 @@ def compile_criteria(criteria: list) -> list:
 
 
 def _points(weight: float, rules: list, fact: dict | None) -> dict:
+    """One criterion's line; called 13 times per site of the pool, so one function and one dict literal."""
     fact = fact if isinstance(fact, dict) else {}
-    value = fact.get("value")
+    value, points, known, label = fact.get("value"), 0.0, False, "inconnu"
     if value is not None:
-        for test, points, label in rules:
+        for test, rule_points, rule_label in rules:
             if test(value):
-                return _line(points, weight, value, True, label, fact)
-    return _line(0.0, weight, value, False, "inconnu", fact)
-
-
-def _line(points, weight, value, known, label, fact) -> dict:
-    source, date = fact.get("source", ""), fact.get("date", "")
-    return {
-        "points": points,
-        "weight": weight,
-        "value": value,
-        "known": known,
-        "label": label,
-        "source": source,
-        "date": date,
-    }
+                points, known, label = rule_points, True, rule_label
+                break
+    return {"points": points, "weight": weight, "value": value, "known": known, "label": label,
+            "source": fact.get("source", ""), "date": fact.get("date", "")}  # fmt: skip
 
 
 def criterion_points(criterion: dict, fact: dict | None) -> dict:
@@ -291,51 +289,68 @@ def current_phase_slug() -> str:
     return Phase.objects.order_by("starts_on_year").values_list("slug", flat=True).last() or ""
 
 
-SITE_FIELDS = ("id", "kind", "area_m2", "is_artificialised", "territories", "facts", "added_facts")
-JSON_FIELDS = ("territories", "facts", "added_facts")
-
-
 @transaction.atomic
 def score_pool(method: QualificationMethod, sites=None) -> int:
     """Scores every site of the pool (or of `sites`) under `method`, in bulk; replaces only this method's scores."""
     phase, compiled = current_phase_slug(), compile_criteria(method.criteria)
     rows = []
-    for site_id, row in _site_rows(Site.objects.all() if sites is None else sites):
+    keys = [criterion["key"] for criterion in method.criteria]
+    for site_id, row in _site_rows(Site.objects.all() if sites is None else sites, keys):
         facts = site_facts(**row, current_phase=phase)
         rows.append((site_id, *score_of(method.criteria, facts, compiled=compiled)))
     existing = SiteScore.objects.filter(method=method)
     if sites is not None:
         existing = existing.filter(site__in=sites.values("pk"))
-    existing.delete()
-    _write_scores(method, rows)
+    _write_scores(method, rows, replacing=existing)
     return len(rows)
 
 
-def _site_rows(queryset):
-    """(site id, {field: value}) of the fields a method reads. The JSON fields are read as text and decoded by
-    orjson: json.loads took a third of the scoring's time."""
-    plain = [name for name in SITE_FIELDS if name not in JSON_FIELDS]
-    texts = {f"{name}_text": Cast(name, TextField()) for name in JSON_FIELDS}
-    for values in queryset.annotate(**texts).values_list(*plain, *texts).iterator(chunk_size=5000):
-        row = dict(zip(plain[1:], values[1 : len(plain)], strict=True))
-        row.update((name, orjson.loads(text)) for name, text in zip(JSON_FIELDS, values[len(plain) :], strict=True))
-        yield values[0], row
+def _site_rows(queryset, keys: list[str]):
+    """(site id, {field: value}) of the fields a method reads. Read by a plain cursor (Django's row converters took a
+    sixth of the scoring), the JSON fields as text decoded by orjson (json.loads took a third). On PostgreSQL only the
+    facts under `keys` leave the server: jsonb gives a key without reading the rest, and a site's facts are 3 kB
+    (72 MB for the pool, most of them read by no criterion)."""
+    postgresql = connections[queryset.db].vendor == "postgresql"
+    texts = {"territories_text": Cast("territories", TextField())}
+    for name in ("facts", "added_facts"):
+        texts[f"{name}_text"] = Cast(_picked(name, keys) if postgresql else name, TextField())
+    query = queryset.annotate(**texts).values_list("id", "kind", "area_m2", "is_artificialised", *texts)
+    sql, params = query.query.sql_with_params()
+    with connections[query.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        for site_id, kind, area_m2, is_artificialised, territories, facts, added_facts in cursor:
+            yield site_id, {
+                "kind": kind, "area_m2": area_m2, "is_artificialised": is_artificialised,
+                "territories": orjson.loads(territories), "facts": orjson.loads(facts),
+                "added_facts": orjson.loads(added_facts),
+            }  # fmt: skip
 
 
-def _write_scores(method: QualificationMethod, rows: list) -> None:
-    """One COPY on PostgreSQL (the whole pool well within the second a bulk INSERT of JSON rows cannot keep), a bulk
-    insert elsewhere."""
+def _picked(field: str, keys: list[str]) -> Func:
+    """The object `field` reduced to `keys` (PostgreSQL); a key it lacks stays absent, not null."""
+    return Func(JSONObject(**{key: KeyTransform(key, field) for key in keys}), function="JSONB_STRIP_NULLS")
+
+
+def _write_scores(method: QualificationMethod, rows: list, *, replacing) -> None:
+    """The scores in place of `replacing` (every site of it is in `rows`). On PostgreSQL one COPY after a delete
+    (the whole pool well within the second a bulk INSERT of JSON rows cannot keep); elsewhere one executemany of
+    an upsert (bulk_create's model instances and per-field preparation took two thirds of the scoring on SQLite,
+    the delete of the old rows a tenth)."""
     connection = connections[SiteScore.objects.db]
     now = timezone.now()
+    table, columns = SiteScore._meta.db_table, "method_id, site_id, score, reliability, points, computed_at"
     if connection.vendor != "postgresql":
-        SiteScore.objects.bulk_create(
-            (SiteScore(method=method, site_id=i, score=s, reliability=r, points=p) for i, s, r, p in rows),
-            batch_size=2000,
-        )
+        at = connection.ops.adapt_datetimefield_value(now)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in ("score", "reliability", "points", "computed_at"))
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s) "
+                f"ON CONFLICT (method_id, site_id) DO UPDATE SET {updates}",
+                [(method.pk, i, s, r, orjson.dumps(p).decode(), at) for i, s, r, p in rows],
+            )
         return
-    columns = "method_id, site_id, score, reliability, points, computed_at"
-    copy_sql = f"COPY {SiteScore._meta.db_table} ({columns}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.cursor.copy(copy_sql) as copy:
+    replacing.delete()
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
         for site_id, score, reliability, points in rows:
             copy.write_row((method.pk, site_id, score, reliability, orjson.dumps(points).decode(), now))
 

@@ -26,10 +26,12 @@ from django.db.models import F
 
 from pilote.core.sources import fetch_named
 from pilote.geography.models import Commune
+from pilote.geography.projection import UnknownEdition
 
 from . import lambert93
 from .enums import LabelState, SiteKind, SiteOrigin
 from .models import Site, SiteImport
+from .places import Place, Placer
 
 SOURCE = "cnig_site_eco"
 SCHEMAS = {"site-eco": "cnig-site-eco-schema", "terrain-eco": "cnig-terrain-eco-schema"}
@@ -55,13 +57,14 @@ class SiteEcoReport:
     created: int = 0
     updated: int = 0
     left_out: list[str] = field(default_factory=list)  # French, one line per row not imported
+    notes: list[str] = field(default_factory=list)  # French, what was imported with a reservation
     already_imported: bool = False
 
     def as_text(self) -> str:
         if self.already_imported:
             return f"{self.file_name} : fichier déjà importé (même empreinte), rien n'a changé."
         return (f"{self.file_name} : {self.created} sites créés, {self.updated} mis à jour, "
-                f"{len(self.left_out)} terrains écartés.")  # fmt: skip
+                f"{len(self.left_out)} terrains écartés.{''.join(' ' + note for note in self.notes)}")  # fmt: skip
 
 
 # --- reading -----------------------------------------------------------------------------------------------------
@@ -194,7 +197,7 @@ def import_site_eco(
 
 
 def _candidates(zones: dict, plots: list[dict], report: SiteEcoReport) -> list[Site]:
-    places = _places({z["site_comm_insee"] for z in zones.values()})
+    places = _places({z["site_comm_insee"] for z in zones.values()}, report)
     result, with_plots = [], set()
     for plot in plots:
         zone = zones.get(plot["site_id"])
@@ -218,19 +221,22 @@ def _not_candidate(plot: dict) -> str:
     return ""
 
 
-def _places(codes: set[str]) -> dict[str, tuple[str, str]]:
-    """Commune → (département, région) on the platform's edition. The territories of each phase are set by the
-    pool's placing step (sites.places), shared with the other importers."""
-    from django.conf import settings
-
-    rows = Commune.objects.filter(edition_id=settings.DEFAULT_EDITION, code__in=codes)
-    return {c: (d, r) for c, d, r in rows.values_list("code", "departement_code", "region_code")}
+def _places(codes: set[str], report: SiteEcoReport) -> dict[str, Place | None]:
+    """Commune of the file → its place (commune of the platform's edition, EPCI, département, région, territory of
+    each phase), by the rule of every importer (sites.places); a commune the edition does not know is reported."""
+    try:
+        placer = Placer()  # every commune: a file may name one by an older code
+    except UnknownEdition as exc:
+        raise SiteEcoRefused([f"COG {exc} absent : importez la géographie d'abord (import_geography)."]) from None
+    places = {code: placer.place(code) for code in codes}
+    for code in sorted(code for code, place in places.items() if place is None):
+        report.notes.append(f"Commune {code} absente du COG {placer.index.year} : site(s) gardé(s) sans commune.")
+    return places
 
 
 def _site(zone: dict, plot: dict | None, places: dict) -> Site:
     source, day = _source(zone, plot)
-    commune = zone["site_comm_insee"]
-    departement, region = places.get(commune, ("", ""))
+    place = places.get(zone["site_comm_insee"])
     identifier = plot["terr_id"] if plot else zone["site_id"]
     geometry = _geometry(plot["terr_geomsurf"] if plot else zone["site_geomsurf"], identifier)
     longitude, latitude = _point(zone, geometry)
@@ -244,13 +250,16 @@ def _site(zone: dict, plot: dict | None, places: dict) -> Site:
         longitude=longitude,
         polygon=json.dumps(geometry) if geometry else "",
         area_m2=float(hectares) * HA if hectares is not None else None,
-        commune_code=commune,
-        epci_siren=zone["site_epci_siren"],
-        departement_code=departement,
-        region_code=region,
+        **(place.as_fields() if place else _unplaced(zone)),
         is_artificialised=_artificialised(plot),
-        facts={k: {"value": v, "source": source, "date": day} for k, v in _facts(zone, plot).items()},
+        facts={k: {"value": v, "source": source, "date": day} for k, v in _facts(zone, plot, place).items()},
     )
+
+
+def _unplaced(zone: dict) -> dict:
+    """A commune the edition does not know: the site is kept without a place, as Cartofriches' (its code is a
+    fact)."""
+    return {"commune_code": "", "epci_siren": "", "departement_code": "", "region_code": "", "territories": {}}
 
 
 def _source(zone: dict, plot: dict | None) -> tuple[str, str]:
@@ -259,7 +268,7 @@ def _source(zone: dict, plot: dict | None) -> tuple[str, str]:
     return f"CNIG SITE-ECO / TERRAIN-ECO{' — ' + producer if producer else ''}", day.isoformat()
 
 
-def _facts(zone: dict, plot: dict | None) -> dict:
+def _facts(zone: dict, plot: dict | None, place: Place | None) -> dict:
     """The facts the qualification method reads (same keys as Cartofriches'), and the plot's own words."""
     facts = {
         "networks": _networks(zone, plot),
@@ -271,6 +280,8 @@ def _facts(zone: dict, plot: dict | None) -> dict:
         "brownfield": _artificialised(plot),
         "zone_kind": zone["site_type"],
     }
+    if place is None:
+        facts["commune_in_file"] = zone["site_comm_insee"]
     if plot:
         facts |= {
             "land_control": _land_control(plot["terr_maitrise_fonc"]),
@@ -353,7 +364,7 @@ def _point(zone: dict, geometry: dict | None) -> tuple[float, float]:
 def _write(candidates: list[Site], file_name: str, digest: str, user, report: SiteEcoReport) -> None:
     known = Site.objects.select_for_update().in_bulk([s.identifier for s in candidates], field_name="identifier")
     fields = ["name", "kind", "latitude", "longitude", "polygon", "area_m2", "commune_code", "epci_siren",
-              "departement_code", "region_code", "is_artificialised", "facts"]  # fmt: skip
+              "departement_code", "region_code", "territories", "is_artificialised", "facts"]  # fmt: skip
     for site in candidates:
         saved = known.get(site.identifier)
         if saved is None:

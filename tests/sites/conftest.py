@@ -34,3 +34,12 @@ def bdt(mini_world):
     )
     person.save()
     return person
+
+
+@pytest.fixture
+def data_mirror(settings, tmp_path):
+    """The shared data folder as the mirror of the sources: the CNIG schemas the SITE-ECO import validates against."""
+    from .files import SHARED_DATA
+
+    settings.DATA_MIRROR_DIR = str(SHARED_DATA)
+    settings.DATA_CACHE_DIR = tmp_path / "cache"

@@ -1,8 +1,12 @@
 """Small files in the official formats of the pool's sources, written by the tests: Cartofriches (CNIG Friches
-schema plus Cerema's columns, as the national CSV publishes them) and the Fonds friches light view."""
+schema plus Cerema's columns, as the national CSV publishes them), the Fonds friches light view and the CNIG SITE-ECO /
+TERRAIN-ECO tables."""
 
 import csv
+import io
 from pathlib import Path
+
+from django.conf import settings
 
 CARTOFRICHES_HEADER = [
     "site_id", "site_nom", "site_type", "site_actu_date", "site_occupation", "site_statut", "site_surface",
@@ -73,3 +77,33 @@ def write_fonds(path: Path, rows: list[dict]) -> Path:
         writer.writeheader()
         writer.writerows(rows)
     return path
+
+
+# CNIG SITE-ECO / TERRAIN-ECO: the official valid example rows, changed column by column. The shared data folder
+# holds the CNIG schemas and their valid example files (data/manifest.toml).
+SHARED_DATA = Path(settings.BASE_DIR).parent / "shared" / "data"
+
+
+def site_eco_example(table: str) -> tuple[list[str], list[str]]:
+    text = (SHARED_DATA / "cnig-schemas" / "sites-economiques" / table / "exemple-valide.csv").read_text("utf-8")
+    header, row = list(csv.reader(io.StringIO(text), delimiter=";"))[:2]
+    return header, row
+
+
+def table(name: str, *changes: dict) -> bytes:
+    """The official valid example row, once per `changes` dict with those columns changed."""
+    header, example = site_eco_example(name)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(header)
+    for change in changes or ({},):
+        writer.writerow([change.get(h, v) for h, v in zip(header, example, strict=True)])
+    return out.getvalue().encode()
+
+
+ZONE = {"site_comm_insee": "01001", "site_epci_siren": "200000001"}
+FREE = {"terr_id": "01001_TERRAIN-ECO_00001", "terr_etat_occup": "libre", "terr_stade_comm": "disponible",
+        "terr_stade_amngt": "non aménagé", "terr_maitrise_fonc": "commune", "terr_surf_brute": "4.5"}  # fmt: skip
+BUILT = {"terr_id": "01001_TERRAIN-ECO_00002", "terr_stade_amngt": "viabilisé et aménagé",
+         "terr_etat_occup": "libre", "terr_stade_comm": "disponible"}  # fmt: skip
+SOLD = {"terr_id": "01001_TERRAIN-ECO_00003"}  # the example plot: sold and occupied

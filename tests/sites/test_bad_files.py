@@ -45,6 +45,10 @@ BAD_CARTOFRICHES = {
         lambda p: write_cartofriches(p, [brownfield("01001_1", "01001"), brownfield("01001_1", "01002")]),
         "ligne 3 : site 01001_1 déjà lu ligne 2",
     ),
+    "short row": (  # a row cut short: its missing cells are empty, never a crash
+        lambda p: _bytes(p, (",".join(CARTOFRICHES_HEADER) + "\n01001_1,Friche du Moulin\n").encode()),
+        "ligne 2 : code commune invalide ''",
+    ),
     "no identifier": (lambda p: write_cartofriches(p, [brownfield("", "01001")]), "identifiant de site vide"),
     "bad distance": (
         lambda p: write_cartofriches(p, [brownfield("01001_1", "01001", desserte_distance_ferroviaire="loin")]),

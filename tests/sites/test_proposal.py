@@ -33,7 +33,7 @@ def test_a_team_proposes_a_site_drawn_as_a_polygon_in_its_territory(client, peop
         client,
         people["team"],
         polygon=json.dumps(SQUARE),
-        fact_land_control="yes",
+        fact_land_control="controlled",
         source="Cadastre",
         source_date="2026-01-15",
     )
@@ -44,14 +44,16 @@ def test_a_team_proposes_a_site_drawn_as_a_polygon_in_its_territory(client, peop
     assert (site.epci_siren, site.departement_code, site.region_code) == ("200000002", "01", "84")
     assert 8_500 < site.area_m2 < 8_800  # 111.2 m × 78.0 m
     assert site.latitude == pytest.approx(45.5005)
-    assert site.added_facts == {"land_control": {"value": True, "source": "Cadastre", "date": "2026-01-15"}}
+    assert site.added_facts == {"land_control": {"value": "controlled", "source": "Cadastre", "date": "2026-01-15"}}
     assert AuditEvent.objects.filter(action="site.proposed", object_id=str(site.pk)).count() == 1
 
 
 def test_a_fact_left_empty_stays_unknown_and_no_is_kept_as_false(client, people):
-    propose(client, people["team"], latitude="45.5", longitude="3.5", fact_pollution_known="no", source="Visite")
+    propose(client, people["team"], latitude="45.5", longitude="3.5", fact_flood_risk="no", source="Visite",
+            fact_pollution="pollution avérée", fact_motorway_distance_m="0")  # fmt: skip
     facts = Site.objects.get().added_facts
-    assert facts["pollution_known"]["value"] is False
+    assert facts["flood_risk"]["value"] is False
+    assert (facts["pollution"]["value"], facts["motorway_distance_m"]["value"]) == ("pollution avérée", 0)
     assert "land_control" not in facts
 
 
@@ -138,10 +140,10 @@ def test_a_proposed_site_is_scored_under_the_current_method_so_a_selection_can_t
     from pilote.sites.scoring import ensure_default_method
 
     method = ensure_default_method()
-    propose(client, people["team"], polygon=json.dumps(SQUARE), fact_land_control="yes", source="Cadastre")
+    propose(client, people["team"], polygon=json.dumps(SQUARE), fact_land_control="controlled", source="Cadastre")
     score = Site.objects.get().scores.get()
     assert score.method == method
-    assert score.points["land_control"]["value"] is True  # its own facts count
+    assert score.points["land_control"]["value"] == "controlled"  # its own facts count
 
 
 def test_the_drawing_map_is_sent_to_the_bounds_of_the_commune_named(client, people):

@@ -88,6 +88,19 @@ def test_score_pool_reads_the_site_and_people_facts_over_imported_ones(mini_worl
     assert rows[greenfield.pk].points["programme_territory"]["value"] is False
 
 
+def test_scoring_the_pool_again_replaces_the_scores_of_that_method(mini_world):
+    method = scoring.ensure_default_method()
+    site = make_site("a", area_m2=120_000)
+    scoring.score_pool(method)
+    first = SiteScore.objects.get(method=method, site=site)
+    site.added_facts = {"pollution": fact("proven")}
+    site.save()
+    assert scoring.score_pool(method, Site.objects.filter(pk=site.pk)) == 1
+    again = SiteScore.objects.get(method=method, site=site)  # one row per method and site, its points replaced
+    assert again.score == first.score - round(50 * 2 / 20.5, 2)
+    assert again.points["pollution"]["label"] == "pollution avérée" and again.computed_at >= first.computed_at
+
+
 def test_a_published_method_never_changes(db):
     method = scoring.ensure_default_method()
     method.criteria = TWO_CRITERIA

@@ -1,8 +1,6 @@
 """CNIG SITE-ECO / TERRAIN-ECO: import of CSV and GeoPackage files written in the official schema, validated with
 frictionless, and the export of labelled sites in the same format, validated too."""
 
-import csv
-import io
 import json
 import sqlite3
 import struct
@@ -11,7 +9,6 @@ from pathlib import Path
 
 import pytest
 import shapely
-from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from pilote.sites import siteeco
@@ -20,41 +17,12 @@ from pilote.sites.models import Site, SiteImport
 from pilote.sites.siteeco import SiteEcoRefused, import_site_eco
 from pilote.sites.zan import naf_impact
 
-SCHEMAS = Path(settings.BASE_DIR).parent / "shared" / "data"
+from .files import BUILT, FREE, SOLD, ZONE, site_eco_example, table
+
+pytestmark = pytest.mark.usefixtures("data_mirror")
 
 
-@pytest.fixture(autouse=True)
-def mirror(settings, tmp_path):
-    settings.DATA_MIRROR_DIR = str(SCHEMAS)
-    settings.DATA_CACHE_DIR = tmp_path / "cache"
-
-
-def _example(table: str) -> tuple[list[str], list[str]]:
-    text = (SCHEMAS / "cnig-schemas" / "sites-economiques" / table / "exemple-valide.csv").read_text("utf-8")
-    header, row = list(csv.reader(io.StringIO(text), delimiter=";"))[:2]
-    return header, row
-
-
-def table(name: str, *changes: dict) -> bytes:
-    """The official valid example row, once per `changes` dict with those columns changed."""
-    header, example = _example(name)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(header)
-    for change in changes or ({},):
-        writer.writerow([change.get(h, v) for h, v in zip(header, example, strict=True)])
-    return out.getvalue().encode()
-
-
-ZONE = {"site_comm_insee": "01001", "site_epci_siren": "200000001"}
-FREE = {"terr_id": "01001_TERRAIN-ECO_00001", "terr_etat_occup": "libre", "terr_stade_comm": "disponible",
-        "terr_stade_amngt": "non aménagé", "terr_maitrise_fonc": "commune", "terr_surf_brute": "4.5"}  # fmt: skip
-BUILT = {"terr_id": "01001_TERRAIN-ECO_00002", "terr_stade_amngt": "viabilisé et aménagé",
-         "terr_etat_occup": "libre", "terr_stade_comm": "disponible"}  # fmt: skip
-SOLD = {"terr_id": "01001_TERRAIN-ECO_00003"}  # the example plot: sold and occupied
-
-
-def test_csv_plots_become_sites_with_facts_sources_and_the_zan_rule(db):
+def test_csv_plots_become_sites_with_facts_sources_and_the_zan_rule(mini_world):
     report = import_site_eco(table("site-eco", ZONE), table("terrain-eco", FREE, BUILT, SOLD), "zae.csv")
     assert (report.created, report.updated) == (2, 0)
     assert report.left_out == ["Terrain 01001_TERRAIN-ECO_00003 (ZAC Les Bornes du Temps) : déjà occupé."]
@@ -72,13 +40,42 @@ def test_csv_plots_become_sites_with_facts_sources_and_the_zan_rule(db):
     assert "2 sites créés" in SiteImport.objects.get().report["text"]
 
 
-def test_a_zone_without_plots_is_one_site_of_its_available_area(db):
+def test_a_zone_without_plots_is_one_site_of_its_available_area(mini_world):
     import_site_eco(table("site-eco", ZONE), None, "zae.csv")
     site = Site.objects.get(identifier="80024_SITE-ECO_00001")
     assert site.area_m2 == 57_000 and site.is_artificialised is None
 
 
-def test_reimport_updates_facts_and_keeps_what_people_added(db):
+def test_a_site_is_placed_like_the_others_through_the_stored_resolutions(mini_world):
+    """Commune → EPCI → territory of each phase by the importers' Placer, not by the file's words: an EPCI SIREN
+    the file gets wrong is corrected, an older commune code is carried to the commune that holds it now."""
+    zones = table("site-eco", ZONE | {"site_epci_siren": "200099999"}, ZONE | {"site_id": "01003_SITE-ECO_00002",
+                  "site_comm_insee": "01003"})  # fmt: skip
+    import_site_eco(zones, table("terrain-eco", FREE), "zae.csv")
+    plot = Site.objects.get(identifier="01001_TERRAIN-ECO_00001")
+    assert (plot.commune_code, plot.epci_siren, plot.departement_code, plot.region_code) == ("01001", "200000001",
+                                                                                              "01", "84")  # fmt: skip
+    assert plot.territories == {"2018-2022": "ti-8401", "2023-2027": "ti-8401"}
+    assert Site.objects.get(identifier="01003_SITE-ECO_00002").commune_code == "01002"
+
+
+def test_a_commune_unknown_to_the_edition_keeps_its_site_without_a_place_and_is_reported(mini_world):
+    report = import_site_eco(table("site-eco", ZONE | {"site_comm_insee": "75056"}), None, "zae.csv")
+    site = Site.objects.get()
+    assert (site.commune_code, site.region_code, site.territories) == ("", "", {})
+    assert site.facts["commune_in_file"]["value"] == "75056"
+    assert "Commune 75056 absente du COG 2026 : site(s) gardé(s) sans commune." in report.as_text()
+    assert report.left_out == []
+
+
+def test_sites_before_the_geography_are_refused(db, settings):
+    settings.DEFAULT_EDITION = 2031
+    with pytest.raises(SiteEcoRefused, match="COG 2031 absent"):
+        import_site_eco(table("site-eco", ZONE), None, "zae.csv")
+    assert Site.objects.count() == 0
+
+
+def test_reimport_updates_facts_and_keeps_what_people_added(mini_world):
     import_site_eco(table("site-eco", ZONE), table("terrain-eco", FREE), "a.csv")
     site = Site.objects.get()
     site.added_facts = {"flood_risk": {"value": False, "source": "DDT", "date": "2026-01-01"}}
@@ -92,7 +89,7 @@ def test_reimport_updates_facts_and_keeps_what_people_added(db):
 
 def _geopackage(path: Path, zone: dict) -> bytes:
     """A GeoPackage as QGIS writes one: gpkg_contents, gpkg_geometry_columns, the geometry as a GP blob."""
-    header, example = _example("site-eco")
+    header, example = site_eco_example("site-eco")
     values = dict(zip(header, example, strict=True)) | zone
     geometry = shapely.from_geojson(json.dumps(siteeco._closed(json.loads(values.pop("site_geomsurf")))))
     blob = b"GP" + bytes([0, 0b0000_0001]) + struct.pack("<i", 2154) + shapely.to_wkb(geometry)
@@ -109,7 +106,7 @@ def _geopackage(path: Path, zone: dict) -> bytes:
     return path.read_bytes()
 
 
-def test_geopackage_is_read_validated_and_imported(db, tmp_path):
+def test_geopackage_is_read_validated_and_imported(mini_world, tmp_path):
     data = _geopackage(tmp_path / "zae.gpkg", ZONE)
     report = import_site_eco(data, None, "zae.gpkg", geopackage=True)
     assert report.created == 1
@@ -133,7 +130,7 @@ BAD = {
 
 
 @pytest.mark.parametrize("kind", BAD)
-def test_bad_files_are_refused_in_french_and_nothing_is_written(db, kind):
+def test_bad_files_are_refused_in_french_and_nothing_is_written(mini_world, kind):
     sites, terrains, words = BAD[kind]
     import_site_eco(table("site-eco", ZONE), None, "before.csv")
     before = list(Site.objects.values_list("identifier", "area_m2"))
@@ -173,14 +170,14 @@ def test_export_of_labelled_sites_is_valid_against_the_official_schemas(db):
     assert [p["site_id"] for p in plots] == [z["site_id"] for z in zones]
 
 
-def test_exported_files_import_back(db):
+def test_exported_files_import_back(mini_world):
     files = siteeco.export_csv([_labelled("a")], today=date(2026, 11, 30))
     Site.objects.all().delete()
     report = import_site_eco(files["site-eco.csv"].encode(), files["terrain-eco.csv"].encode(), "export")
     assert report.created == 1 and Site.objects.get().area_m2 == 120_000
 
 
-def test_command_imports_a_pair_of_csv_and_refuses_in_french(db, tmp_path, capsys):
+def test_command_imports_a_pair_of_csv_and_refuses_in_french(mini_world, tmp_path, capsys):
     (tmp_path / "site-eco.csv").write_bytes(table("site-eco", ZONE))
     (tmp_path / "terrain-eco.csv").write_bytes(table("terrain-eco", FREE, SOLD))
     call_command("import_site_eco", str(tmp_path / "site-eco.csv"), str(tmp_path / "terrain-eco.csv"))

@@ -3,6 +3,7 @@ point or a polygon drawn on the map, the area, the facts with their source. A si
 (it exists: the page links to it); a site of the same commune less than 200 m away is flagged, and proposed only once
 the person confirms it is another one."""
 
+import copy
 import json
 import math
 
@@ -29,15 +30,63 @@ DUPLICATE_METRES = 200
 COMMUNE_MARGIN_DEGREES = 0.005
 EARTH_RADIUS = 6_371_000
 TRISTATE = [("", "inconnu"), ("yes", "oui"), ("no", "non")]
-# The facts a proposal may carry: key → (label, field). A fact left empty stays unknown, never « non ».
+# The facts a proposal may carry: key → (label, field), in the words the qualification method reads (scoring.py; a
+# test checks every value). A fact left empty stays unknown, never « non ».
 FACTS = {
     "former_activity": ("Ancienne activité", forms.CharField(max_length=200)),
-    "owner_type": ("Type de propriétaire", forms.CharField(max_length=100)),
-    "land_control": ("Maîtrise foncière publique", forms.ChoiceField(choices=TRISTATE)),
+    "owner_type": (
+        "Type de propriétaire",
+        forms.ChoiceField(
+            choices=[
+                ("", "inconnu"),
+                ("personne morale", "personne morale"),
+                ("personne physique", "personne physique"),
+                ("personne physique, personne morale", "propriétaires physiques et morales"),
+            ]
+        ),
+    ),  # fmt: skip
+    "land_control": (
+        "Maîtrise foncière",
+        forms.ChoiceField(
+            choices=[
+                ("", "inconnu"),
+                ("controlled", "maîtrisé par la collectivité ou l'aménageur"),
+                ("in_progress", "acquisition en cours"),
+                ("none", "non maîtrisé"),
+            ]
+        ),
+    ),  # fmt: skip
     "zoning": ("Zonage d'urbanisme (PLU)", forms.CharField(max_length=50)),
-    "pollution_known": ("Pollution connue", forms.ChoiceField(choices=TRISTATE)),
+    "pollution": (
+        "Pollution des sols",  # the CNIG Friches words, as Cartofriches writes them
+        forms.ChoiceField(
+            choices=[("", "inconnu")]
+            + [
+                (w, w)
+                for w in (
+                    "pollution inexistante",
+                    "pollution traitée",
+                    "pollution peu probable",
+                    "pollution supposée",
+                    "pollution avérée",
+                )
+            ]
+        ),
+    ),  # fmt: skip
+    "networks": ("Réseaux (site viabilisé)", forms.ChoiceField(choices=TRISTATE)),
+    "motorway_distance_m": ("Distance à un échangeur autoroutier (m)", forms.FloatField(min_value=0)),
+    "flood_risk": ("En zone inondable", forms.ChoiceField(choices=TRISTATE)),
+    "protected_area": (
+        "Au contact d'un espace protégé (Natura 2000, ZNIEFF, zone humide)",
+        forms.ChoiceField(choices=TRISTATE),
+    ),
     "rail_freight": ("Desserte ferroviaire fret", forms.ChoiceField(choices=TRISTATE)),
 }
+
+
+def fact_value(cleaned):
+    """A fact's value from its cleaned field: « oui » / « non » as True / False, the rest as it is."""
+    return {"yes": True, "no": False}.get(cleaned, cleaned) if isinstance(cleaned, str) else cleaned
 
 
 def metres_between(lat1, lon1, lat2, lon2) -> float:
@@ -103,7 +152,7 @@ class SiteProposalForm(DsfrForm):
         super().__init__(*args, **kwargs)
         self.user, self.place, self.commune_label, self.duplicates = user, None, "", []
         for key, (label, field) in FACTS.items():
-            field = type(field)(**_copy_options(field))
+            field = copy.deepcopy(field)
             field.label, field.required = label, False
             self.fields[f"fact_{key}"] = field
 
@@ -177,8 +226,7 @@ class SiteProposalForm(DsfrForm):
             value = self.cleaned_data.get(f"fact_{key}")
             if value in ("", None):
                 continue
-            value = {"yes": True, "no": False}.get(value, value)
-            facts[key] = {"value": value, "source": self.cleaned_data["source"], "date": day.isoformat()}
+            facts[key] = {"value": fact_value(value), "source": self.cleaned_data["source"], "date": day.isoformat()}
         return facts
 
     def save(self, *, by) -> Site:
@@ -221,7 +269,3 @@ class SiteProposalForm(DsfrForm):
         while f"{prefix}{number}" in taken:
             number += 1
         return f"{prefix}{number}"
-
-
-def _copy_options(field) -> dict:
-    return {"choices": field.choices} if isinstance(field, forms.ChoiceField) else {"max_length": field.max_length}

@@ -10,7 +10,7 @@ import csv
 import io
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,7 +69,16 @@ class Report:
 
 
 def csv_rows(path: Path, required: list[str]) -> list[tuple[int, dict]]:
-    """The rows of a CSV (comma or semicolon), with their line number; the header must hold `required`."""
+    """The rows of a CSV (comma or semicolon) as dicts, with their line number; the header must hold `required`."""
+    header, rows = csv_table(path, required)
+    return [(line, dict(zip(header, cells, strict=False))) for line, cells in rows]
+
+
+def csv_table(path: Path, required: list[str]) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and the rows of a CSV (comma or semicolon), each row a list of its cells with its line number, one
+    empty cell past the header's (`column_index` points a column the file lacks there): a short row has its missing
+    cells empty, the cells past the header are dropped. Read as lists, not dicts: the national inventory is read in
+    the time of a bare insert of its rows."""
     if path.stat().st_size > MAX_BYTES:
         raise ImportFileError(f"{path.name} : fichier de plus de {MAX_BYTES // MB} Mo")
     try:
@@ -78,28 +87,40 @@ def csv_rows(path: Path, required: list[str]) -> list[tuple[int, dict]]:
         raise ImportFileError(str(exc).split(" ; ")[0].rstrip(".")) from exc
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [h.strip() for h in reader.fieldnames or []]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = [h.strip() for h in next(reader, [])]
     missing = [c for c in required if c not in header]
     if missing:
         raise ImportFileError(
             f"{path.name} : colonne(s) absente(s) : {', '.join(missing)} (est-ce bien le bon fichier ?)"
         )
-    reader.fieldnames = header
-    rows = [(number, row) for number, row in enumerate(reader, start=2)]
+    width = len(header) + 1
+    rows = [
+        (line, cells + [""] if len(cells) == width - 1 else (cells + [""] * width)[:width])
+        for line, cells in enumerate(filter(None, reader), start=2)
+    ]
     if not rows:
         raise ImportFileError(f"{path.name} : aucune ligne de données sous l'en-tête")
-    return rows
+    return header, rows
+
+
+def column_index(header: list[str]) -> dict[str, int]:
+    """Column name → position in the rows of `csv_table`; a column absent from the header → the empty last cell."""
+    width = len(header)
+    return defaultdict(lambda: width, {name: i for i, name in enumerate(header)})
 
 
 def number(raw: str | None, *, where: str, problems: list[str], minimum: float | None = None) -> float | None:
     """A published number (point as decimal separator), None when the cell is empty; a problem when unreadable."""
-    if not raw or raw.isspace() or raw.strip().upper() == "NA":
-        return None
     try:
-        value = float(raw.replace(",", "."))
-    except ValueError:
-        value = math.nan
+        value = float(raw)  # the common case first: a plain number
+    except (TypeError, ValueError):
+        if not raw or raw.isspace() or raw.strip().upper() == "NA":
+            return None
+        try:
+            value = float(raw.replace(",", "."))
+        except ValueError:
+            value = math.nan
     if not math.isfinite(value):
         problems.append(f"{where} : nombre illisible {raw.strip()[:30]!r}")
         return None

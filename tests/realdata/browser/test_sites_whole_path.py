@@ -98,7 +98,7 @@ def _draw_the_site(team: Visit) -> None:
     for dx, dy in [(-20, -15), (20, -15), (25, 15), (-20, 15)]:
         page.mouse.click(x + dx, y + dy)
     assert '"type":"Polygon"' in page.locator("#id_polygon").input_value()
-    page.get_by_label("Maîtrise foncière publique").select_option("yes")
+    page.get_by_label("Maîtrise foncière", exact=True).select_option("controlled")
     page.get_by_label("Source des faits").fill("Délibération du conseil municipal")
     page.get_by_role("button", name="Proposer le site").click()
     if page.get_by_text("Doublon possible").count():  # a Cartofriches site less than 200 m away: confirmed other
