@@ -18,29 +18,12 @@ from pilote.geography.models import Commune, Region
 from pilote.territories.forms import current_phase
 from pilote.territories.models import Binome, Phase, Territory
 
+from . import facts
 from .enums import LabelState, MethodStatus, MilestoneKind
 from .models import Milestone, QualificationMethod, Site
 
 UNKNOWN = "inconnu"
 SORTS_DEFAULT = (F("score").desc(nulls_last=True), "identifier")  # best score first, unscored last
-# How the facts the importers and the proposal form write read in French; a key not listed reads as itself.
-FACT_LABELS = {
-    "site_status": "statut de la friche",
-    "former_activity": "activité passée",
-    "pollution": "pollution connue",
-    "pollution_treated": "pollution traitée",
-    "owner_type": "type de propriétaire",
-    "land_control": "maîtrise foncière",
-    "zoning": "zonage d'urbanisme",
-    "networks": "réseaux",
-    "distance_motorway_km": "distance à un échangeur autoroutier (km)",
-    "distance_rail_km": "distance à une gare de fret (km)",
-    "distance_waterway_km": "distance à une voie d'eau (km)",
-    "flood_risk": "risque d'inondation",
-    "natural_constraints": "contraintes naturelles",
-    "availability": "disponibilité",
-    "development_state": "état d'aménagement",
-}
 
 
 @dataclass(frozen=True)
@@ -72,8 +55,8 @@ def _fact(key: str, fact, is_added: bool) -> Fact:
     date = fact.get("date") or ""
     return Fact(
         key=key,
-        label=FACT_LABELS.get(key, key.replace("_", " ")),
-        value=readable(value),
+        label=facts.label(key),
+        value=facts.reading(key, value) or readable(value),
         is_known=value is not None and value != "",
         source=fact.get("source") or "",
         date=day(date) if date else "",
@@ -82,8 +65,8 @@ def _fact(key: str, fact, is_added: bool) -> Fact:
 
 
 def facts_of(site: Site) -> list[Fact]:
-    """Every fact of the site, those people added winning over the imported ones, in the order of FACT_LABELS."""
-    order = {key: rank for rank, key in enumerate(FACT_LABELS)}
+    """Every fact of the site, those people added winning over the imported ones, in the order of `facts.LABELS`."""
+    order = {key: rank for rank, key in enumerate(facts.LABELS)}
     merged = {key: _fact(key, value, False) for key, value in site.facts.items()}
     merged |= {key: _fact(key, value, True) for key, value in site.added_facts.items()}
     return sorted(merged.values(), key=lambda f: (order.get(f.key, len(order)), f.key))

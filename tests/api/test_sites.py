@@ -74,7 +74,8 @@ def test_site_with_facts_unknown_as_null(get, pool):
     assert facts["pollution"]["value"] is None
     assert (facts["zoning"]["value"], facts["zoning"]["date"]) == ("U", "2024-03-10")
     assert answer["territories"] == {"2023-2027": "ti-8401"}
-    assert get("/api/sites/01002_2")["facts"][0]["value"] is False  # pollution known to be absent
+    beta = {f["key"]: f for f in get("/api/sites/01002_2")["facts"]}
+    assert (beta["pollution_known"]["value"], beta["pollution_known"]["label"]) == (False, "pollution connue")
 
 
 def test_unknown_site_is_404_in_french(get, pool):

@@ -33,9 +33,14 @@ def score(method, site, value, reliability=0.8):
 
 def build_pool():
     method = published()
-    a = make_site("01001_1", name="Ancienne usine Alpha", facts={"pollution": fact(None), "zoning": fact("U")})
+    a = make_site(
+        "01001_1",
+        name="Ancienne usine Alpha",
+        facts={"pollution": fact(None), "pollution_known": fact(None), "zoning": fact("U")},
+    )
     b = make_site("01002_2", name="Zone Beta", kind=SiteKind.ZONE_PLOT, commune="01002", state=LabelState.LABELLED,
-                  facts={"pollution": fact(False), "networks": fact("eau, électricité, fibre")},
+                  facts={"pollution": fact("pollution inexistante"), "pollution_known": fact(False),
+                         "networks": fact("eau, électricité, fibre")},
                   added_facts={"zoning": fact("AUx", source="Équipe Ain industriel", date="2026-11-02")})  # fmt: skip
     c = make_site("39002_3", name="Friche du Jura", commune="39002", region="27", territory="ti-2701", area=None)
     score(method, a, 40.0)

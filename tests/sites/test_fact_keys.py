@@ -54,7 +54,7 @@ def _proposal() -> list[dict]:
     """One set of facts per value a person can choose or type in the form."""
     typed = {forms.CharField: "UX", forms.FloatField: 4_500.0}
     written = []
-    for key, (_, field) in FACTS.items():
+    for key, field in FACTS.items():
         raws = [value for value, _ in field.choices if value] if hasattr(field, "choices") else [typed[type(field)]]
         written += [{key: {"value": fact_value(raw), "source": "Visite", "date": "2026-11-30"}} for raw in raws]
     return written
@@ -94,3 +94,13 @@ def test_every_value_a_source_writes_is_one_the_criterion_reads(mini_world, tmp_
         and not scoring.criterion_points(CRITERIA[key], fact)["known"]
     }  # fmt: skip
     assert unread == set()
+
+
+def test_every_fact_a_source_writes_has_a_french_name(mini_world, tmp_path):
+    from pilote.sites import facts as catalogue
+
+    written = _keys(_cartofriches(tmp_path)) | _keys(_site_eco()) | _keys(_proposal())
+    assert written - set(catalogue.LABELS) == set()
+    assert catalogue.label("land_control") == "maîtrise foncière"
+    assert catalogue.reading("land_control", "controlled") == "maîtrisé par la collectivité ou l'aménageur"
+    assert catalogue.reading("zoning", "UX") is None  # not coded: read as written

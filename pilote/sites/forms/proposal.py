@@ -12,13 +12,14 @@ from django import forms
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from pilote.core.audit import record
 from pilote.core.forms import DsfrForm
 from pilote.geography.contours import load_geometries
 from pilote.territories.search import communes_named
 
-from .. import perms
+from .. import facts, perms
 from ..enums import LabelState, SiteKind, SiteOrigin
 from ..models import Site
 from ..places import place_of
@@ -30,57 +31,28 @@ DUPLICATE_METRES = 200
 COMMUNE_MARGIN_DEGREES = 0.005
 EARTH_RADIUS = 6_371_000
 TRISTATE = [("", "inconnu"), ("yes", "oui"), ("no", "non")]
-# The facts a proposal may carry: key → (label, field), in the words the qualification method reads (scoring.py; a
-# test checks every value). A fact left empty stays unknown, never « non ».
+POLLUTION_WORDS = ("pollution inexistante", "pollution traitée", "pollution peu probable", "pollution supposée",
+                   "pollution avérée")  # fmt: skip  # the CNIG Friches words, as Cartofriches writes them
+OWNER_TYPES = ("personne morale", "personne physique", "personne physique, personne morale")
+
+
+def _choices(key: str, codes) -> list[tuple[str, str]]:
+    return [("", "inconnu")] + [(code, facts.reading(key, code) or code) for code in codes]
+
+
+# The facts a proposal may carry: key → field, named by `facts.LABELS`, in the words the qualification method reads
+# (scoring.py; a test checks every value). A fact left empty stays unknown, never « non ».
 FACTS = {
-    "former_activity": ("Ancienne activité", forms.CharField(max_length=200)),
-    "owner_type": (
-        "Type de propriétaire",
-        forms.ChoiceField(
-            choices=[
-                ("", "inconnu"),
-                ("personne morale", "personne morale"),
-                ("personne physique", "personne physique"),
-                ("personne physique, personne morale", "propriétaires physiques et morales"),
-            ]
-        ),
-    ),  # fmt: skip
-    "land_control": (
-        "Maîtrise foncière",
-        forms.ChoiceField(
-            choices=[
-                ("", "inconnu"),
-                ("controlled", "maîtrisé par la collectivité ou l'aménageur"),
-                ("in_progress", "acquisition en cours"),
-                ("none", "non maîtrisé"),
-            ]
-        ),
-    ),  # fmt: skip
-    "zoning": ("Zonage d'urbanisme (PLU)", forms.CharField(max_length=50)),
-    "pollution": (
-        "Pollution des sols",  # the CNIG Friches words, as Cartofriches writes them
-        forms.ChoiceField(
-            choices=[("", "inconnu")]
-            + [
-                (w, w)
-                for w in (
-                    "pollution inexistante",
-                    "pollution traitée",
-                    "pollution peu probable",
-                    "pollution supposée",
-                    "pollution avérée",
-                )
-            ]
-        ),
-    ),  # fmt: skip
-    "networks": ("Réseaux (site viabilisé)", forms.ChoiceField(choices=TRISTATE)),
-    "motorway_distance_m": ("Distance à un échangeur autoroutier (m)", forms.FloatField(min_value=0)),
-    "flood_risk": ("En zone inondable", forms.ChoiceField(choices=TRISTATE)),
-    "protected_area": (
-        "Au contact d'un espace protégé (Natura 2000, ZNIEFF, zone humide)",
-        forms.ChoiceField(choices=TRISTATE),
-    ),
-    "rail_freight": ("Desserte ferroviaire fret", forms.ChoiceField(choices=TRISTATE)),
+    "former_activity": forms.CharField(max_length=200),
+    "owner_type": forms.ChoiceField(choices=_choices("owner_type", OWNER_TYPES)),
+    "land_control": forms.ChoiceField(choices=_choices("land_control", facts.VALUES["land_control"])),
+    "zoning": forms.CharField(max_length=50),
+    "pollution": forms.ChoiceField(choices=_choices("pollution", POLLUTION_WORDS)),
+    "networks": forms.ChoiceField(choices=TRISTATE),
+    "motorway_distance_m": forms.FloatField(min_value=0),
+    "flood_risk": forms.ChoiceField(choices=TRISTATE),
+    "protected_area": forms.ChoiceField(choices=TRISTATE),
+    "rail_freight": forms.ChoiceField(choices=TRISTATE),
 }
 
 
@@ -151,9 +123,9 @@ class SiteProposalForm(DsfrForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user, self.place, self.commune_label, self.duplicates = user, None, "", []
-        for key, (label, field) in FACTS.items():
+        for key, field in FACTS.items():
             field = copy.deepcopy(field)
-            field.label, field.required = label, False
+            field.label, field.required = capfirst(facts.label(key)), False
             self.fields[f"fact_{key}"] = field
 
     def clean_commune(self):
