@@ -128,7 +128,7 @@ def test_a_drawn_site_is_selected_among_the_real_pool_labelled_and_shown_on_the_
     assert (site.commune_code, site.region_code, site.territories.get(PHASE)) == ("07010", "84", "ti-8401")
     assert site.polygon and 1_000 < site.area_m2 < 5_000_000
     assert abs(site.latitude - 45.24) < 0.1 and abs(site.longitude - 4.65) < 0.1  # drawn in Annonay
-    assert score.points["land_control"]["value"] is True  # scored at once: a selection can take it
+    assert score.points["land_control"]["value"] == "controlled"  # scored at once: a selection can take it
 
     # 2. ANCT selects 50 sites of the real pool: at most 3 per région, no new NAF land, the team's site imposed.
     anct = Visit(browser, live_site, audited)
