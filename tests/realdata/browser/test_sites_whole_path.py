@@ -115,7 +115,9 @@ def test_a_drawn_site_is_selected_among_the_real_pool_labelled_and_shown_on_the_
     # 1. The team of Ardèche Drôme Nord draws a brownfield in Annonay.
     team = Visit(browser, live_site, audited)
     team.sign_in(TEAM)
-    team.goto("/sites/proposer/")
+    team.goto("/sites/")
+    team.page.get_by_role("navigation", name="Sites industriels").get_by_role("link", name="Proposer un site").click()
+    team.page.wait_for_url("**/sites/proposer/")
     team.check("proposer un site")
     _draw_the_site(team)
     assert team.heading() == SITE_NAME
@@ -133,7 +135,10 @@ def test_a_drawn_site_is_selected_among_the_real_pool_labelled_and_shown_on_the_
     # 2. ANCT selects 50 sites of the real pool: at most 3 per région, no new NAF land, the team's site imposed.
     anct = Visit(browser, live_site, audited)
     anct.sign_in(ANCT)
-    anct.goto("/sites/selections/nouvelle/")
+    anct.goto("/sites/")
+    anct.page.get_by_role("navigation", name="Sites industriels").get_by_role("link", name="Sélections").click()
+    anct.page.get_by_role("link", name="Nouvelle sélection").click()
+    anct.page.wait_for_url("**/sites/selections/nouvelle/")
     anct.check("nouvelle sélection")
     page = anct.page
     page.get_by_label("Nom de la sélection").fill(SELECTION_NAME)
@@ -220,8 +225,13 @@ def test_a_drawn_site_is_selected_among_the_real_pool_labelled_and_shown_on_the_
     anct.check("labellisation, en instruction")
     anct.close()
 
-    # 6. Banque des Territoires gives its opinion and labels the site.
-    bdt.goto(f"/sites/labellisation/{site.identifier}/")
+    # 6. Banque des Territoires finds the opinion awaited in « À traiter », gives it and labels the site.
+    bdt.goto("/")
+    bdt.page.get_by_role("link", name="À traiter").first.click()
+    bdt.page.wait_for_url("**/sites/labellisation/a-traiter/**")
+    bdt.check("sites à traiter")
+    bdt.page.locator("#opinions").get_by_role("link", name=SITE_NAME).click()
+    assert bdt.heading() == SITE_NAME
     bdt.page.get_by_text("favorable", exact=True).click()
     bdt.page.get_by_role("button", name="Rendre l'avis").click()
     bdt.page.get_by_role("button", name="Labelliser le site").click()
