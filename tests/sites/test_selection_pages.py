@@ -36,6 +36,14 @@ def test_anct_builds_a_selection_under_a_region_cap_and_strict_zan(client, peopl
     assert AuditEvent.objects.filter(action="selection.create", object_id=str(selection.pk)).count() == 1
 
 
+def test_the_greedy_gap_reads_to_the_hundredth_of_a_percent(client, people, method):
+    build(client, people, method, region_max=1, naf_cap_ha="0", include_overseas="on")
+    selection = Selection.objects.get()
+    Selection.objects.filter(pk=selection.pk).update(explanation={**selection.explanation, "gap": 0.0034})
+    html = client.get(reverse("sites:selection", args=[selection.pk])).content.decode()
+    assert "Écart de l'heuristique gloutonne à l'optimum : 0,34 %." in html  # not « 0 % »
+
+
 def test_the_page_says_why_each_site_is_in_or_out(client, people, method, django_assert_num_queries):
     build(client, people, method, region_max=1, naf_cap_ha="0", include_overseas="on")
     selection = Selection.objects.get()

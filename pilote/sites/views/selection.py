@@ -113,7 +113,8 @@ def selection(request, pk: int):
         "near_misses": [line for line in others if line.item.reason.get("kind") == "near_miss"],
         "excluded": [line for line in others if line.item.reason.get("kind") == "excluded"],
         "totals": _totals(chosen),
-        "gap": chosen_selection.explanation.get("gap"),
+        "gap": (gap := chosen_selection.explanation.get("gap")),
+        "gap_percent": gap * 100 if gap is not None else None,  # shown to the hundredth: a small gap is not « 0 % »
         "can_adopt": may_adopt,
         "is_bdt": perms.is_bdt(request.user),
         "to_shortlist": sum(line.site.label_state in SHORTLISTABLE for line in chosen),

@@ -160,7 +160,8 @@ def test_a_drawn_site_is_selected_among_the_real_pool_labelled_and_shown_on_the_
     assert f"optimale : {selection.exact_value:.1f}".replace(".", ",") in summary
     assert selection.greedy_value <= selection.exact_value  # the exact optimum is never worse
     gap = anct.text("#gap")
-    assert gap == f"Écart de l'heuristique gloutonne à l'optimum : {round(selection.explanation['gap'] * 100)} %."
+    percent = f"{selection.explanation['gap'] * 100:.2f}".replace(".", ",")
+    assert gap == f"Écart de l'heuristique gloutonne à l'optimum : {percent} %."
     totals = anct.text("#totals")
     assert totals.startswith("50 sites retenus,") and "dont 0,0 ha d'espaces naturels" in totals
     assert page.locator("#chosen tbody tr").count() == 50
