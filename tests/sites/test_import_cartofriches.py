@@ -2,9 +2,13 @@
 platform's edition, its EPCI and the territory of each phase; idempotent per SHA-256; a re-import updates the
 facts and keeps what people added."""
 
+import gc
+
+import pytest
+
 from pilote.core.models import AuditEvent
 from pilote.sites.enums import LabelState, SiteKind, SiteOrigin
-from pilote.sites.importers import import_file
+from pilote.sites.importers import ImportFileError, import_file
 from pilote.sites.models import Site, SiteImport
 
 from .files import brownfield, write_cartofriches
@@ -108,3 +112,13 @@ def test_an_import_leaves_a_row_in_the_audit_trail(mini_world, tmp_path):
     import_file("cartofriches", write_cartofriches(tmp_path / "f.csv", [brownfield("01001_1", "01001")]))
     event = AuditEvent.objects.get(action="sites.import")
     assert (event.object_id, event.changes) == (str(SiteImport.objects.get().pk), {"rows": [None, 1]})
+
+
+def test_the_collector_paused_from_read_to_write_resumes_after_a_written_or_refused_file(mini_world, tmp_path):
+    """The import pauses Python's cyclic collector while its rows live (core.bulk): it must run again after."""
+    assert gc.isenabled()
+    import_file("cartofriches", write_cartofriches(tmp_path / "f.csv", [brownfield("01001_1", "01001")]))
+    assert gc.isenabled() and Site.objects.count() == 1
+    with pytest.raises(ImportFileError):
+        import_file("cartofriches", write_cartofriches(tmp_path / "g.csv", [brownfield("01001_2", "1001")]))
+    assert gc.isenabled() and Site.objects.count() == 1

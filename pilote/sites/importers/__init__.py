@@ -10,6 +10,7 @@ from pathlib import Path
 from django.db import transaction
 
 from pilote.core import audit
+from pilote.core.bulk import collector_paused
 from pilote.core.sources import sha256_of
 
 from ..models import SiteImport
@@ -53,19 +54,22 @@ def import_file(kind: str, path: Path, *, dry_run: bool = False, user=None) -> O
     """Import one file of `kind`, all or nothing; raises ImportFileError (French) when the file is refused."""
     if SiteImport.objects.filter(source=kind, sha256=sha256_of(path)).exists():
         return Outcome(kind, path.name, None, written=False)
-    parsed = KINDS[kind].parse(path)
-    with transaction.atomic():
-        KINDS[kind].write(parsed)
-        if kind == cartofriches.SOURCE:
-            parsed.report.notes.append(f"{fonds_friches.link_fundings()} dossier(s) du Fonds friches rattaché(s)")
-        done = SiteImport.objects.create(
-            source=kind, file_name=parsed.file_name[:300], sha256=parsed.sha256, imported_by=user,
-            report=parsed.report.as_dict(),
-        )  # fmt: skip
-        audit.record(actor=user, action="sites.import", obj=done, changes={"rows": [None, parsed.report.read]})
-        if dry_run:
-            transaction.set_rollback(True)
-    return Outcome(kind, parsed.file_name, parsed.report, written=not dry_run)
+    with collector_paused():  # from the read to the write: the rows live all along, the collector would walk them
+        parsed = KINDS[kind].parse(path)
+        with transaction.atomic():
+            KINDS[kind].write(parsed)
+            if kind == cartofriches.SOURCE:
+                parsed.report.notes.append(f"{fonds_friches.link_fundings()} dossier(s) du Fonds friches rattaché(s)")
+            done = SiteImport.objects.create(
+                source=kind, file_name=parsed.file_name[:300], sha256=parsed.sha256, imported_by=user,
+                report=parsed.report.as_dict(),
+            )  # fmt: skip
+            audit.record(actor=user, action="sites.import", obj=done, changes={"rows": [None, parsed.report.read]})
+            if dry_run:
+                transaction.set_rollback(True)
+        outcome = Outcome(kind, parsed.file_name, parsed.report, written=not dry_run)
+        del parsed  # the rows freed before the collector resumes: it finds nothing left to walk
+    return outcome
 
 
 __all__ = ["KINDS", "ImportFileError", "Outcome", "import_file"]
