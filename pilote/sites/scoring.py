@@ -269,6 +269,9 @@ def criterion_points(criterion: dict, fact: dict | None) -> dict:
     return _line(weight, rules, _outcome(rules, value)[0], value, fact.get("source", ""), fact.get("date", ""))
 
 
+_NO_FACT = {}  # read only
+
+
 def _scored(compiled: list, facts: dict, total_weight: float, memo: list) -> tuple[float, float, dict]:
     """(score, reliability, stored points) of one site; the scoring of the pool calls it once per site, so each
     criterion's outcome is looked up by value in `memo` (one dict per criterion: the values repeat) and the stored
@@ -278,7 +281,7 @@ def _scored(compiled: list, facts: dict, total_weight: float, memo: list) -> tup
     for (key, weight, rules), outcomes in zip(compiled, memo, strict=True):
         fact = facts.get(key)
         if fact.__class__ is not dict:
-            fact = {}
+            fact = _NO_FACT
         value = fact.get("value")
         try:
             points, is_known = outcomes[value.__class__, value]
