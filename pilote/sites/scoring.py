@@ -23,7 +23,6 @@ of a version (`SiteScore`, one row per method and site) are never rewritten by a
 import orjson
 from django.db import connections, transaction
 from django.db.models import F, Func, Max, TextField, Value
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -32,6 +31,7 @@ from pilote.core.bulk import collector_paused
 from pilote.territories.models import Phase
 
 from .enums import MethodStatus, SiteKind
+from .facts import LABELS
 from .models import QualificationMethod, Site, SiteScore
 
 
@@ -365,8 +365,7 @@ def _site_rows(queryset, keys: list[str]):
     """(site id, {field: value}) of the fields a method reads. Read by a plain cursor (Django's row converters took a
     sixth of the scoring), the JSON as text decoded by orjson. Only the facts under `keys` leave the database (a
     site's facts are 3 kB, 72 MB for the pool, most of them read by no criterion): on SQLite one `json_extract` of
-    all the keys, on PostgreSQL the object filtered in one pass (each `facts -> key` would decompress the jsonb
-    again: 13 times per site)."""
+    all the keys, on PostgreSQL the object without the others."""
     postgresql = connections[queryset.db].vendor == "postgresql"
     texts = {"territories_text": Cast("territories", TextField())}
     for name in ("facts", "added_facts"):
@@ -383,13 +382,13 @@ def _site_rows(queryset, keys: list[str]):
             }  # fmt: skip
 
 
-def _picked_pg(field: str, keys: list[str]) -> RawSQL:
-    """The object `field` reduced to `keys`, as text (PostgreSQL); a key it lacks stays absent."""
-    return RawSQL(
-        f"(SELECT JSONB_OBJECT_AGG(key, value) FROM JSONB_EACH({Site._meta.db_table}.{field}) "
-        "WHERE key = ANY(%s))::text",
-        (keys,),
-        output_field=TextField(),
+def _picked_pg(field: str, keys: list[str]) -> Func:
+    """The object `field` as text without the catalogued facts (facts.LABELS) no criterion reads (PostgreSQL): one
+    jsonb `-`, which decompresses the object once (each `field -> key` would again: 13 times per site) and takes half
+    the time of filtering `jsonb_each`. A key the catalogue lacks is left in, and read by no criterion."""
+    unread = sorted(set(LABELS) - set(keys))
+    return Func(
+        F(field), Value(unread), arg_joiner=" - ", template="(%(expressions)s::text[])::text", output_field=TextField()
     )
 
 
