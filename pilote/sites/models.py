@@ -163,7 +163,9 @@ class SiteScore(models.Model):
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="scores")
     score = models.FloatField("score")
     reliability = models.FloatField("fiabilité")  # share of the weights resting on known facts, 0–1
-    points = models.JSONField("points par critère", default=dict)  # key → {"points", "weight", "value", "source"}
+    # {"lines": {key: [weighted points, value, n]}, "sources": [[source, date], …]}: the facts the score was computed
+    # from, n their (source, date); scoring.explain gives each line with the method's label (sites/_score.html)
+    points = models.JSONField("points par critère", default=dict)
     computed_at = models.DateTimeField("calculé le", auto_now_add=True)
 
     class Meta:

@@ -22,15 +22,16 @@ of a version (`SiteScore`, one row per method and site) are never rewritten by a
 
 import orjson
 from django.db import connections, transaction
-from django.db.models import Func, Max, TextField
-from django.db.models.fields.json import KeyTransform
-from django.db.models.functions import Cast, JSONObject
+from django.db.models import F, Func, Max, TextField, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from pilote.core import audit
+from pilote.core.bulk import collector_paused
 from pilote.territories.models import Phase
 
 from .enums import MethodStatus, SiteKind
+from .facts import LABELS
 from .models import QualificationMethod, Site, SiteScore
 
 
@@ -242,43 +243,94 @@ def compile_criteria(criteria: list) -> list:
     ]
 
 
-def _points(weight: float, rules: list, fact: dict | None) -> dict:
-    """One criterion's line; called 13 times per site of the pool, so one function and one dict literal."""
-    fact = fact if isinstance(fact, dict) else {}
-    value, points, known, label = fact.get("value"), 0.0, False, "inconnu"
+def _outcome(rules: list, value) -> tuple[float, bool, str]:
+    """(weighted points, known, label) of one value: the first rule that matches, else 0 and « inconnu »."""
     if value is not None:
-        for test, rule_points, rule_label in rules:
+        for test, points, label in rules:
             if test(value):
-                points, known, label = rule_points, True, rule_label
-                break
+                return points, True, label
+    return 0.0, False, "inconnu"
+
+
+def _line(weight: float, rules: list, points: float, value, source: str, date: str) -> dict:
+    """One criterion's line as the score page shows it; `known` and `label` read again from the method's rules (a
+    published method never changes, so they are those of the scoring)."""
+    _, known, label = _outcome(rules, value)
     return {"points": points, "weight": weight, "value": value, "known": known, "label": label,
-            "source": fact.get("source", ""), "date": fact.get("date", "")}  # fmt: skip
+            "source": source, "date": date}  # fmt: skip
 
 
 def criterion_points(criterion: dict, fact: dict | None) -> dict:
     """{"points", "weight", "value", "known", "label", "source", "date"}: the weighted points one fact earns (0 if
     unknown or if no value of the criterion matches it: neither advantage nor constraint)."""
     ((_, weight, rules),) = compile_criteria([criterion])
-    return _points(weight, rules, fact)
+    fact = fact if isinstance(fact, dict) else {}
+    value = fact.get("value")
+    return _line(weight, rules, _outcome(rules, value)[0], value, fact.get("source", ""), fact.get("date", ""))
+
+
+_NO_FACT = {}  # read only
+
+
+def _scored(compiled: list, facts: dict, total_weight: float, memo: list) -> tuple[float, float, dict]:
+    """(score, reliability, stored points) of one site; the scoring of the pool calls it once per site, so each
+    criterion's outcome is looked up by value in `memo` (one dict per criterion: the values repeat) and the stored
+    shape is compact: {"lines": {key: [points, value, n]}, "sources": [[source, date], …]}, n the fact's (source,
+    date) in `sources` (a site's facts mostly share one source). The labels are the method's: `explain` adds them."""
+    lines, sources, numbers, balance, known = {}, [], {}, 0.0, 0.0
+    for (key, weight, rules), outcomes in zip(compiled, memo, strict=True):
+        fact = facts.get(key)
+        if fact.__class__ is not dict:
+            fact = _NO_FACT
+        value = fact.get("value")
+        try:
+            points, is_known = outcomes[value.__class__, value]
+        except KeyError:
+            points, is_known, _ = _outcome(rules, value)
+            outcomes[value.__class__, value] = points, is_known
+        except TypeError:  # a list or an object as a value: no rule matches it
+            points, is_known = 0.0, False
+        origin = (fact.get("source", ""), fact.get("date", ""))
+        number = numbers.get(origin)
+        if number is None:
+            number = numbers[origin] = len(sources)
+            sources.append(origin)
+        lines[key] = [points, value, number]
+        balance += points
+        if is_known:
+            known += weight
+    stored = {"lines": lines, "sources": sources}
+    return round(50 * (1 + balance / total_weight), 2), round(known / total_weight, 4), stored
+
+
+def _total_weight(compiled: list) -> float:
+    return sum(weight for _, weight, _ in compiled) or 1
+
+
+def explain(criteria: list, stored: dict, *, compiled: list | None = None) -> dict:
+    """The stored points of a score as lines {key: {"points", "weight", "value", "known", "label", "source",
+    "date"}}, in the method's order; a criterion the score lacks is left out."""
+    lines, sources = stored.get("lines", {}), stored.get("sources", [])
+    explained = {}
+    for key, weight, rules in compiled or compile_criteria(criteria):
+        if key in lines:
+            points, value, number = lines[key]
+            explained[key] = _line(weight, rules, points, value, *sources[number])
+    return explained
 
 
 def score_of(criteria: list, facts: dict, *, compiled: list | None = None) -> tuple[float, float, dict]:
-    """(score 0–100, reliability 0–1, points per criterion) of one site's facts."""
-    points, balance, known, total_weight = {}, 0.0, 0.0, 0.0
-    for key, weight, rules in compiled or compile_criteria(criteria):
-        point = points[key] = _points(weight, rules, facts.get(key))
-        balance += point["points"]
-        known += weight if point["known"] else 0
-        total_weight += weight
-    total_weight = total_weight or 1
-    return round(50 * (1 + balance / total_weight), 2), round(known / total_weight, 4), points
+    """(score 0–100, reliability 0–1, lines per criterion as `explain` gives them) of one site's facts."""
+    compiled = compiled or compile_criteria(criteria)
+    score, reliability, stored = _scored(compiled, facts, _total_weight(compiled), [{} for _ in compiled])
+    return score, reliability, explain(criteria, stored, compiled=compiled)
 
 
 def site_facts(*, kind, area_m2, is_artificialised, territories, facts, added_facts, current_phase) -> dict:
     """The facts a method reads: the site's effective facts and the three the site itself holds."""
     own = {"value": None, "source": SOURCE_OF_SITE, "date": ""}
     derived = {
-        "area": {**own, **facts.get("area", {}), "value": area_m2},
+        "area": {**own, **(facts.get("area") or {}), "value": area_m2},
         "brownfield": {**own, "value": kind == SiteKind.BROWNFIELD or bool(is_artificialised)},
         "programme_territory": {**own, "value": bool(current_phase and territories.get(current_phase))},
     }
@@ -293,49 +345,72 @@ def current_phase_slug() -> str:
 def score_pool(method: QualificationMethod, sites=None) -> int:
     """Scores every site of the pool (or of `sites`) under `method`, in bulk; replaces only this method's scores."""
     phase, compiled = current_phase_slug(), compile_criteria(method.criteria)
-    rows = []
-    keys = [criterion["key"] for criterion in method.criteria]
-    for site_id, row in _site_rows(Site.objects.all() if sites is None else sites, keys):
-        facts = site_facts(**row, current_phase=phase)
-        rows.append((site_id, *score_of(method.criteria, facts, compiled=compiled)))
+    total_weight, memo = _total_weight(compiled), [{} for _ in compiled]
+    keys = [key for key, _, _ in compiled]
     existing = SiteScore.objects.filter(method=method)
     if sites is not None:
         existing = existing.filter(site__in=sites.values("pk"))
-    _write_scores(method, rows, replacing=existing)
-    return len(rows)
+    with collector_paused():  # a million dicts, lists and strings, no cycle: the collector took half of the time
+        read = list(_site_rows(Site.objects.all() if sites is None else sites, keys))  # one query at a time
+        # scored as they are written: on PostgreSQL the server takes in the COPY while the next sites are scored
+        rows = (
+            (site_id, *_scored(compiled, site_facts(**row, current_phase=phase), total_weight, memo))
+            for site_id, row in read
+        )
+        _write_scores(method, rows, replacing=existing)
+        return len(read)
 
 
 def _site_rows(queryset, keys: list[str]):
     """(site id, {field: value}) of the fields a method reads. Read by a plain cursor (Django's row converters took a
-    sixth of the scoring), the JSON fields as text decoded by orjson (json.loads took a third). On PostgreSQL only the
-    facts under `keys` leave the server: jsonb gives a key without reading the rest, and a site's facts are 3 kB
-    (72 MB for the pool, most of them read by no criterion)."""
+    sixth of the scoring), the JSON as text decoded by orjson. Only the facts under `keys` leave the database (a
+    site's facts are 3 kB, 72 MB for the pool, most of them read by no criterion): on SQLite one `json_extract` of
+    all the keys, on PostgreSQL the object without the others."""
     postgresql = connections[queryset.db].vendor == "postgresql"
     texts = {"territories_text": Cast("territories", TextField())}
     for name in ("facts", "added_facts"):
-        texts[f"{name}_text"] = Cast(_picked(name, keys) if postgresql else name, TextField())
+        texts[f"{name}_text"] = _picked_pg(name, keys) if postgresql else _picked_sqlite(name, keys)
     query = queryset.annotate(**texts).values_list("id", "kind", "area_m2", "is_artificialised", *texts)
     sql, params = query.query.sql_with_params()
+    decode = (lambda text: orjson.loads(text) if text else {}) if postgresql else _zipped(keys)
     with connections[query.db].cursor() as cursor:
         cursor.execute(sql, params)
         for site_id, kind, area_m2, is_artificialised, territories, facts, added_facts in cursor:
             yield site_id, {
                 "kind": kind, "area_m2": area_m2, "is_artificialised": is_artificialised,
-                "territories": orjson.loads(territories), "facts": orjson.loads(facts),
-                "added_facts": orjson.loads(added_facts),
+                "territories": orjson.loads(territories), "facts": decode(facts), "added_facts": decode(added_facts),
             }  # fmt: skip
 
 
-def _picked(field: str, keys: list[str]) -> Func:
-    """The object `field` reduced to `keys` (PostgreSQL); a key it lacks stays absent, not null."""
-    return Func(JSONObject(**{key: KeyTransform(key, field) for key in keys}), function="JSONB_STRIP_NULLS")
+def _picked_pg(field: str, keys: list[str]) -> Func:
+    """The object `field` as text without the catalogued facts (facts.LABELS) no criterion reads (PostgreSQL): one
+    jsonb `-`, which decompresses the object once (each `field -> key` would again: 13 times per site) and takes half
+    the time of filtering `jsonb_each`. A key the catalogue lacks is left in, and read by no criterion."""
+    unread = sorted(set(LABELS) - set(keys))
+    return Func(
+        F(field), Value(unread), arg_joiner=" - ", template="(%(expressions)s::text[])::text", output_field=TextField()
+    )
 
 
-def _write_scores(method: QualificationMethod, rows: list, *, replacing) -> None:
-    """The scores in place of `replacing` (every site of it is in `rows`). On PostgreSQL one COPY after a delete
-    (the whole pool well within the second a bulk INSERT of JSON rows cannot keep); elsewhere one executemany of
-    an upsert (bulk_create's model instances and per-field preparation took two thirds of the scoring on SQLite,
-    the delete of the old rows a tenth)."""
+def _picked_sqlite(field: str, keys: list[str]) -> Func:
+    """The facts under `keys` as one JSON array (null for a key `field` lacks); one path more than the keys, so that
+    a single key still gives an array."""
+    paths = [Value(f'$."{key}"') for key in [*keys, ""]]  # the last gives null
+    return Func(F(field), *paths, function="JSON_EXTRACT", output_field=TextField())
+
+
+def _zipped(keys: list[str]):
+    def decode(text):
+        return {key: fact for key, fact in zip(keys, orjson.loads(text)[:-1], strict=True) if fact is not None}
+
+    return decode
+
+
+def _write_scores(method: QualificationMethod, rows, *, replacing) -> None:
+    """The scores in place of `replacing` (every site of it is in `rows`, an iterable consumed once). On PostgreSQL
+    one COPY after a delete (the whole pool well within the second a bulk INSERT of JSON rows cannot keep);
+    elsewhere one executemany of an upsert (bulk_create's model instances and per-field preparation took two thirds
+    of the scoring on SQLite; a delete then plain inserts took a third more than the upsert)."""
     connection = connections[SiteScore.objects.db]
     now = timezone.now()
     table, columns = SiteScore._meta.db_table, "method_id, site_id, score, reliability, points, computed_at"
@@ -346,7 +421,7 @@ def _write_scores(method: QualificationMethod, rows: list, *, replacing) -> None
             cursor.executemany(
                 f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s) "
                 f"ON CONFLICT (method_id, site_id) DO UPDATE SET {updates}",
-                [(method.pk, i, s, r, orjson.dumps(p).decode(), at) for i, s, r, p in rows],
+                ((method.pk, i, s, r, orjson.dumps(p).decode(), at) for i, s, r, p in rows),
             )
         return
     replacing.delete()

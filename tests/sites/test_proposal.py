@@ -137,13 +137,13 @@ def test_a_proposal_takes_the_first_free_identifier_of_its_commune(client, peopl
 
 
 def test_a_proposed_site_is_scored_under_the_current_method_so_a_selection_can_take_it(client, people):
-    from pilote.sites.scoring import ensure_default_method
+    from pilote.sites.scoring import ensure_default_method, explain
 
     method = ensure_default_method()
     propose(client, people["team"], polygon=json.dumps(SQUARE), fact_land_control="controlled", source="Cadastre")
     score = Site.objects.get().scores.get()
     assert score.method == method
-    assert score.points["land_control"]["value"] == "controlled"  # its own facts count
+    assert explain(method.criteria, score.points)["land_control"]["value"] == "controlled"  # its own facts count
 
 
 def test_the_drawing_map_is_sent_to_the_bounds_of_the_commune_named(client, people):

@@ -81,11 +81,11 @@ def test_score_pool_reads_the_site_and_people_facts_over_imported_ones(mini_worl
     rows = {row.site_id: row for row in SiteScore.objects.filter(method=method)}
     # a: area 3 × 1, pollution treated 2 × 1, brownfield 2 × 1, programme territory 1 × 1 = 8 over Σw 20.5
     assert rows[site.pk].score == round(50 * (1 + 8 / 20.5), 2)
-    assert rows[site.pk].points["pollution"]["source"] == "Préfecture de l'Ain"
+    assert scoring.explain(method.criteria, rows[site.pk].points)["pollution"]["source"] == "Préfecture de l'Ain"
     assert rows[site.pk].reliability == round((3 + 2 + 2 + 1) / 20.5, 4)
     # b: area 3 × -1, not a brownfield 2 × -0.5, not in a territory of the current phase 0 = -4
     assert rows[greenfield.pk].score == round(50 * (1 - 4 / 20.5), 2)
-    assert rows[greenfield.pk].points["programme_territory"]["value"] is False
+    assert scoring.explain(method.criteria, rows[greenfield.pk].points)["programme_territory"]["value"] is False
 
 
 def test_scoring_the_pool_again_replaces_the_scores_of_that_method(mini_world):
@@ -98,7 +98,8 @@ def test_scoring_the_pool_again_replaces_the_scores_of_that_method(mini_world):
     assert scoring.score_pool(method, Site.objects.filter(pk=site.pk)) == 1
     again = SiteScore.objects.get(method=method, site=site)  # one row per method and site, its points replaced
     assert again.score == first.score - round(50 * 2 / 20.5, 2)
-    assert again.points["pollution"]["label"] == "pollution avérée" and again.computed_at >= first.computed_at
+    assert scoring.explain(method.criteria, again.points)["pollution"]["label"] == "pollution avérée"
+    assert again.computed_at >= first.computed_at
 
 
 def test_a_published_method_never_changes(db):
@@ -127,3 +128,39 @@ def test_a_new_version_keeps_past_scores_and_compares_who_gains_and_loses(mini_w
     assert moves["compared"] == 2 and moves["unchanged"] == 0
     event = AuditEvent.objects.get(action="sites.method_publish")
     assert event.changes["weights"][1]["brownfield"] == 6 and event.actor == people["anct"]
+
+
+def test_a_score_keeps_the_facts_it_was_computed_from_after_a_reimport(mini_world):
+    method = scoring.ensure_default_method()
+    site = make_site("a", area_m2=120_000, zoning="UX", pollution="proven")
+    scoring.score_pool(method)
+    stored = SiteScore.objects.get(method=method, site=site).points
+    # compact: [weighted points, value, n] per criterion, each (source, date) once
+    assert stored["lines"]["zoning"] == [2, "UX", stored["lines"]["pollution"][2]]
+    assert sorted(map(tuple, stored["sources"])) == [("", ""), ("Cartofriches (Cerema)", "2024-03-10"),
+                                                     (scoring.SOURCE_OF_SITE, "")]  # fmt: skip
+    site.facts = {"zoning": fact("N", source="PLU 2026", date="2026-11-01")}  # a later import changes the facts
+    site.save()
+    lines = scoring.explain(method.criteria, SiteScore.objects.get(method=method, site=site).points)
+    assert lines["zoning"] == {"points": 2, "weight": 2, "value": "UX", "known": True, "label": "zone urbaine (U)",
+                               "source": "Cartofriches (Cerema)", "date": "2024-03-10"}  # fmt: skip
+    assert lines["pollution"]["label"] == "pollution avérée" and lines["pollution"]["points"] == -2
+    assert lines["networks"] == {"points": 0.0, "weight": 1, "value": None, "known": False, "label": "inconnu",
+                                 "source": "", "date": ""}  # fmt: skip
+    assert list(lines) == [criterion["key"] for criterion in method.criteria]
+    # the pool scored in bulk says what one site scored alone says
+    assert (
+        SiteScore.objects.get(method=method, site=site).score
+        == scoring.score_of(
+            method.criteria,
+            scoring.site_facts(
+                kind=site.kind,
+                area_m2=120_000,
+                is_artificialised=None,
+                territories={},
+                facts={key: fact(v) for key, v in (("zoning", "UX"), ("pollution", "proven"))},
+                added_facts={},
+                current_phase="2023-2027",
+            ),  # fmt: skip
+        )[0]
+    )

@@ -58,8 +58,9 @@ def score_block(site: Site, method: QualificationMethod | None = None) -> dict:
     row = SiteScore.objects.filter(method=method, site=site).first() if method else None
     lines = []
     if row is not None:
+        explained = scoring.explain(method.criteria, row.points)
         for criterion in method.criteria:
-            point = row.points.get(criterion["key"], {})
+            point = explained.get(criterion["key"], {})
             lines.append({**point, "label": criterion["label"], "value_label": point.get("label", "inconnu")})
     return {"template": "sites/_score.html", "score": row, "method": method, "lines": lines}
 

@@ -24,6 +24,7 @@ from pilote.core.models import AuditEvent, Organisation, User
 from pilote.sites.enums import LabelState
 from pilote.sites.labelling import bdt_organisation
 from pilote.sites.models import LabelOpinionRequest, Selection, SelectionItem, Site
+from pilote.sites.scoring import explain
 from tests.browser.support import PASSWORD, PHASE, SCREENSHOTS, Visit, person
 
 pytestmark = [pytest.mark.browser, pytest.mark.realdata]
@@ -126,11 +127,12 @@ def test_a_drawn_site_is_selected_among_the_real_pool_labelled_and_shown_on_the_
     team.close()
     with django_db_blocker.unblock():
         site = Site.objects.get(name=SITE_NAME)
-        score = site.scores.get()
+        score = site.scores.select_related("method").get()
     assert (site.commune_code, site.region_code, site.territories.get(PHASE)) == ("07010", "84", "ti-8401")
     assert site.polygon and 1_000 < site.area_m2 < 5_000_000
     assert abs(site.latitude - 45.24) < 0.1 and abs(site.longitude - 4.65) < 0.1  # drawn in Annonay
-    assert score.points["land_control"]["value"] == "controlled"  # scored at once: a selection can take it
+    # scored at once: a selection can take it
+    assert explain(score.method.criteria, score.points)["land_control"]["value"] == "controlled"
 
     # 2. ANCT selects 50 sites of the real pool: at most 3 per région, no new NAF land, the team's site imposed.
     anct = Visit(browser, live_site, audited)
