@@ -316,6 +316,10 @@ def explain(criteria: list, stored: dict, *, compiled: list | None = None) -> di
         if key in lines:
             points, value, number = lines[key]
             explained[key] = _line(weight, rules, points, value, *sources[number])
+        elif isinstance(stored.get(key), dict):  # a score stored whole, line by line, before the compact shape
+            old = stored[key]
+            explained[key] = _line(weight, rules, old["points"], old.get("value"), old.get("source", ""),
+                                   old.get("date", ""))  # fmt: skip
     return explained
 
 

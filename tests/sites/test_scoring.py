@@ -164,3 +164,11 @@ def test_a_score_keeps_the_facts_it_was_computed_from_after_a_reimport(mini_worl
             ),  # fmt: skip
         )[0]
     )
+
+
+def test_a_score_stored_whole_before_the_compact_shape_still_reads(mini_world):
+    method = scoring.ensure_default_method()
+    whole = {"zoning": {"points": 2, "weight": 2, "value": "UX", "known": True, "label": "zone urbaine (U)",
+                        "source": "Cartofriches (Cerema)", "date": "2024-03-10"}}  # fmt: skip
+    lines = scoring.explain(method.criteria, whole)
+    assert lines == {"zoning": whole["zoning"]}  # not « inconnu »: read line by line
