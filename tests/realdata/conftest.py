@@ -50,6 +50,7 @@ BUILD_INPUTS = (
     "pilote/targeting/importers/*.py",
     "pilote/sites/importers/*.py",
     "pilote/sites/places.py",
+    "pilote/sites/scoring.py",
     "data/manifest.toml",
     "package-lock.json",
 )
