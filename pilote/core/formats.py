@@ -1,4 +1,5 @@
-"""Money and dates in French, the one way every app writes them for people: 1 234 567,50 € and 30/11/2026."""
+"""Money, measures and dates in French, the one way every app writes them for people: 1 234 567,50 €, 6 286 741,21
+and 30/11/2026."""
 
 import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -15,6 +16,15 @@ def euros(amount: Decimal | int | None, *, cents: bool = False) -> str:
     whole, _, decimals = f"{abs(value):f}".partition(".")
     grouped = f"{int(whole):,}".replace(",", NBSP)
     return f"{sign}{grouped},{decimals} €" if decimals else f"{sign}{grouped} €"
+
+
+def measure(value: float | int) -> str:
+    """A quantity (metres, square metres, a count) → « 6 286 741,21 »: grouped by thousands, at most two decimals."""
+    sign = "-" if value < 0 else ""
+    whole, _, decimals = f"{abs(value):.2f}".partition(".")
+    decimals = decimals.rstrip("0")
+    grouped = f"{int(whole):,}".replace(",", NBSP)
+    return f"{sign}{grouped},{decimals}" if decimals else f"{sign}{grouped}"
 
 
 def money(value) -> str:

@@ -58,6 +58,11 @@ VALUES = {
 }
 
 
+def is_measure(key: str) -> bool:
+    """A distance, an area or a count, written grouped by thousands (« 6 286 741,21 »); a year is not (« 2008 »)."""
+    return key.endswith(("_m", "_m2", "_count"))
+
+
 def label(key: str) -> str:
     """The French name of a fact; a key no source writes yet is still readable (« some new key »)."""
     return LABELS.get(key) or key.replace("_", " ")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import F, FilteredRelation, FloatField, Q, Value
 
-from pilote.core.formats import day
+from pilote.core.formats import day, measure
 from pilote.geography.enums import CommuneKind
 from pilote.geography.models import Commune, Region
 from pilote.territories.forms import current_phase
@@ -37,6 +37,10 @@ class Fact:
     is_added: bool  # written by a person on the platform, kept on re-import
 
 
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def readable(value) -> str:
     if value is None or value == "":
         return UNKNOWN
@@ -56,7 +60,8 @@ def _fact(key: str, fact, is_added: bool) -> Fact:
     return Fact(
         key=key,
         label=facts.label(key),
-        value=facts.reading(key, value) or readable(value),
+        value=facts.reading(key, value)
+        or (measure(value) if _is_number(value) and facts.is_measure(key) else readable(value)),
         is_known=value is not None and value != "",
         source=fact.get("source") or "",
         date=day(date) if date else "",

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from pilote.sites.enums import LabelState
 from pilote.sites.models import Site
-from tests.sites.public_world import build_pool, label_beta, make_site
+from tests.sites.public_world import build_pool, fact, label_beta, make_site
 
 
 @pytest.fixture
@@ -90,6 +90,15 @@ def test_a_fact_known_to_be_false_reads_non_and_an_added_fact_wins(client, pool)
     assert facts["pollution connue"].value == "non"
     assert (facts["zonage d'urbanisme"].value, facts["zonage d'urbanisme"].is_added) == ("AUx", True)
     assert facts["zonage d'urbanisme"].source == "Équipe Ain industriel"
+
+
+def test_measures_are_grouped_by_thousands_and_years_are_not(client, pool):
+    Site.objects.filter(identifier="01001_1").update(
+        facts={"land_unit_area_m2": fact(6_286_741.21), "activity_end_year": fact(2008), "rail_distance_m": fact(949.0)}
+    )
+    facts = {f.key: f.value for f in client.get("/sites/site/01001_1/").context["facts"]}
+    assert facts["land_unit_area_m2"] == "6\u202f286\u202f741,21"
+    assert (facts["activity_end_year"], facts["rail_distance_m"]) == ("2008", "949")
 
 
 def test_unknown_site_is_404(client, pool):
