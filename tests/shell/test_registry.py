@@ -153,3 +153,16 @@ def test_mon_espace_and_the_header_read_the_inbox_counts_of_the_registry(client,
     page = client.get("/espace/").content.decode()
     assert "<strong>4</strong> choses de test à faire" in page and ">À traiter (4)</a>" in page
     assert "rien</a>" not in page  # a count of 0 is left out
+
+
+def test_the_header_leads_to_mon_espace_when_things_wait_on_several_pages(client, mini_world, monkeypatch):
+    files = registry.Todo("avis attendus sur des dossiers", 2, "/espace/campagnes/?todo=1")
+    sites = registry.Todo("avis attendus sur des sites", 1, "/sites/labellisation/a-traiter/#avis")
+    decide = registry.Todo("sites à décider", 1, "/sites/labellisation/a-traiter/#a-decider")
+    monkeypatch.setattr(registry, "inbox_counts", lambda: [lambda user: [sites, decide], lambda user: [files]])
+    client.force_login(user_with_role(Role.NATIONAL))
+    page = client.get("/espace/").content.decode()
+    assert 'href="/espace/#todo">À traiter (4)</a>' in page
+    monkeypatch.setattr(registry, "inbox_counts", lambda: [lambda user: [sites, decide]])  # one page: straight there
+    page = client.get("/espace/").content.decode()
+    assert 'href="/sites/labellisation/a-traiter/#avis">À traiter (2)</a>' in page
