@@ -2,12 +2,16 @@
 
 from pilote.core.history import Vocabulary, field_labels
 
+from . import facts
 from .enums import LabelOpinionKind, LabelState, MilestoneKind, Objective
 from .models import Selection
+from .scoring import DEFAULT_CRITERIA
 
 
-def _pairs(value) -> str:
-    return " ; ".join(f"{k} : {v:g}" for k, v in sorted(value.items()))
+def _weights(value) -> str:
+    """The weights of a qualification method by the French names of its criteria."""
+    names = {criterion["key"]: criterion["label"] for criterion in DEFAULT_CRITERIA}
+    return " ; ".join(f"{names.get(k) or facts.label(k)} : {f'{v:g}'.replace('.', ',')}" for k, v in value.items())
 
 
 VOCABULARY = Vocabulary(
@@ -62,6 +66,6 @@ VOCABULARY = Vocabulary(
         "label_state": dict(LabelState.choices),
         "kind": {**dict(LabelOpinionKind.choices), **dict(MilestoneKind.choices)},
     },
-    formats={"weights": _pairs},
+    formats={"weights": _weights},
 )
 history = VOCABULARY.history

@@ -5,11 +5,23 @@ from pilote.core.formats import day
 from pilote.core.history import Vocabulary, field_labels
 
 from .enums import AlertStatus, EventKind, MissingValues, Transformation
+from .forms.method import THRESHOLDS
 from .models import IndustrialEvent
 
 
 def _pairs(value) -> str:
     return " ; ".join(f"{k} : {v:g}" for k, v in sorted(value.items()))
+
+
+def _number(value: float) -> str:
+    return f"{value:g}".replace(".", ",")
+
+
+def _thresholds(value) -> str:
+    """The shock thresholds of a version by the French labels of the method form, in its order."""
+    order = list(THRESHOLDS)
+    keys = sorted(value, key=lambda k: (order.index(k) if k in order else len(order), k))
+    return " ; ".join(f"{THRESHOLDS[k][0] if k in THRESHOLDS else k} : {_number(value[k])}" for k in keys)
 
 
 VOCABULARY = Vocabulary(
@@ -36,6 +48,6 @@ VOCABULARY = Vocabulary(
         "transformation": dict(Transformation.choices),
         "missing_values": dict(MissingValues.choices),
     },
-    formats={"occurred_on": day, "weights": _pairs, "thresholds": _pairs},
+    formats={"occurred_on": day, "weights": _pairs, "thresholds": _thresholds},
 )
 history = VOCABULARY.history
