@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 
 from pilote.core.benchtools import BenchSection, Rollback, timer
+from pilote.geography.enums import CommuneKind
 from pilote.geography.models import Commune
 from pilote.territories.models import Territory
 
@@ -39,7 +40,9 @@ class ZanBench(BenchSection):
         self.bench_site_eco()
 
     def bench_naf(self) -> None:
-        codes = list(Commune.objects.filter(edition_id=settings.DEFAULT_EDITION).values_list("code", flat=True))
+        # The communes of the Cerema file: current ones only (a commune déléguée may share its code with its commune).
+        current = Commune.objects.filter(edition_id=settings.DEFAULT_EDITION, kind=CommuneKind.CURRENT)
+        codes = list(current.values_list("code", flat=True))
         if not codes:
             self.row(f"import_naf: no commune in edition {settings.DEFAULT_EDITION}", "skipped")
             return
