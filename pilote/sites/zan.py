@@ -26,6 +26,8 @@ from .models import NafConsumption, Site
 
 M2_PER_HA = 10_000
 REFERENCE_YEARS = range(2011, 2021)  # 2011–2021 of the law: ten yearly flows, 2011 … 2020
+# The states of a site that is a choice, whose land counts in its territory's account: proposed up to labelled.
+CHOICES = (LabelState.PROPOSED, LabelState.SHORTLISTED, LabelState.IN_REVIEW, LabelState.LABELLED, LabelState.POSTPONED)
 TARGET_FROM_YEAR = 2021  # the first decade of the trajectory: 2021–2031, at most half of the reference
 
 
@@ -163,9 +165,13 @@ def territory_trajectory(territory) -> Trajectory:
 
 
 def territory_sites(territory):
-    """The sites of the territory that are choices (proposed, shortlisted, in review, labelled or postponed)."""
-    return Site.objects.filter(**{f"territories__{territory.phase.slug}": territory.code}).exclude(
-        label_state__in=[LabelState.POOL, LabelState.REFUSED]
+    """The sites of the territory that are choices (proposed, shortlisted, in review, labelled or postponed): the
+    states are named, so that the index on the state picks the few choices out of the pool before the territory is
+    read in each one's JSON (excluding the pool instead read the whole pool, 0.05 s a territory page)."""
+    return (
+        Site.objects.filter(label_state__in=CHOICES)
+        .filter(**{f"territories__{territory.phase.slug}": territory.code})
+        .only("kind", "area_m2", "is_artificialised", "region_code", "territories")
     )
 
 

@@ -109,3 +109,10 @@ def test_region_and_nation_trajectories_read_the_communes_of_the_edition(mini_wo
     assert trajectory(area_communes("27")).reference_ha == pytest.approx(5.0)
     national = trajectory(area_communes(), sites)
     assert national.reference_ha == pytest.approx(8.0) and national.sites_ha == pytest.approx(1.0)
+
+
+def test_every_labelling_state_is_either_a_choice_counted_in_the_account_or_not():
+    from pilote.sites.enums import LabelState
+    from pilote.sites.zan import CHOICES
+
+    assert set(LabelState) - set(CHOICES) == {LabelState.POOL, LabelState.REFUSED}
