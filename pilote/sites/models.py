@@ -52,6 +52,7 @@ class Site(LabellingWorkflow, Revised):
             models.Index(fields=["commune_code"]),
             models.Index(fields=["region_code"]),
             models.Index(fields=["label_state"]),
+            models.Index(fields=["name", "identifier"], name="site_by_name"),  # the pool sorted by name, paged
         ]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=SiteKind.values), name="site_known_kind"),
