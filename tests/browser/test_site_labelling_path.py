@@ -38,7 +38,8 @@ def test_a_site_drawn_by_the_team_is_reviewed_and_labelled_with_bdt(browser, liv
     page.get_by_label("Nom du site").fill("Friche dessinée")
     page.get_by_label("Nature").select_option("brownfield")
     page.get_by_label("Commune (nom ou code INSEE)").fill("Delta")
-    page.get_by_role("button", name="Dessiner le contour").click()
+    page.get_by_role("button", name="Dessiner le contour").click()  # leaves the commune field: the map goes there
+    page.wait_for_selector('.sites-draw[data-centred="01004"]')  # drawn in Delta, not on the map of France
     page.locator(".sites-draw").scroll_into_view_if_needed()
     box = page.locator(".sites-draw").bounding_box()
     for dx, dy in [(0, 0), (40, 0), (40, 40)]:

@@ -33,7 +33,9 @@ async function drawCommunes(map, url) {
   });
   layer.addTo(map);
   layer.bringToBack();
-  if (layer.getBounds().isValid()) map.fitBounds(layer.getBounds()); // the neighbours a click may add
+  // The neighbours a click may add; without animation, so that the communes are where they are drawn once the
+  // page says they are ready (a click during the zoom went to a commune moving under the pointer).
+  if (layer.getBounds().isValid()) map.fitBounds(layer.getBounds(), { animate: false });
   map.getContainer().dataset.communes = String(data.features.length);
 }
 

@@ -75,7 +75,7 @@ function setup(el) {
     const response = await fetch(`${el.dataset.boundsUrl}?commune=${encodeURIComponent(text)}`);
     if (!response.ok) return; // unknown or ambiguous: the form says which on submit
     const found = await response.json();
-    map.fitBounds(found.bounds);
+    map.fitBounds(found.bounds, { animate: false }); // there at once: « centred » means a click lands in the commune
     el.dataset.centred = found.code;
   }
   commune.addEventListener("change", centre);
