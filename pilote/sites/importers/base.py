@@ -10,11 +10,12 @@ import csv
 import io
 import math
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
+from pilote.core.reports import ImportReport
 from pilote.core.uploads import MB
 from pilote.territories.importers import PerimeterFileError, read_text
 
@@ -41,31 +42,18 @@ def refuse_if(problems: list[str], file_name: str) -> None:
 
 
 @dataclass
-class Report:
+class Report(ImportReport):
     """What was read, created, updated and left out (with reasons), in French, for the console and SiteImport."""
 
-    read: int = 0
     created: int = 0
     updated: int = 0
-    left_out: Counter = field(default_factory=Counter)
-    notes: list[str] = field(default_factory=list)
+    left_out_word = "signalé(s)"
 
-    def leave_out(self, reason: str, count: int = 1) -> None:
-        self.left_out[reason] += count
+    def counts(self) -> dict:
+        return {"créés": self.created, "mis à jour": self.updated}
 
-    def as_dict(self) -> dict:
-        return {
-            "lus": self.read,
-            "créés": self.created,
-            "mis à jour": self.updated,
-            "écartés": dict(sorted(self.left_out.items())),
-            "remarques": self.notes,
-        }
-
-    def lines(self) -> list[str]:
-        lines = [f"{self.read} ligne(s) lue(s), {self.created} créée(s), {self.updated} mise(s) à jour"]
-        lines += [f"signalé(s) : {count} — {reason}" for reason, count in sorted(self.left_out.items())]
-        return lines + self.notes
+    def summary(self) -> str:
+        return f"{self.read} ligne(s) lue(s), {self.created} créée(s), {self.updated} mise(s) à jour"
 
 
 def csv_rows(path: Path, required: list[str]) -> list[tuple[int, dict]]:

@@ -8,15 +8,15 @@ first kind of problem that makes the file unusable, listing every row concerned:
 import csv
 import io
 import re
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.files import File
 from django.db import connection, transaction
 
+from pilote.core.reports import ImportReport
 from pilote.core.uploads import MB, UploadRefused, XlsxLimits, open_xlsx, sheet_rows
 from pilote.territories.importers import PerimeterFileError, read_text
 
@@ -44,29 +44,16 @@ class ImportFileError(Exception):
 
 
 @dataclass
-class Report:
+class Report(ImportReport):
     """What was read, mapped and left out (with reasons), in French, for the console and `Dataset.report`."""
 
-    read: int = 0
     mapped: int = 0
-    left_out: Counter = field(default_factory=Counter)
-    notes: list[str] = field(default_factory=list)
 
-    def leave_out(self, reason: str, count: int = 1) -> None:
-        self.left_out[reason] += count
+    def counts(self) -> dict:
+        return {"retenus": self.mapped}
 
-    def as_dict(self) -> dict:
-        return {
-            "lus": self.read,
-            "retenus": self.mapped,
-            "écartés": dict(sorted(self.left_out.items())),
-            "remarques": self.notes,
-        }
-
-    def lines(self) -> list[str]:
-        lines = [f"{self.read} ligne(s) lue(s), {self.mapped} valeur(s) retenue(s)"]
-        lines += [f"écarté(s) : {count} — {reason}" for reason, count in sorted(self.left_out.items())]
-        return lines + self.notes
+    def summary(self) -> str:
+        return f"{self.read} ligne(s) lue(s), {self.mapped} valeur(s) retenue(s)"
 
 
 @dataclass
